@@ -1,0 +1,40 @@
+# synapse-dl: `make plan` (offline plan of a stack) and `make test` (the test suite)
+# work on a fresh clone; each sets up what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= dev
+PLAN_JSON ?=
+
+.PHONY: plan test test-infra lint venv clean preview up bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## plan: the offline plan of Pulumi.$(STACK).yaml under Pulumi's mock runtime
+plan: $(VENV)/.installed
+	$(PY) -m offline_plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON))
+
+## test: every test suite
+test: test-infra
+
+test-infra: $(VENV)/.installed
+	$(PY) -m pytest tests --ignore=tests/training_jobs
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+bench: $(VENV)/.installed
+	$(PY) bench/plan_scale.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
+
+-include mk/*.mk
