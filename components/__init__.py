@@ -1,0 +1,1 @@
+"""Reusable Pulumi components for deep learning on Azure Synapse Spark."""

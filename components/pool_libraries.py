@@ -1,0 +1,137 @@
+"""The second step of a Spark pool: its library requirements, applied after the pool exists.
+
+ARM refuses `libraryRequirements` when a pool is created (`SparkComputePropertiesNotAllowed`,
+pulumi-azure-native issue 2702), so the pool is created without them and this dynamic
+resource reads the pool, sets them and PUTs it back. The pool ignores changes to
+`libraryRequirements` so the two never fight.
+
+When Pulumi later updates the pool (say its autoscale), the azure-native provider PUTs the
+pool without `libraryRequirements`, which drops them on Azure. The pool's fingerprint (a
+hash of its inputs) is an input here, so any pool update also re-applies the libraries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+from components.arm import (
+    BIG_DATA_POOL_API_VERSION,
+    DEFAULT_ARM_ENDPOINT,
+    ArmClient,
+    big_data_pool_path,
+)
+
+# Inputs that name another pool: changing one replaces this resource.
+_IDENTITY_KEYS = ("subscriptionId", "resourceGroupName", "workspaceName", "bigDataPoolName")
+_UPDATE_KEYS = ("libraryRequirements", "poolFingerprint", "armEndpoint")
+# Pool properties ARM computes; they do not belong in a PUT.
+_READ_ONLY_POOL_PROPERTIES = ("provisioningState", "creationDate", "lastSucceededTimestamp")
+
+
+def make_credential() -> Any:
+    """The deploying identity: `az login`, a workload identity in CI, or a managed identity."""
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
+def _client(props: dict[str, Any]) -> ArmClient:
+    return ArmClient(make_credential(), props.get("armEndpoint") or DEFAULT_ARM_ENDPOINT)
+
+
+def _path(props: dict[str, Any]) -> str:
+    return big_data_pool_path(*(props[key] for key in _IDENTITY_KEYS))
+
+
+def _put_pool(client: ArmClient, props: dict[str, Any], requirements: dict | None) -> bool:
+    """PUT the pool with these requirements (None removes them). False if the pool is gone."""
+    pool = client.get(_path(props), BIG_DATA_POOL_API_VERSION)
+    if pool is None:
+        return False
+    properties = {
+        key: value
+        for key, value in pool.get("properties", {}).items()
+        if key not in _READ_ONLY_POOL_PROPERTIES and key != "libraryRequirements"
+    }
+    if requirements is not None:
+        properties["libraryRequirements"] = {
+            "content": requirements["content"],
+            "filename": requirements["filename"],
+        }
+    body = {"location": pool["location"], "tags": pool.get("tags") or {}, "properties": properties}
+    client.put(_path(props), BIG_DATA_POOL_API_VERSION, body)
+    return True
+
+
+class PoolLibrariesProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        if not _put_pool(_client(props), props, props["libraryRequirements"]):
+            raise RuntimeError(
+                f"Spark pool {props['bigDataPoolName']!r} does not exist in workspace "
+                f"{props['workspaceName']!r}: it must be created before its libraries"
+            )
+        return CreateResult(id_=_path(props), outs=dict(props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        pool = _client(props).get(id_, BIG_DATA_POOL_API_VERSION)
+        if pool is None:
+            # Gone: an empty id tells the engine to create it again.
+            return ReadResult(id_="", outs={})
+        current = pool.get("properties", {}).get("libraryRequirements")
+        outs = dict(props)
+        outs["libraryRequirements"] = (
+            {"content": current.get("content", ""), "filename": current.get("filename", "")}
+            if current
+            else None
+        )
+        return ReadResult(id_=id_, outs=outs)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [key for key in _IDENTITY_KEYS if olds.get(key) != news.get(key)]
+        updates = [key for key in _UPDATE_KEYS if olds.get(key) != news.get(key)]
+        return DiffResult(changes=bool(replaces or updates), replaces=replaces)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if not _put_pool(_client(news), news, news["libraryRequirements"]):
+            raise RuntimeError(f"Spark pool {news['bigDataPoolName']!r} does not exist")
+        return UpdateResult(outs=dict(news))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        # A pool that is already gone has no libraries left to remove.
+        _put_pool(_client(props), props, None)
+
+
+class PoolLibraries(pulumi.dynamic.Resource, module="synapse", name="PoolLibraries"):
+    """Applies a pool's `requirements.txt`; create it with `depends_on` the pool."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        subscription_id: pulumi.Input[str],
+        resource_group_name: pulumi.Input[str],
+        workspace_name: pulumi.Input[str],
+        big_data_pool_name: pulumi.Input[str],
+        requirements: str,
+        filename: str,
+        pool_fingerprint: str,
+        arm_endpoint: str = DEFAULT_ARM_ENDPOINT,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(
+            PoolLibrariesProvider(),
+            resource_name,
+            {
+                "subscriptionId": subscription_id,
+                "resourceGroupName": resource_group_name,
+                "workspaceName": workspace_name,
+                "bigDataPoolName": big_data_pool_name,
+                "libraryRequirements": {"content": requirements, "filename": filename},
+                "poolFingerprint": pool_fingerprint,
+                "armEndpoint": arm_endpoint,
+            },
+            opts,
+        )

@@ -1,0 +1,141 @@
+"""The one table of Synapse Spark runtimes and node sizes this project knows.
+
+Every region list, version, node size and lifecycle date the components use comes
+from here; the policy pack keeps its own copy (it is published on its own) and
+tests/test_facts_in_step.py keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+GPU_FAMILY: Final = "HardwareAcceleratedGPU"
+
+# ARM enums, azure-rest-api-specs synapse 2021-06-01 bigDataPool.json
+# (pulumi_azure_native.synapse.NodeSizeFamily / NodeSize).
+NODE_SIZE_FAMILIES: Final = ("None", "MemoryOptimized", "HardwareAcceleratedFPGA", GPU_FAMILY)
+NODE_SIZES: Final = ("None", "Small", "Medium", "Large", "XLarge", "XXLarge", "XXXLarge")
+
+# Regions where GPU pools existed: docs "quickstart-create-apache-gpu-pool-portal" and
+# "apache-spark-gpu-concept" ("East US, Australia East, and North Europe").
+GPU_REGIONS: Final = ("eastus", "australiaeast", "northeurope")
+
+# Default GPU quota, docs "apache-spark-rapids-gpu" (quotas): 50 GPU vCores per workspace.
+DEFAULT_GPU_VCORE_QUOTA: Final = 50
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    vcores: int
+    memory_gb: int
+    gpus: int = 0
+
+
+# Node sizes per family. MemoryOptimized: docs "apache-spark-pool-configurations"
+# (Small 4/32 ... XXLarge 64/432; XXXLarge 80/504 is the isolated-compute size).
+# GPU: docs "apache-spark-rapids-gpu": GPU-Large is 16 vCPU, 110 GB, 1 GPU; GPU-XLarge runs
+# 4 executors a node, one per GPU, on the NC64as_T4_v3 shape (64 vCPU, 440 GB, 4 GPUs).
+NODE_SPECS: Final[dict[tuple[str, str], NodeSpec]] = {
+    ("MemoryOptimized", "Small"): NodeSpec(4, 32),
+    ("MemoryOptimized", "Medium"): NodeSpec(8, 64),
+    ("MemoryOptimized", "Large"): NodeSpec(16, 128),
+    ("MemoryOptimized", "XLarge"): NodeSpec(32, 256),
+    ("MemoryOptimized", "XXLarge"): NodeSpec(64, 432),
+    ("MemoryOptimized", "XXXLarge"): NodeSpec(80, 504),
+    (GPU_FAMILY, "Large"): NodeSpec(16, 110, gpus=1),
+    (GPU_FAMILY, "XLarge"): NodeSpec(64, 440, gpus=4),
+}
+
+
+@dataclass(frozen=True)
+class ExecutorLayout:
+    """Required driver/executor sizes on a GPU pool (docs "apache-spark-rapids-gpu")."""
+
+    driver_cores: int
+    driver_memory_gb: int
+    executor_cores: int
+    executor_memory_gb: int
+    executors_per_node: int
+
+
+GPU_EXECUTOR_LAYOUTS: Final[dict[tuple[str, str], ExecutorLayout]] = {
+    ("Large", "small"): ExecutorLayout(4, 30, 12, 60, 1),
+    ("Large", "medium"): ExecutorLayout(7, 30, 9, 60, 1),
+    ("XLarge", "medium"): ExecutorLayout(8, 40, 14, 80, 4),
+    ("XLarge", "large"): ExecutorLayout(12, 40, 13, 80, 4),
+}
+
+
+@dataclass(frozen=True)
+class SparkRuntime:
+    version: str
+    python: str
+    end_of_support: dt.date
+    gpu_regions: tuple[str, ...] = ()
+    # Deep-learning libraries the GPU runtime ships preinstalled, as exact versions.
+    deep_learning: dict[str, str] = field(default_factory=dict)
+    lifecycle_note: str = ""
+
+    @property
+    def supports_gpu(self) -> bool:
+        return bool(self.gpu_regions)
+
+    def is_past_end_of_support(self, today: dt.date) -> bool:
+        return today > self.end_of_support
+
+
+RUNTIMES: Final[dict[str, SparkRuntime]] = {
+    # Docs "apache-spark-3-runtime" and "apache-spark-version-support": Python 3.8; end of
+    # support 2024-01-26. GPU libraries: docs "concept-deep-learning" (Spark 3.1 GPU runtime:
+    # PyTorch 1.8.1, TensorFlow 2.4.1, Petastorm 0.11.3). Horovod ships on it too, but no
+    # source we hold gives its version, so it is not pinned.
+    "3.1": SparkRuntime(
+        version="3.1",
+        python="3.8",
+        end_of_support=dt.date(2024, 1, 26),
+        gpu_regions=GPU_REGIONS,
+        deep_learning={"torch": "1.8.1", "tensorflow": "2.4.1", "petastorm": "0.11.3"},
+        lifecycle_note="Spark 3.1 and its GPU preview are out of support; pools cannot be created",
+    ),
+    # Docs "apache-spark-32-runtime", "concept-deep-learning", "tutorial-horovod-pytorch":
+    # Python 3.8; PyTorch 1.11.0, TensorFlow 2.8.0, Horovod 0.24.3, Petastorm 0.11.3. Runtime
+    # and GPU preview retired and disabled on 2024-07-08.
+    "3.2": SparkRuntime(
+        version="3.2",
+        python="3.8",
+        end_of_support=dt.date(2024, 7, 8),
+        gpu_regions=GPU_REGIONS,
+        deep_learning={
+            "torch": "1.11.0",
+            "tensorflow": "2.8.0",
+            "horovod": "0.24.3",
+            "petastorm": "0.11.3",
+        },
+        lifecycle_note="Spark 3.2 and GPU pools were retired and disabled on 2024-07-08",
+    ),
+    # Docs "apache-spark-34-runtime": Python 3.10; end of support 2026-03-31. No GPU pools.
+    "3.4": SparkRuntime(
+        version="3.4",
+        python="3.10",
+        end_of_support=dt.date(2026, 3, 31),
+        lifecycle_note="Spark 3.4 reached end of support on 2026-03-31; move pools to 3.5",
+    ),
+    # Docs "apache-spark-35-runtime": Python 3.11; LTS from 2027-11-01, supported to
+    # 2028-10-31. No GPU pools.
+    "3.5": SparkRuntime(
+        version="3.5",
+        python="3.11",
+        end_of_support=dt.date(2028, 10, 31),
+    ),
+}
+
+
+def normalize_region(location: str) -> str:
+    """ARM region names compare without case or spaces: 'East US' == 'eastus'."""
+    return location.replace(" ", "").lower()
+
+
+def node_spec(family: str, size: str) -> NodeSpec | None:
+    return NODE_SPECS.get((family, size))

@@ -1,0 +1,270 @@
+"""Run the Pulumi program under Pulumi's own mock runtime and record what it would deploy.
+
+The program (`__main__.py`) runs unchanged: config comes in through `pulumi.Config` exactly
+as the CLI passes it, resources are registered through the real SDK, and a recording
+monitor keeps each registration's type, name, parent, inputs (camelCase, as the engine sees
+them; secrets masked) and resource options.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.stack import Stack, run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SECRET_MASK = "[secret]"
+MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+MOCK_TENANT_ID = "11111111-1111-1111-1111-111111111111"
+_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    custom: bool
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    protect: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "inputs": self.inputs,
+        }
+
+
+@dataclass
+class Plan:
+    stack: str
+    resources: list[PlannedResource]
+    warnings: list[str]
+    outputs: dict[str, Any]
+
+    def by_type(self, type_: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str) -> PlannedResource:
+        matches = [r for r in self.resources if r.type == type_ and r.name == name]
+        if len(matches) != 1:
+            raise LookupError(f"{len(matches)} resources of type {type_} named {name}")
+        return matches[0]
+
+
+def mask_secrets(value: Any) -> Any:
+    """Replace every secret with SECRET_MASK; drop dynamic providers' pickled code."""
+    if rpc.is_rpc_secret(value):
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {k: mask_secrets(v) for k, v in value.items() if not k.startswith("__")}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+# ARM provider path and the input holding the resource's own name, per resource type.
+_ARM_SHAPES: dict[str, tuple[str, str]] = {
+    "azure-native:resources:ResourceGroup": ("", "resourceGroupName"),
+    "azure-native:storage:StorageAccount": ("Microsoft.Storage/storageAccounts", "accountName"),
+    "azure-native:storage:BlobServiceProperties": (
+        "Microsoft.Storage/storageAccounts/{accountName}/blobServices",
+        "blobServicesName",
+    ),
+    "azure-native:storage:BlobContainer": (
+        "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers",
+        "containerName",
+    ),
+    "azure-native:synapse:Workspace": ("Microsoft.Synapse/workspaces", "workspaceName"),
+    "azure-native:synapse:BigDataPool": (
+        "Microsoft.Synapse/workspaces/{workspaceName}/bigDataPools",
+        "bigDataPoolName",
+    ),
+    "azure-native:synapse:IpFirewallRule": (
+        "Microsoft.Synapse/workspaces/{workspaceName}/firewallRules",
+        "ruleName",
+    ),
+}
+
+
+def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
+    """A realistic ARM id and name for a mock resource."""
+    path, name_key = _ARM_SHAPES.get(type_, ("", ""))
+    name = str(inputs.get(name_key) or inputs.get("name") or type_.rsplit(":", 1)[-1].lower())
+    group_name = inputs.get("resourceGroupName", name)
+    group = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/{group_name}"
+    if type_ == "azure-native:resources:ResourceGroup":
+        return group, name
+    if path:
+        return f"{group}/providers/{path.format(**inputs)}/{name}", name
+    if "scope" in inputs:
+        return f"{inputs['scope']}/providers/{type_.rsplit(':', 1)[-1]}/{name}", name
+    return f"{type_.rsplit(':', 1)[-1].lower()}-{name}", name
+
+
+class PlanMocks(pulumi_mocks.Mocks):
+    """Outputs as Azure would compute them, deterministic so plans can be compared."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        if not args.custom:
+            return None, {}
+        inputs = args.inputs
+        if args.typ == "random:index/randomPassword:RandomPassword":
+            # The random provider marks `result` secret; so do the mocks.
+            password = f"mock-{uuid.uuid5(uuid.NAMESPACE_URL, args.name)}"
+            return args.name, {**inputs, "result": rpc.wrap_rpc_secret(password)}
+        arm_id, name = _arm_id(args.typ, inputs)
+        outputs: dict[str, Any] = {**inputs, "name": name}
+        if args.typ == "azure-native:storage:StorageAccount":
+            outputs["primaryEndpoints"] = {
+                service: f"https://{name}.{service}.core.windows.net/"
+                for service in ("blob", "dfs", "queue", "table", "web", "file")
+            }
+        if args.typ == "azure-native:synapse:Workspace":
+            outputs["identity"] = {
+                **inputs.get("identity", {}),
+                "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, arm_id)),
+                "tenantId": MOCK_TENANT_ID,
+            }
+            outputs["connectivityEndpoints"] = {
+                "dev": f"https://{name}.dev.azuresynapse.net",
+                "sql": f"{name}.sql.azuresynapse.net",
+                "sqlOnDemand": f"{name}-ondemand.sql.azuresynapse.net",
+                "web": f"https://web.azuresynapse.net?workspace={arm_id}",
+            }
+        return arm_id, outputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list]:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {
+                "clientId": "22222222-2222-2222-2222-222222222222",
+                "objectId": "33333333-3333-3333-3333-333333333333",
+                "subscriptionId": MOCK_SUBSCRIPTION_ID,
+                "tenantId": MOCK_TENANT_ID,
+            }, []
+        raise NotImplementedError(f"no offline answer for the function {args.token}")
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: pulumi_mocks.Mocks):
+        super().__init__(mocks)
+        self.planned: list[PlannedResource] = []
+        self.stack_outputs: dict[str, Any] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type == _STACK_TYPE:
+            self.stack_urn = response.urn
+            return response
+        state = self.resources[response.urn].state
+        self.planned.append(
+            PlannedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                inputs=mask_secrets(rpc.deserialize_properties(request.object)),
+                outputs=mask_secrets(state),
+                custom=request.custom,
+                dependencies=list(request.dependencies),
+                property_dependencies={
+                    key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+                },
+                protect=bool(request.protect),
+                ignore_changes=list(request.ignoreChanges),
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn == getattr(self, "stack_urn", None):
+            self.stack_outputs = mask_secrets(rpc.deserialize_properties(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def read_stack_file(stack_file: Path) -> dict[str, str]:
+    """The stack's config as the CLI passes it to a program: `project:key` -> JSON text."""
+    document = yaml.safe_load(stack_file.read_text()) or {}
+    config = document.get("config") or {}
+    values = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and "secure" in value:
+            raise ValueError(
+                f"{stack_file}: {key} is an encrypted secret; the offline plan cannot decrypt it"
+            )
+        values[key] = value if isinstance(value, str) else json.dumps(value)
+    return values
+
+
+def stack_name_of(stack_file: Path) -> str:
+    name = stack_file.name
+    if name.startswith("Pulumi.") and name.endswith((".yaml", ".yml")):
+        return name.split(".", 1)[1].rsplit(".", 1)[0]
+    return stack_file.stem
+
+
+def plan_stack(stack_file: Path, program_dir: Path = PROJECT_DIR) -> Plan:
+    """Run the program against a stack file under mocks; raises what the program raises."""
+    stack = stack_name_of(stack_file)
+    config = read_stack_file(stack_file)
+
+    settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(config)
+    mocks = PlanMocks()
+    monitor = RecordingMonitor(mocks)
+    logger = logging.getLogger(f"offline_plan.{stack}")
+    logger.propagate = False
+    collector = _WarningCollector()
+    logger.handlers[:] = [collector]
+    pulumi_mocks.set_mocks(
+        mocks, project="synapse-dl", stack=stack, preview=True, logger=logger, monitor=monitor
+    )
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+    # set_mocks made a root stack and closed it; run the program in a fresh one, as the
+    # language host does, so its exports are registered.
+    settings.ROOT.set(None)
+    program = program_dir / "__main__.py"
+
+    def run_program() -> None:
+        root = Stack()
+        try:
+            runpy.run_path(str(program), run_name="__main__")
+        finally:
+            root._finish()
+
+    _sync_await(run_pulumi_func(run_program))
+    return Plan(
+        stack=stack,
+        resources=monitor.planned,
+        warnings=collector.messages,
+        outputs=monitor.stack_outputs,
+    )
