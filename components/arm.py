@@ -68,7 +68,7 @@ class ArmClient:
     def get(self, path: str, api_version: str) -> dict[str, Any] | None:
         """The resource's JSON, or None when ARM answers 404."""
         response = self._client.send_request(
-            HttpRequest("GET", path, params={"api-version": api_version})
+            HttpRequest("GET", self._client.format_url(path), params={"api-version": api_version})
         )
         if response.status_code == 404:
             return None
@@ -77,7 +77,8 @@ class ArmClient:
 
     def put(self, path: str, api_version: str, body: dict[str, Any]) -> dict[str, Any]:
         """PUT and follow the long-running operation to its end; returns the final resource."""
-        request = HttpRequest("PUT", path, params={"api-version": api_version}, json=body)
+        url = self._client.format_url(path)
+        request = HttpRequest("PUT", url, params={"api-version": api_version}, json=body)
         pipeline_response = self._client.send_request(request, _return_pipeline_response=True)
         _raise_for_status(pipeline_response.http_response, "update", accepted=(200, 201, 202))
         poller: LROPoller[dict[str, Any]] = LROPoller(

@@ -19,6 +19,12 @@ _ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0b8f5e-3c56-4d52-9a52-6a2f3e4c8d21")
 ALLOW_AZURE_SERVICES_RULE = "AllowAllWindowsAzureIps"
 
 
+def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> str:
+    if identity is None:
+        raise ValueError("the workspace came back without its system-assigned identity")
+    return identity.principal_id
+
+
 def role_assignment_name(scope_key: str, principal_key: str, role_id: str) -> str:
     """Deterministic GUID: re-running the stack targets the same assignment, never a duplicate."""
     return str(uuid.uuid5(_ROLE_ASSIGNMENT_NAMESPACE, f"{scope_key}|{principal_key}|{role_id}"))
@@ -74,7 +80,9 @@ class SynapseWorkspace(pulumi.ComponentResource):
             tags=tags,
             opts=lake_opts,
         )
-        retention = {"enabled": True, "days": lake.soft_delete_retention_days}
+        retention = storage.DeleteRetentionPolicyArgs(
+            enabled=True, days=lake.soft_delete_retention_days
+        )
         storage.BlobServiceProperties(
             f"{name}-datalake-blob-service",
             account_name=account.name,
@@ -89,7 +97,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
             account_name=account.name,
             resource_group_name=self.resource_group_name,
             container_name=lake.filesystem,
-            public_access="None",
+            public_access=storage.PublicAccess.NONE,
             opts=lake_opts,
         )
         if lake.delete_lock:
@@ -121,20 +129,18 @@ class SynapseWorkspace(pulumi.ComponentResource):
             workspace_name=config.name,
             resource_group_name=self.resource_group_name,
             location=config.location,
-            identity={"type": "SystemAssigned"},
-            default_data_lake_storage={
-                "account_url": account.primary_endpoints.apply(lambda e: e.dfs.rstrip("/")),
-                "filesystem": lake.filesystem,
-                "resource_id": account.id,
-            },
+            identity=synapse.ManagedIdentityArgs(type=synapse.ResourceIdentityType.SYSTEM_ASSIGNED),
+            default_data_lake_storage=synapse.DataLakeStorageAccountDetailsArgs(
+                account_url=account.primary_endpoints.apply(lambda e: e.dfs.rstrip("/")),
+                filesystem=lake.filesystem,
+                resource_id=account.id,
+            ),
             managed_virtual_network="default" if network.managed_virtual_network else None,
             managed_virtual_network_settings=(
-                {
-                    "prevent_data_exfiltration": network.prevent_data_exfiltration,
-                    "allowed_aad_tenant_ids_for_linking": (
-                        network.allowed_aad_tenant_ids_for_linking
-                    ),
-                }
+                synapse.ManagedVirtualNetworkSettingsArgs(
+                    prevent_data_exfiltration=network.prevent_data_exfiltration,
+                    allowed_aad_tenant_ids_for_linking=network.allowed_aad_tenant_ids_for_linking,
+                )
                 if network.managed_virtual_network
                 else None
             ),
@@ -142,10 +148,12 @@ class SynapseWorkspace(pulumi.ComponentResource):
             azure_ad_only_authentication=config.identity.entra_only_authentication,
             sql_administrator_login=config.identity.sql_administrator_login,
             # Secret whatever the provider says, so it never shows in a plan or log.
-            sql_administrator_login_password=pulumi.Output.secret(sql_password.result),
+            sql_administrator_login_password=sql_password.result.apply(pulumi.Output.secret),
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[filesystem]),
         )
+
+        self.principal_id: pulumi.Output[str] = workspace.identity.apply(_principal_id)
 
         rules = [(r.name, r.start_ip_address, r.end_ip_address) for r in network.firewall_rules]
         if network.allow_azure_services:
@@ -168,7 +176,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
                 config.name,
                 STORAGE_BLOB_DATA_CONTRIBUTOR,
             ),
-            principal_id=workspace.identity.apply(lambda i: i.principal_id),
+            principal_id=self.principal_id,
             principal_type="ServicePrincipal",
             role_definition_id=pulumi.Output.concat(
                 "/subscriptions/",
@@ -183,7 +191,6 @@ class SynapseWorkspace(pulumi.ComponentResource):
         self.name: pulumi.Output[str] = workspace.name
         self.id: pulumi.Output[str] = workspace.id
         self.location = config.location
-        self.principal_id = workspace.identity.apply(lambda i: i.principal_id)
         self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
         self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
         self.data_lake_account_name: pulumi.Output[str] = account.name

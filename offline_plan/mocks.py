@@ -165,8 +165,8 @@ class PlanMocks(pulumi_mocks.Mocks):
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: pulumi_mocks.Mocks):
-        super().__init__(mocks)
+    def __init__(self, mocks: pulumi_mocks.Mocks | None = None):
+        super().__init__(mocks or PlanMocks())
         self.planned: list[PlannedResource] = []
         self.stack_outputs: dict[str, Any] = {}
 
@@ -231,21 +231,30 @@ def stack_name_of(stack_file: Path) -> str:
     return stack_file.stem
 
 
-def plan_stack(stack_file: Path, program_dir: Path = PROJECT_DIR) -> Plan:
-    """Run the program against a stack file under mocks; raises what the program raises."""
+def plan_stack(
+    stack_file: Path, program_dir: Path = PROJECT_DIR, monitor: RecordingMonitor | None = None
+) -> Plan:
+    """Run the program against a stack file under mocks; raises what the program raises.
+
+    Pass a `monitor` to see what was registered even when the program fails.
+    """
     stack = stack_name_of(stack_file)
     config = read_stack_file(stack_file)
 
     settings.ROOT.set(None)
     pulumi.runtime.set_all_config(config)
-    mocks = PlanMocks()
-    monitor = RecordingMonitor(mocks)
+    monitor = monitor or RecordingMonitor()
     logger = logging.getLogger(f"offline_plan.{stack}")
     logger.propagate = False
     collector = _WarningCollector()
     logger.handlers[:] = [collector]
     pulumi_mocks.set_mocks(
-        mocks, project="synapse-dl", stack=stack, preview=True, logger=logger, monitor=monitor
+        monitor.mocks,
+        project="synapse-dl",
+        stack=stack,
+        preview=True,
+        logger=logger,
+        monitor=monitor,
     )
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()

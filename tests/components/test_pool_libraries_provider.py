@@ -1,0 +1,234 @@
+"""The library step's dynamic provider against a local server that answers like ARM."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import trustme
+from azure.core.credentials import AccessToken
+from azure.core.exceptions import HttpResponseError
+
+from components import pool_libraries
+from components.arm import ArmPermissionError, big_data_pool_path
+from components.pool_libraries import PoolLibrariesProvider
+from tests.fakes.arm_server import TOKEN, FakeArm, ServedArm
+
+POOL = big_data_pool_path("sub-1", "rg-dl", "synw-dl", "gpularge")
+POOL_PROPERTIES = {
+    "nodeSizeFamily": "HardwareAcceleratedGPU",
+    "nodeSize": "Large",
+    "sparkVersion": "3.2",
+    "nodeCount": 3,
+    "autoScale": {"enabled": False},
+    "autoPause": {"enabled": True, "delayInMinutes": 15},
+}
+REQUIREMENTS = "torch==1.11.0\ntensorflow==2.8.0\nhorovod==0.24.3\npetastorm==0.11.3\n"
+
+
+class FakeCredential:
+    def get_token(self, *scopes: str, **_: object) -> AccessToken:
+        return AccessToken(TOKEN, int(time.time()) + 3600)
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def arm(ca: trustme.CA, tmp_path, monkeypatch: pytest.MonkeyPatch):
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    # azure-core's requests transport trusts this bundle as `requests` does.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    monkeypatch.setattr(pool_libraries, "make_credential", FakeCredential)
+    fake = FakeArm()
+    with ServedArm(fake, ca) as served:
+        yield served
+
+
+def props(arm: FakeArm, content: str = REQUIREMENTS, fingerprint: str = "f1") -> dict:
+    return {
+        "subscriptionId": "sub-1",
+        "resourceGroupName": "rg-dl",
+        "workspaceName": "synw-dl",
+        "bigDataPoolName": "gpularge",
+        "libraryRequirements": {"content": content, "filename": "requirements.txt"},
+        "poolFingerprint": fingerprint,
+        "armEndpoint": arm.base_url,
+    }
+
+
+def libraries_on_azure(arm: FakeArm) -> dict | None:
+    return arm.pools[POOL]["properties"].get("libraryRequirements")
+
+
+def test_create_puts_the_pool_back_with_its_libraries_and_polls_to_completion(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    arm.polls_before_done = 2
+
+    result = PoolLibrariesProvider().create(props(arm))
+
+    assert result.id == POOL
+    assert libraries_on_azure(arm) == {"content": REQUIREMENTS, "filename": "requirements.txt"}
+    put = arm.calls("PUT")[0]
+    # Everything else the pool had is kept; read-only state is not sent back.
+    assert put.body["properties"] == {
+        **POOL_PROPERTIES,
+        "libraryRequirements": {"content": REQUIREMENTS, "filename": "requirements.txt"},
+    }
+    assert put.body["location"] == "eastus"
+    polls = [r for r in arm.calls("GET") if r.path.startswith("/operations/")]
+    assert len(polls) == 3  # two InProgress, then Succeeded
+    assert arm.pools[POOL]["properties"]["provisioningState"] == "Succeeded"
+
+
+def test_every_request_carries_the_bearer_token_and_it_never_reaches_the_outputs(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+
+    result = PoolLibrariesProvider().create(props(arm))
+
+    assert {r.authorization for r in arm.requests} == {f"Bearer {TOKEN}"}
+    assert TOKEN not in repr(result.outs)
+
+
+def test_a_429_with_retry_after_is_waited_out_and_retried(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    arm.fail("GET", 429, {"Retry-After": "1"}, {"error": {"code": "TooManyRequests"}})
+
+    PoolLibrariesProvider().create(props(arm))
+
+    first, second = arm.calls("GET")[:2]
+    assert first.path == second.path == POOL
+    assert second.at - first.at >= 0.9
+    assert libraries_on_azure(arm)["content"] == REQUIREMENTS
+
+
+def test_a_500_on_the_put_is_retried_and_the_libraries_land_once(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    arm.fail("PUT", 500)
+
+    PoolLibrariesProvider().create(props(arm))
+
+    assert len(arm.calls("PUT")) == 2
+    assert libraries_on_azure(arm)["content"] == REQUIREMENTS
+
+
+def test_a_failed_operation_surfaces_arms_error_message(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    arm.fail_next_operation = {
+        "code": "LibraryManagementFailed",
+        "message": "pip could not install petastorm==0.11.3",
+    }
+
+    with pytest.raises(HttpResponseError, match="pip could not install petastorm==0.11.3"):
+        PoolLibrariesProvider().create(props(arm))
+
+
+def test_a_403_names_the_permission_the_deploying_identity_lacks(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    arm.fail("GET", 403, body={"error": {"code": "AuthorizationFailed", "message": "no"}})
+
+    with pytest.raises(ArmPermissionError, match="needs Contributor .* on the Synapse workspace"):
+        PoolLibrariesProvider().create(props(arm))
+
+
+def test_create_on_a_missing_pool_fails_clearly(arm: FakeArm):
+    with pytest.raises(RuntimeError, match="'gpularge' does not exist in workspace 'synw-dl'"):
+        PoolLibrariesProvider().create(props(arm))
+
+
+def test_changed_libraries_are_updated_in_place(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    provider = PoolLibrariesProvider()
+    old = props(arm)
+    provider.create(old)
+    new = props(arm, content=REQUIREMENTS + "scikit-learn==1.0.2\n")
+
+    diff = provider.diff(POOL, old, new)
+    provider.update(POOL, old, new)
+
+    assert diff.changes is True and diff.replaces == []
+    assert libraries_on_azure(arm)["content"].endswith("scikit-learn==1.0.2\n")
+
+
+def test_an_unchanged_resource_has_no_diff(arm: FakeArm):
+    assert PoolLibrariesProvider().diff(POOL, props(arm), props(arm)).changes is False
+
+
+def test_a_different_pool_replaces_the_resource(arm: FakeArm):
+    other = {**props(arm), "bigDataPoolName": "gpuxl"}
+
+    diff = PoolLibrariesProvider().diff(POOL, props(arm), other)
+
+    assert diff.changes is True and diff.replaces == ["bigDataPoolName"]
+
+
+def test_delete_removes_the_libraries_and_keeps_the_pool(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    provider = PoolLibrariesProvider()
+    provider.create(props(arm))
+
+    provider.delete(POOL, props(arm))
+
+    assert libraries_on_azure(arm) is None
+    assert arm.pools[POOL]["properties"]["nodeCount"] == 3
+
+
+def test_delete_when_the_pool_is_already_gone_succeeds(arm: FakeArm):
+    PoolLibrariesProvider().delete(POOL, props(arm))
+
+    assert arm.calls("PUT") == []
+
+
+def test_read_reports_a_deleted_pool_as_gone(arm: FakeArm):
+    assert PoolLibrariesProvider().read(POOL, props(arm)).id == ""
+
+
+def test_read_shows_libraries_that_azure_dropped(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+
+    result = PoolLibrariesProvider().read(POOL, props(arm))
+
+    assert result.id == POOL
+    assert result.outs["libraryRequirements"] is None
+
+
+def test_arm_refuses_libraries_on_a_pools_creation(arm: FakeArm):
+    """Why the libraries are a second step: the fake answers like ARM on this point."""
+    status, _, body = arm.handle(
+        "PUT",
+        POOL,
+        {"location": "eastus", "properties": {**POOL_PROPERTIES, "libraryRequirements": {}}},
+        f"Bearer {TOKEN}",
+    )
+
+    assert status == 400
+    assert body["error"]["code"] == "SparkComputePropertiesNotAllowed"
+
+
+def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(arm: FakeArm):
+    provider = PoolLibrariesProvider()
+    # 1. The azure-native provider creates the pool without libraries.
+    arm.handle(
+        "PUT", POOL, {"location": "eastus", "properties": POOL_PROPERTIES}, f"Bearer {TOKEN}"
+    )
+    # 2. The library step applies them.
+    before = props(arm, fingerprint="pool-v1")
+    provider.create(before)
+    assert libraries_on_azure(arm) is not None
+    # 3. Pulumi updates the pool (autoscale): its PUT carries no libraryRequirements.
+    scaled = {
+        **POOL_PROPERTIES,
+        "autoScale": {"enabled": True, "minNodeCount": 3, "maxNodeCount": 4},
+    }
+    arm.handle("PUT", POOL, {"location": "eastus", "properties": scaled}, f"Bearer {TOKEN}")
+    assert libraries_on_azure(arm) is None
+    # 4. The pool's new fingerprint makes the library step update, which puts them back.
+    after = props(arm, fingerprint="pool-v2")
+    assert provider.diff(POOL, before, after).changes is True
+    provider.update(POOL, before, after)
+
+    assert libraries_on_azure(arm)["content"] == REQUIREMENTS
+    assert arm.pools[POOL]["properties"]["autoScale"]["maxNodeCount"] == 4

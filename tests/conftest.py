@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_STACK = ROOT / "Pulumi.dev.yaml"
+
+
+def dev_stack_document() -> dict[str, Any]:
+    return yaml.safe_load(DEV_STACK.read_text())
+
+
+def project_config(document: dict[str, Any]) -> dict[str, Any]:
+    """The `synapse-dl:` keys of a stack document, without the prefix."""
+    prefix = "synapse-dl:"
+    return {k[len(prefix) :]: v for k, v in document["config"].items() if k.startswith(prefix)}
+
+
+@pytest.fixture
+def dev_config() -> dict[str, Any]:
+    """A fresh, mutable copy of the dev stack's project config."""
+    return copy.deepcopy(project_config(dev_stack_document()))
+
+
+@pytest.fixture
+def write_stack(tmp_path: Path):
+    """Writes a stack file from project config (keys without the prefix); returns its path."""
+
+    def write(config: dict[str, Any], name: str = "test") -> Path:
+        document = {"config": {f"synapse-dl:{k}": v for k, v in config.items()}}
+        path = tmp_path / f"Pulumi.{name}.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        return path
+
+    return write

@@ -1,0 +1,192 @@
+"""A local HTTPS server on 127.0.0.1 that answers like ARM for Synapse Spark pools.
+
+What it does as ARM does: bearer-token auth, 404 for a missing pool, a PUT answered 201 with
+an `Azure-AsyncOperation` URL that reports InProgress, then Succeeded or Failed, and
+`SparkComputePropertiesNotAllowed` for libraries on a pool's creation. A PUT replaces the
+pool's properties, so a PUT without `libraryRequirements` drops them, as Azure does.
+Faults (429 with Retry-After, 500, 403) are queued per method and served first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import ssl
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+TOKEN = "fake-arm-token"
+_POOL_PATH = re.compile(
+    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Synapse"
+    r"/workspaces/[^/]+/bigDataPools/[^/]+$"
+)
+_OPERATION_PATH = re.compile(r"^/operations/(?P<id>[0-9a-f-]+)$")
+
+
+@dataclass
+class Fault:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+
+@dataclass
+class Operation:
+    pool_path: str
+    polls_left: int
+    error: dict[str, str] | None = None
+
+
+@dataclass
+class SeenRequest:
+    method: str
+    path: str
+    body: Any
+    authorization: str | None
+    at: float
+
+
+class FakeArm:
+    def __init__(self) -> None:
+        self.pools: dict[str, dict[str, Any]] = {}
+        self.requests: list[SeenRequest] = []
+        self.operations: dict[str, Operation] = {}
+        self.faults: dict[str, deque[Fault]] = {"GET": deque(), "PUT": deque()}
+        self.polls_before_done = 1
+        self.fail_next_operation: dict[str, str] | None = None
+        self._lock = threading.Lock()
+        self.base_url = ""
+
+    # --- test controls ---
+    def add_pool(self, path: str, properties: dict[str, Any], location: str = "eastus") -> None:
+        self.pools[path] = {
+            "id": path,
+            "name": path.rsplit("/", 1)[-1],
+            "type": "Microsoft.Synapse/workspaces/bigDataPools",
+            "location": location,
+            "tags": {},
+            "properties": {**properties, "provisioningState": "Succeeded"},
+        }
+
+    def fail(self, method: str, status: int, headers: dict | None = None, body: dict | None = None):
+        self.faults[method].append(Fault(status, headers or {}, body))
+
+    def calls(self, method: str | None = None) -> list[SeenRequest]:
+        return [r for r in self.requests if method is None or r.method == method]
+
+    # --- request handling ---
+    def handle(self, method: str, path: str, body: Any, authorization: str | None):
+        with self._lock:
+            self.requests.append(SeenRequest(method, path, body, authorization, time.monotonic()))
+            if authorization != f"Bearer {TOKEN}":
+                return 401, {}, _error("AuthenticationFailed", "missing or bad bearer token")
+            if method in self.faults and self.faults[method]:
+                fault = self.faults[method].popleft()
+                return fault.status, fault.headers, fault.body or _error("Fault", "injected")
+            operation = _OPERATION_PATH.match(path)
+            if method == "GET" and operation:
+                return self._poll(operation["id"])
+            if not _POOL_PATH.match(path):
+                return 404, {}, _error("PathNotFound", path)
+            if method == "GET":
+                pool = self.pools.get(path)
+                return (200, {}, pool) if pool else (404, {}, _error("ResourceNotFound", path))
+            if method == "PUT":
+                return self._put(path, body)
+            return 405, {}, _error("MethodNotAllowed", method)
+
+    def _put(self, path: str, body: dict[str, Any]):
+        properties = dict(body.get("properties", {}))
+        created = path not in self.pools
+        if created and "libraryRequirements" in properties:
+            return (
+                400,
+                {},
+                _error(
+                    "SparkComputePropertiesNotAllowed",
+                    "Synapse Spark pool must be created before libraries are installed",
+                ),
+            )
+        self.add_pool(path, properties, body.get("location", "eastus"))
+        self.pools[path]["tags"] = body.get("tags", {})
+        self.pools[path]["properties"]["provisioningState"] = "Provisioning"
+        operation_id = str(uuid.uuid4())
+        self.operations[operation_id] = Operation(
+            path, self.polls_before_done, self.fail_next_operation
+        )
+        self.fail_next_operation = None
+        headers = {
+            "Azure-AsyncOperation": f"{self.base_url}/operations/{operation_id}",
+            # Fractional seconds keep the tests quick; ARM itself sends whole seconds.
+            "Retry-After": "0.05",
+        }
+        return (201 if created else 200), headers, self.pools[path]
+
+    def _poll(self, operation_id: str):
+        operation = self.operations[operation_id]
+        if operation.polls_left > 0:
+            operation.polls_left -= 1
+            return 200, {"Retry-After": "0.05"}, {"status": "InProgress"}
+        pool = self.pools[operation.pool_path]
+        if operation.error:
+            pool["properties"]["provisioningState"] = "Failed"
+            return 200, {}, {"status": "Failed", "error": operation.error}
+        pool["properties"]["provisioningState"] = "Succeeded"
+        return 200, {}, {"status": "Succeeded"}
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _handler(arm: FakeArm) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = json.loads(raw) if raw else None
+            path = self.path.split("?", 1)[0]
+            status, headers, payload = arm.handle(
+                self.command, path, body, self.headers.get("Authorization")
+            )
+            data = json.dumps(payload).encode() if payload is not None else b""
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_PUT = do_DELETE = _serve
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    return Handler
+
+
+class ServedArm:
+    """Runs a FakeArm on https://127.0.0.1:<port> with a certificate from `ca` (trustme)."""
+
+    def __init__(self, arm: FakeArm, ca: Any):
+        self.arm = arm
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(arm))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        arm.base_url = f"https://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeArm:
+        self.thread.start()
+        return self.arm
+
+    def __exit__(self, *_: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,77 @@
+"""`python -m offline_plan`, as `make plan` runs it: text, JSON, exit codes, no secrets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run_plan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "offline_plan", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_dev_plan_prints_the_tree_and_writes_the_json(tmp_path):
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--stack", "dev", "--json", str(out))
+
+    assert result.returncode == 0, result.stderr
+    assert "  +  ├─ synapse-dl:spark:SparkPool  gpularge" in result.stdout
+    assert "nodeSizeFamily: HardwareAcceleratedGPU" in result.stdout
+    assert "warning: pool 'gpularge': Spark 3.2 is past end of support" in result.stdout
+    document = json.loads(out.read_text())
+    assert document["stack"] == "dev"
+    assert set(document) >= {"stack", "resources", "warnings"}
+    assert all(set(r) == {"urn", "type", "name", "parent", "inputs"} for r in document["resources"])
+    assert {r["type"] for r in document["resources"]} >= {
+        "azure-native:synapse:Workspace",
+        "azure-native:synapse:BigDataPool",
+        "pulumi-python:dynamic/synapse:PoolLibraries",
+    }
+
+
+def test_the_sql_password_appears_nowhere_in_the_plan(tmp_path):
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--json", str(out))
+
+    # The mocks' password is "mock-<uuid>"; only the mask may show.
+    assert "mock-" not in result.stdout
+    assert "mock-" not in out.read_text()
+    assert "sqlAdministratorLoginPassword: [secret]" in result.stdout
+    # Dynamic providers' pickled code is not plan content either.
+    assert "__provider" not in out.read_text()
+
+
+def test_invalid_config_exits_non_zero_naming_the_key(dev_config, write_stack, tmp_path):
+    dev_config["sparkPools"][0]["autoScale"] = {
+        "enabled": True,
+        "minNodeCount": 3,
+        "maxNodeCount": 500,
+    }
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--stack-file", str(write_stack(dev_config, "broken")), "--json", str(out))
+
+    assert result.returncode == 1
+    assert "synapse-dl:sparkPools[0].autoScale.maxNodeCount = 500" in result.stderr
+    assert result.stdout == ""
+    document = json.loads(out.read_text())
+    assert document["stack"] == "broken"
+    assert "autoScale.maxNodeCount = 500" in document["error"]
+
+
+def test_a_missing_stack_file_is_an_error():
+    result = run_plan("--stack", "nosuchstack")
+
+    assert result.returncode == 1
+    assert "no stack file" in result.stderr
