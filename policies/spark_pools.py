@@ -1,0 +1,175 @@
+"""Policies for every Spark pool: runtime lifecycle, auto-pause, node ceiling, pinned libraries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from facts import END_OF_SUPPORT
+from library_requirements import library_specs
+from pool_props import is_gpu_pool, max_nodes, pool_name
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+from resource_types import BIG_DATA_POOL, POOL_LIBRARIES
+
+DEFAULT_MAX_GPU_PAUSE_MINUTES = 30
+DEFAULT_MAX_NODES = 10
+
+
+def _today(args: ResourceValidationArgs) -> dt.date:
+    configured = (args.get_config() or {}).get("today")
+    return dt.date.fromisoformat(configured) if configured else dt.date.today()
+
+
+def _check_lifecycle(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != BIG_DATA_POOL:
+        return
+    version = args.props.get("sparkVersion")
+    if version is None:
+        return
+    name = pool_name(args.props, args.name)
+    end = END_OF_SUPPORT.get(version)
+    if end is None:
+        report_violation(
+            f"Pool '{name}' runs Spark {version}, which has no known end-of-support date (known "
+            f"runtimes: {', '.join(END_OF_SUPPORT)}). Use a known runtime.",
+            args.urn,
+        )
+        return
+    today = _today(args)
+    if today <= end:
+        return
+    supported = [f"{v} (to {d.isoformat()})" for v, d in END_OF_SUPPORT.items() if d >= today]
+    report_violation(
+        f"Pool '{name}' runs Spark {version}, out of support since {end.isoformat()}. Move it to "
+        f"a supported runtime: {', '.join(supported) or 'none known'}.",
+        args.urn,
+    )
+
+
+def _check_auto_pause(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != BIG_DATA_POOL:
+        return
+    name = pool_name(args.props, args.name)
+    auto_pause = args.props.get("autoPause") or {}
+    if not auto_pause.get("enabled"):
+        report_violation(
+            f"Pool '{name}' does not auto-pause, so idle nodes keep billing. Set "
+            "autoPause.enabled to true.",
+            args.urn,
+        )
+        return
+    limit = int((args.get_config() or {}).get("maxGpuDelayMinutes", DEFAULT_MAX_GPU_PAUSE_MINUTES))
+    delay = auto_pause.get("delayInMinutes")
+    if is_gpu_pool(args.props) and delay is not None and delay > limit:
+        report_violation(
+            f"GPU pool '{name}' auto-pauses after {int(delay)} minutes; GPU pools must pause "
+            f"within {limit}. Set autoPause.delayInMinutes to {limit} or less.",
+            args.urn,
+        )
+
+
+def _check_node_ceiling(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != BIG_DATA_POOL:
+        return
+    limit = int((args.get_config() or {}).get("maxNodes", DEFAULT_MAX_NODES))
+    nodes = max_nodes(args.props)
+    if nodes is None or nodes <= limit:
+        return
+    report_violation(
+        f"Pool '{pool_name(args.props, args.name)}' can grow to {nodes} nodes, above the limit of "
+        f"{limit}. Set autoScale.maxNodeCount (or nodeCount) to {limit} or less, or raise maxNodes "
+        "in this policy's config.",
+        args.urn,
+    )
+
+
+def _check_pinned_libraries(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    # The project applies a pool's libraries through PoolLibraries (ARM refuses them on create);
+    # other programs may set them on the pool itself.
+    if args.resource_type not in (BIG_DATA_POOL, POOL_LIBRARIES):
+        return
+    unpinned = [
+        s.spec for s in library_specs(args.props.get("libraryRequirements")) if not s.pinned
+    ]
+    if not unpinned:
+        return
+    report_violation(
+        f"Pool '{pool_name(args.props, args.name)}' installs unpinned libraries: "
+        f"{', '.join(unpinned)}. Pin every package to one version: name==version (pip) or "
+        "name=version (conda).",
+        args.urn,
+    )
+
+
+spark_runtime_lifecycle = ResourceValidationPolicy(
+    name="spark-runtime-lifecycle",
+    description="Spark pools run a Synapse runtime that is still supported.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    config_schema=PolicyConfigSchema(
+        properties={
+            # The date to judge by (YYYY-MM-DD); today when unset. Set in tests and audits.
+            "today": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        }
+    ),
+    validate=_check_lifecycle,
+)
+
+spark_pool_auto_pause = ResourceValidationPolicy(
+    name="spark-pool-auto-pause",
+    description="Spark pools auto-pause when idle, GPU pools within a short delay.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "maxGpuDelayMinutes": {
+                "type": "integer",
+                "minimum": 5,
+                "maximum": 10080,
+                "default": DEFAULT_MAX_GPU_PAUSE_MINUTES,
+            },
+        }
+    ),
+    validate=_check_auto_pause,
+)
+
+spark_pool_node_ceiling = ResourceValidationPolicy(
+    name="spark-pool-node-ceiling",
+    description="Spark pools cannot scale beyond a set number of nodes.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "maxNodes": {
+                "type": "integer",
+                "minimum": 3,
+                "maximum": 200,
+                "default": DEFAULT_MAX_NODES,
+            },
+        }
+    ),
+    validate=_check_node_ceiling,
+)
+
+pool_libraries_pinned = ResourceValidationPolicy(
+    name="pool-libraries-pinned",
+    description="Spark pool libraries pin every package to one version.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    validate=_check_pinned_libraries,
+)
+
+POLICIES = [
+    spark_runtime_lifecycle,
+    spark_pool_auto_pause,
+    spark_pool_node_ceiling,
+    pool_libraries_pinned,
+]

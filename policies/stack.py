@@ -1,0 +1,149 @@
+"""Stack policies: judgements that need several resources of the stack at once (AnalyzeStack,
+on outputs)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES
+from library_requirements import library_specs
+from pool_props import is_gpu_pool, max_nodes, pool_name
+from pool_props import workspace_name as pool_workspace
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from resource_types import BIG_DATA_POOL, POOL_LIBRARIES, SPARK_JOB_DEFINITION, WORKSPACE
+from workspace import is_exfiltration_protected, workspace_name
+
+
+def _of_type(args: StackValidationArgs, resource_type: str) -> list[PolicyResource]:
+    return [r for r in args.resources if r.resource_type == resource_type]
+
+
+def _workspace_urn(args: StackValidationArgs, name: str) -> str | None:
+    return next(
+        (w.urn for w in _of_type(args, WORKSPACE) if workspace_name(w.props, w.name) == name), None
+    )
+
+
+def _check_gpu_quota(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    quota = int((args.get_config() or {}).get("gpuVcoreQuota", DEFAULT_GPU_VCORE_QUOTA))
+    # workspace -> [(pool resource, nodes, vCores per node)]
+    gpu_pools: dict[str, list[tuple[PolicyResource, int, int]]] = defaultdict(list)
+    for pool in _of_type(args, BIG_DATA_POOL):
+        vcores = GPU_NODE_VCORES.get(str(pool.props.get("nodeSize")))
+        nodes = max_nodes(pool.props)
+        if is_gpu_pool(pool.props) and vcores is not None and nodes is not None:
+            gpu_pools[pool_workspace(pool.props) or "?"].append((pool, nodes, vcores))
+    for ws, pools in gpu_pools.items():
+        total = sum(nodes * vcores for _, nodes, vcores in pools)
+        if total <= quota:
+            continue
+        parts = ", ".join(
+            f"{pool_name(p.props, p.name)}: {nodes} x {vcores}" for p, nodes, vcores in pools
+        )
+        report_violation(
+            f"Workspace '{ws}' GPU pools can scale to {total} GPU vCores ({parts}), above the "
+            f"quota of {quota}. Lower their autoScale.maxNodeCount, or get a higher quota and set "
+            "gpuVcoreQuota in this policy's config.",
+            _workspace_urn(args, ws) or pools[0][0].urn,
+        )
+
+
+def _check_exfiltration_vs_pypi(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    protected = {
+        workspace_name(w.props, w.name)
+        for w in _of_type(args, WORKSPACE)
+        if is_exfiltration_protected(w.props)
+    }
+    if not protected:
+        return
+    # Pools get libraries through PoolLibraries (this project) or their own libraryRequirements.
+    for r in _of_type(args, BIG_DATA_POOL) + _of_type(args, POOL_LIBRARIES):
+        ws = pool_workspace(r.props)
+        specs = library_specs(r.props.get("libraryRequirements"))
+        if ws not in protected or not specs:
+            continue
+        report_violation(
+            f"Pool '{pool_name(r.props, r.name)}' installs libraries from public repositories "
+            f"({', '.join(s.spec for s in specs)}), but workspace '{ws}' has data-exfiltration "
+            "protection, which blocks PyPI and conda. Upload them as workspace packages, or "
+            "turn off managedVirtualNetworkSettings.preventDataExfiltration.",
+            r.urn,
+        )
+
+
+def _target_pool(job: PolicyResource) -> str | None:
+    target = job.props.get("targetBigDataPool")
+    # A pool name, or the data plane's {"type": "BigDataPoolReference", "referenceName": ...}.
+    return target.get("referenceName") if isinstance(target, Mapping) else target
+
+
+def _check_jobs_target_pools(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    pools: dict[tuple[str | None, str], PolicyResource] = {
+        (pool_workspace(p.props), pool_name(p.props, p.name)): p
+        for p in _of_type(args, BIG_DATA_POOL)
+    }
+    for job in _of_type(args, SPARK_JOB_DEFINITION):
+        ws, target = job.props.get("workspaceName"), _target_pool(job)
+        name = job.props.get("name") or job.name
+        pool = pools.get((ws, target or ""))
+        if pool is None:
+            known = sorted(p for w, p in pools if w == ws)
+            report_violation(
+                f"Spark job '{name}' targets pool '{target}' in workspace '{ws}', which this "
+                f"stack does not declare. Set targetBigDataPool to one of: "
+                f"{', '.join(known) or '(no pools in that workspace)'}.",
+                job.urn,
+            )
+            continue
+        required, actual = job.props.get("requiredSparkVersion"), pool.props.get("sparkVersion")
+        if required is not None and required != actual:
+            report_violation(
+                f"Spark job '{name}' requires Spark {required} but pool '{target}' runs Spark "
+                f"{actual}. Set requiredSparkVersion to {actual}, or target a pool on Spark "
+                f"{required}.",
+                job.urn,
+            )
+
+
+gpu_vcore_quota = StackValidationPolicy(
+    name="gpu-vcore-quota",
+    description="The GPU pools of a workspace fit in its GPU vCore quota at full scale.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "gpuVcoreQuota": {"type": "integer", "minimum": 0, "default": DEFAULT_GPU_VCORE_QUOTA},
+        }
+    ),
+    validate=_check_gpu_quota,
+)
+
+exfiltration_protected_pools_skip_pypi = StackValidationPolicy(
+    name="exfiltration-protected-pools-skip-pypi",
+    description="Pools in a workspace with data-exfiltration protection install no libraries "
+    "from PyPI or conda, which that protection blocks.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    validate=_check_exfiltration_vs_pypi,
+)
+
+spark_jobs_target_stack_pools = StackValidationPolicy(
+    name="spark-jobs-target-stack-pools",
+    description="Spark job definitions target a pool of the same stack on their Spark version.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    validate=_check_jobs_target_pools,
+)
+
+POLICIES = [gpu_vcore_quota, exfiltration_protected_pools_skip_pypi, spark_jobs_target_stack_pools]

@@ -1,0 +1,132 @@
+"""Policies for Synapse workspaces and their IP firewall.
+
+The four network policies mirror Azure Policy built-ins (ids in Azure/azure-policy) so each
+can be raised or disabled on its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+from resource_types import IP_FIREWALL_RULE, WORKSPACE
+
+_WHOLE_IPV4 = (ipaddress.IPv4Address("0.0.0.0"), ipaddress.IPv4Address("255.255.255.255"))
+
+
+def workspace_name(props: Mapping[str, Any], resource_name: str) -> str:
+    """workspaceName in inputs; azure-native outputs carry it as name."""
+    return props.get("workspaceName") or props.get("name") or resource_name
+
+
+def _workspace_check(
+    holds: Callable[[Mapping[str, Any]], bool], fix: str
+) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type == WORKSPACE and not holds(args.props):
+            report_violation(
+                f"Workspace '{workspace_name(args.props, args.name)}': {fix}", args.urn
+            )
+
+    return validate
+
+
+def is_exfiltration_protected(props: Mapping[str, Any]) -> bool:
+    """Data-exfiltration protection is on (also used by the stack policy on PyPI installs)."""
+    settings = props.get("managedVirtualNetworkSettings") or {}
+    return settings.get("preventDataExfiltration") is True
+
+
+def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != IP_FIREWALL_RULE:
+        return
+    start, end = args.props.get("startIpAddress"), args.props.get("endIpAddress")
+    try:
+        span = (ipaddress.IPv4Address(start), ipaddress.IPv4Address(end))
+    except (ipaddress.AddressValueError, TypeError):
+        return  # not an IPv4 range; ARM rejects it
+    if span != _WHOLE_IPV4:
+        return
+    rule = args.props.get("ruleName") or args.name
+    report_violation(
+        f"Firewall rule '{rule}' opens the workspace to the whole internet ({start}-{end}). "
+        "Allow only your clients' address ranges; for Azure services use the rule "
+        "'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0.",
+        args.urn,
+    )
+
+
+no_internet_wide_firewall = ResourceValidationPolicy(
+    name="no-internet-wide-firewall",
+    description="No workspace firewall rule admits the whole IPv4 internet.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.CRITICAL,
+    validate=_check_firewall,
+)
+
+# Azure Policy 2d9dbfa3-927b-4cf0-9d0f-08747f971650.
+workspace_managed_vnet = ResourceValidationPolicy(
+    name="workspace-managed-vnet",
+    description="Synapse workspaces use a managed virtual network.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.HIGH,
+    validate=_workspace_check(
+        lambda p: p.get("managedVirtualNetwork") == "default",
+        'the managed virtual network is off. Set managedVirtualNetwork to "default" (only '
+        "possible when the workspace is created).",
+    ),
+)
+
+# Azure Policy 3484ce98-c0c5-4c83-994b-c5ac24785218.
+workspace_exfiltration_protection = ResourceValidationPolicy(
+    name="workspace-exfiltration-protection",
+    description="Synapse workspaces have data-exfiltration protection on.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.HIGH,
+    validate=_workspace_check(
+        is_exfiltration_protected,
+        "data-exfiltration protection is off. Set "
+        "managedVirtualNetworkSettings.preventDataExfiltration to true.",
+    ),
+)
+
+# Azure Policy 38d8df46-cf4e-4073-8e03-48c24b29de0d.
+workspace_public_network_disabled = ResourceValidationPolicy(
+    name="workspace-public-network-disabled",
+    description="Synapse workspaces are not reachable from public networks.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.HIGH,
+    validate=_workspace_check(
+        lambda p: p.get("publicNetworkAccess") == "Disabled",
+        'public network access is on. Set publicNetworkAccess to "Disabled" and reach the '
+        "workspace through private endpoints.",
+    ),
+)
+
+# Azure Policy 2158ddbe-fefa-408e-b43f-d4faef8ff3b8.
+workspace_entra_only_auth = ResourceValidationPolicy(
+    name="workspace-entra-only-auth",
+    description="Synapse workspaces accept only Microsoft Entra ID authentication.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    validate=_workspace_check(
+        lambda p: p.get("azureADOnlyAuthentication") is True,
+        "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
+    ),
+)
+
+POLICIES = [
+    no_internet_wide_firewall,
+    workspace_managed_vnet,
+    workspace_exfiltration_protection,
+    workspace_public_network_disabled,
+    workspace_entra_only_auth,
+]
