@@ -1,0 +1,49 @@
+"""The pack's own copy of the facts (policies/facts.py) equals the project's table
+(components/runtimes.py): the pack is published on its own, so it cannot import it."""
+
+import importlib.util
+
+import pytest
+
+from components import runtimes
+from policy_harness import POLICY_PACK_DIR
+
+
+@pytest.fixture(scope="module")
+def pack_facts():
+    spec = importlib.util.spec_from_file_location("policy_pack_facts", POLICY_PACK_DIR / "facts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gpu_regions_are_in_step(pack_facts):
+    assert pack_facts.GPU_REGIONS == runtimes.GPU_REGIONS
+
+
+def test_end_of_support_dates_are_in_step(pack_facts):
+    assert {v: r.end_of_support for v, r in runtimes.RUNTIMES.items()} == pack_facts.END_OF_SUPPORT
+
+
+def test_gpu_runtimes_are_in_step(pack_facts):
+    assert (
+        tuple(v for v, r in runtimes.RUNTIMES.items() if r.supports_gpu) == pack_facts.GPU_RUNTIMES
+    )
+
+
+def test_gpu_node_vcores_are_in_step(pack_facts):
+    assert {
+        size: spec.vcores
+        for (family, size), spec in runtimes.NODE_SPECS.items()
+        if family == runtimes.GPU_FAMILY
+    } == pack_facts.GPU_NODE_VCORES
+
+
+def test_gpu_family_and_quota_are_in_step(pack_facts):
+    assert pack_facts.GPU_FAMILY == runtimes.GPU_FAMILY
+    assert pack_facts.DEFAULT_GPU_VCORE_QUOTA == runtimes.DEFAULT_GPU_VCORE_QUOTA
+
+
+def test_region_normalization_agrees(pack_facts):
+    for location in ("East US", "australiaeast", "North  Europe", "WESTEUROPE"):
+        assert pack_facts.normalize_region(location) == runtimes.normalize_region(location)

@@ -1,0 +1,91 @@
+"""The pack on what the real program plans: the dev stack and variants of it, planned under
+Pulumi's mocks (offline_plan) and fed to the pack through the engine protocol."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from offline_plan.mocks import plan_stack
+from tests.conftest import DEV_STACK, ROOT, dev_stack_document, project_config
+
+OPEN_FIREWALL_STACK = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
+# The day these verdicts were written; fixed so Spark 3.5's end of support cannot move them.
+TODAY = {"spark-runtime-lifecycle": {"today": "2026-11-24"}}
+
+
+@pytest.fixture(scope="module")
+def dev_plan():
+    return plan_stack(DEV_STACK)
+
+
+def _plan_dev_variant(tmp_path: Path, change) -> list:
+    config = copy.deepcopy(project_config(dev_stack_document()))
+    change(config)
+    path = tmp_path / "Pulumi.variant.yaml"
+    document = {"config": {f"synapse-dl:{k}": v for k, v in config.items()}}
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return plan_stack(path).resources
+
+
+def _verdicts(report) -> list[tuple[str, str, str]]:
+    return sorted(
+        (v["level"], v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in report.violations
+    )
+
+
+def test_dev_plan_holds_every_resource_type_the_pack_judges(dev_plan):
+    assert {r.type for r in dev_plan.resources} >= {
+        "azure-native:synapse:BigDataPool",
+        "azure-native:synapse:Workspace",
+        "azure-native:synapse:IpFirewallRule",
+        "azure-native:storage:StorageAccount",
+        "pulumi-python:dynamic/synapse:PoolLibraries",
+    }
+
+
+def test_dev_stack_passes_every_mandatory_policy_with_known_advisories(pack, dev_plan):
+    pack.configure(TODAY)
+    report = pack.run(dev_plan.resources)
+    assert not report.has_mandatory
+    assert _verdicts(report) == [
+        ("advisory", "spark-runtime-lifecycle", "gpularge"),
+        ("advisory", "workspace-exfiltration-protection", "synw-dl-dev-001-workspace"),
+        ("advisory", "workspace-public-network-disabled", "synw-dl-dev-001-workspace"),
+    ]
+
+
+def test_open_firewall_stack_fails_only_the_firewall_policy(pack):
+    pack.configure(TODAY)
+    report = pack.run(plan_stack(OPEN_FIREWALL_STACK).resources)
+    assert [v for v in _verdicts(report) if v[0] == "mandatory"] == [
+        ("mandatory", "no-internet-wide-firewall", "synw-dl-openfw-001-fw-everyone")
+    ]
+
+
+def test_exfiltration_protection_on_the_dev_stack_blocks_its_pypi_libraries(pack, tmp_path):
+    resources = _plan_dev_variant(
+        tmp_path, lambda c: c["workspace"]["network"].update(preventDataExfiltration=True)
+    )
+    pack.configure(TODAY)
+    mandatory = [v for v in pack.run(resources).violations if v["level"] == "mandatory"]
+    assert [(v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in mandatory] == [
+        ("exfiltration-protected-pools-skip-pypi", "gpularge-libraries")
+    ]
+    assert mandatory[0]["message"].startswith(
+        "Pool 'gpularge' installs libraries from public repositories (torch==1.11.0,"
+    )
+
+
+def test_a_fourth_gpu_node_on_the_dev_stack_exceeds_the_gpu_quota(pack, tmp_path):
+    resources = _plan_dev_variant(tmp_path, lambda c: c["sparkPools"][0].update(nodeCount=4))
+    pack.configure(TODAY)
+    mandatory = [v for v in pack.run(resources).violations if v["level"] == "mandatory"]
+    assert [v["message"] for v in mandatory] == [
+        "Workspace 'synw-dl-dev-001' GPU pools can scale to 64 GPU vCores (gpularge: 4 x 16), "
+        "above the quota of 50. Lower their autoScale.maxNodeCount, or get a higher quota and "
+        "set gpuVcoreQuota in this policy's config."
+    ]

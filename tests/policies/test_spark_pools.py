@@ -1,0 +1,201 @@
+"""Spark pool policies: runtime lifecycle, auto-pause, node ceiling, pinned libraries."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.policies.policy_resources import DROP, cpu_pool, gpu_pool, of_policy, pool_libraries
+
+LIFECYCLE = "spark-runtime-lifecycle"
+AUTO_PAUSE = "spark-pool-auto-pause"
+CEILING = "spark-pool-node-ceiling"
+PINNED = "pool-libraries-pinned"
+
+
+def _on(pack, today: str) -> None:
+    pack.configure({LIFECYCLE: {"today": today}})
+
+
+def test_pool_on_a_supported_runtime_passes_lifecycle(pack):
+    _on(pack, "2026-11-24")
+    assert of_policy(pack.analyze(cpu_pool(sparkVersion="3.5")), LIFECYCLE) == []
+
+
+def test_pool_on_its_last_day_of_support_passes_lifecycle(pack):
+    _on(pack, "2026-03-31")
+    assert of_policy(pack.analyze(cpu_pool(sparkVersion="3.4")), LIFECYCLE) == []
+
+
+def test_pool_past_end_of_support_is_reported_as_advisory(pack):
+    _on(pack, "2026-04-01")
+    pool = cpu_pool(sparkVersion="3.4")
+    assert of_policy(pack.analyze(pool), LIFECYCLE) == [
+        {
+            "policy": LIFECYCLE,
+            "level": "advisory",
+            "urn": pool["urn"],
+            "message": "Pool 'cpupool' runs Spark 3.4, out of support since 2026-03-31. "
+            "Move it to a supported runtime: 3.5 (to 2028-10-31).",
+        }
+    ]
+
+
+def test_retired_gpu_runtime_is_reported_when_lifecycle_is_raised_to_mandatory(pack):
+    pack.configure({LIFECYCLE: {"today": "2024-07-09", "enforcementLevel": "mandatory"}})
+    [violation] = of_policy(pack.analyze(gpu_pool(sparkVersion="3.2")), LIFECYCLE)
+    assert violation["level"] == "mandatory"
+    assert violation["message"] == (
+        "Pool 'gpupool' runs Spark 3.2, out of support since 2024-07-08. Move it to a "
+        "supported runtime: 3.4 (to 2026-03-31), 3.5 (to 2028-10-31)."
+    )
+
+
+def test_pool_on_an_unknown_runtime_is_reported(pack):
+    [violation] = of_policy(pack.analyze(cpu_pool(sparkVersion="9.9")), LIFECYCLE)
+    assert violation["message"] == (
+        "Pool 'cpupool' runs Spark 9.9, which has no known end-of-support date (known "
+        "runtimes: 3.1, 3.2, 3.4, 3.5). Use a known runtime."
+    )
+
+
+def test_pool_that_auto_pauses_passes(pack):
+    assert of_policy(pack.analyze(gpu_pool(autoPause={"delayInMinutes": 30})), AUTO_PAUSE) == []
+
+
+def test_pool_without_auto_pause_is_reported(pack):
+    pool = cpu_pool(autoPause=DROP)
+    assert of_policy(pack.analyze(pool), AUTO_PAUSE) == [
+        {
+            "policy": AUTO_PAUSE,
+            "level": "advisory",
+            "urn": pool["urn"],
+            "message": "Pool 'cpupool' does not auto-pause, so idle nodes keep billing. "
+            "Set autoPause.enabled to true.",
+        }
+    ]
+
+
+def test_pool_with_auto_pause_disabled_is_reported(pack):
+    pool = cpu_pool(autoPause={"enabled": False})
+    assert len(of_policy(pack.analyze(pool), AUTO_PAUSE)) == 1
+
+
+def test_gpu_pool_pausing_late_is_reported(pack):
+    [violation] = of_policy(pack.analyze(gpu_pool(autoPause={"delayInMinutes": 60})), AUTO_PAUSE)
+    assert violation["message"] == (
+        "GPU pool 'gpupool' auto-pauses after 60 minutes; GPU pools must pause within 30. "
+        "Set autoPause.delayInMinutes to 30 or less."
+    )
+
+
+def test_cpu_pool_may_pause_later_than_the_gpu_limit(pack):
+    assert of_policy(pack.analyze(cpu_pool(autoPause={"delayInMinutes": 60})), AUTO_PAUSE) == []
+
+
+def test_gpu_pause_limit_comes_from_config(pack):
+    pack.configure({AUTO_PAUSE: {"maxGpuDelayMinutes": 60}})
+    assert of_policy(pack.analyze(gpu_pool(autoPause={"delayInMinutes": 60})), AUTO_PAUSE) == []
+
+
+def test_pool_within_the_node_ceiling_passes(pack):
+    pool = cpu_pool(autoScale={"maxNodeCount": 10})
+    assert of_policy(pack.analyze(pool), CEILING) == []
+
+
+def test_pool_scaling_past_the_node_ceiling_is_reported(pack):
+    pool = cpu_pool(autoScale={"maxNodeCount": 20})
+    assert of_policy(pack.analyze(pool), CEILING) == [
+        {
+            "policy": CEILING,
+            "level": "advisory",
+            "urn": pool["urn"],
+            "message": "Pool 'cpupool' can grow to 20 nodes, above the limit of 10. Set "
+            "autoScale.maxNodeCount (or nodeCount) to 10 or less, or raise maxNodes in this "
+            "policy's config.",
+        }
+    ]
+
+
+def test_fixed_size_pool_counts_its_node_count(pack):
+    pool = cpu_pool(autoScale={"enabled": False, "maxNodeCount": 3}, nodeCount=12)
+    [violation] = of_policy(pack.analyze(pool), CEILING)
+    assert violation["message"].startswith("Pool 'cpupool' can grow to 12 nodes")
+
+
+def test_node_ceiling_comes_from_config(pack):
+    pack.configure({CEILING: {"maxNodes": 20}})
+    assert of_policy(pack.analyze(cpu_pool(autoScale={"maxNodeCount": 20})), CEILING) == []
+
+
+def test_pool_libraries_pinned_with_double_equals_pass(pack):
+    content = (
+        "# training libraries\n"
+        "--extra-index-url https://example.org/simple\n"
+        "petastorm==0.11.3  # reads parquet\n"
+        "mlflow[extras]==2.9.2\n"
+        "pyarrow==12.0.1 ; python_version >= '3.8'\n"
+    )
+    assert of_policy(pack.analyze(pool_libraries(content=content)), PINNED) == []
+
+
+def test_unpinned_pool_libraries_are_reported(pack):
+    libraries = pool_libraries(content="numpy\npandas>=1.5\ntorch==1.*\nmlflow==2.9.2\n")
+    assert of_policy(pack.analyze(libraries), PINNED) == [
+        {
+            "policy": PINNED,
+            "level": "advisory",
+            "urn": libraries["urn"],
+            "message": "Pool 'gpupool' installs unpinned libraries: numpy, pandas>=1.5, "
+            "torch==1.*. Pin every package to one version: name==version (pip) or "
+            "name=version (conda).",
+        }
+    ]
+
+
+def test_requirement_files_and_editable_installs_count_as_unpinned(pack):
+    libraries = pool_libraries(content="-r base.txt\n-e git+https://example.org/x.git\n")
+    [violation] = of_policy(pack.analyze(libraries), PINNED)
+    assert (
+        "unpinned libraries: -r base.txt, -e git+https://example.org/x.git." in violation["message"]
+    )
+
+
+def test_pools_own_library_requirements_are_checked_too(pack):
+    pool = cpu_pool(libraryRequirements={"content": "scipy\n", "filename": "requirements.txt"})
+    [violation] = of_policy(pack.analyze(pool), PINNED)
+    assert violation["message"].startswith("Pool 'cpupool' installs unpinned libraries: scipy.")
+
+
+def test_conda_environment_pins_with_single_equals(pack):
+    environment = (
+        "name: training\n"
+        "channels:\n"
+        "  - conda-forge\n"
+        "dependencies:\n"
+        "  - numpy=1.21.6\n"
+        "  - conda-forge::scipy=1.7.3=py38h\n"
+        "  - pandas\n"
+        "  - pip:\n"
+        "    - petastorm==0.11.3\n"
+        "    - mlflow\n"
+    )
+    libraries = pool_libraries(
+        libraryRequirements={"content": environment, "filename": "environment.yml"}
+    )
+    [violation] = of_policy(pack.analyze(libraries), PINNED)
+    assert violation["message"].startswith(
+        "Pool 'gpupool' installs unpinned libraries: pandas, mlflow."
+    )
+
+
+_names = st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True)
+_versions = st.from_regex(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,2})?", fullmatch=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=_names, version=_versions)
+def test_any_exact_pin_passes_and_any_range_is_reported(pack_session, name, version):
+    pack_session.configure()
+    pinned = pool_libraries(content=f"{name}=={version}\n")
+    assert of_policy(pack_session.analyze(pinned), PINNED) == []
+    ranged = pool_libraries(content=f"{name}>={version}\n")
+    assert len(of_policy(pack_session.analyze(ranged), PINNED)) == 1

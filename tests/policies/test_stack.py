@@ -1,0 +1,161 @@
+"""Stack policies (AnalyzeStack, on outputs): GPU quota, exfiltration vs PyPI, jobs vs pools."""
+
+from tests.policies.policy_resources import (
+    WS,
+    cpu_pool,
+    gpu_pool,
+    of_policy,
+    pool_libraries,
+    spark_job,
+    stack,
+    workspace,
+)
+
+QUOTA = "gpu-vcore-quota"
+PYPI = "exfiltration-protected-pools-skip-pypi"
+JOBS = "spark-jobs-target-stack-pools"
+
+
+def test_gpu_pools_within_the_quota_pass(pack):
+    # 3 GPU-Large nodes x 16 vCores = 48 <= 50.
+    resources = [stack(), workspace(), gpu_pool(autoScale={"maxNodeCount": 3}), cpu_pool()]
+    assert of_policy(pack.analyze_stack(resources), QUOTA) == []
+
+
+def test_gpu_pools_over_the_quota_are_rejected(pack):
+    ws = workspace()
+    resources = [
+        stack(),
+        ws,
+        gpu_pool("train", autoScale={"maxNodeCount": 3}),
+        gpu_pool("tune", nodeSize="XLarge", autoScale={"enabled": False}, nodeCount=1),
+    ]
+    assert of_policy(pack.analyze_stack(resources), QUOTA) == [
+        {
+            "policy": QUOTA,
+            "level": "mandatory",
+            "urn": ws["urn"],
+            "message": f"Workspace '{WS}' GPU pools can scale to 112 GPU vCores (train: 3 x 16, "
+            "tune: 1 x 64), above the quota of 50. Lower their autoScale.maxNodeCount, or get a "
+            "higher quota and set gpuVcoreQuota in this policy's config.",
+        }
+    ]
+
+
+def test_gpu_quota_is_per_workspace(pack):
+    resources = [
+        gpu_pool("a", autoScale={"maxNodeCount": 3}),
+        gpu_pool("b", workspaceName="other-ws", autoScale={"maxNodeCount": 3}),
+    ]
+    assert of_policy(pack.analyze_stack(resources), QUOTA) == []
+
+
+def test_gpu_quota_comes_from_config(pack):
+    pack.configure({QUOTA: {"gpuVcoreQuota": 64}})
+    assert of_policy(pack.analyze_stack([gpu_pool(autoScale={"maxNodeCount": 4})]), QUOTA) == []
+
+
+def test_stack_policies_read_the_pools_workspace_from_its_arm_id_in_outputs(pack):
+    # azure-native outputs carry id and name, not the workspaceName/bigDataPoolName inputs.
+    pool = gpu_pool(autoScale={"maxNodeCount": 4})
+    pool["outputs"] = {
+        "id": f"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/{WS}"
+        "/bigDataPools/gpupool",
+        "name": "gpupool",
+        **{
+            k: v for k, v in pool["inputs"].items() if k not in ("workspaceName", "bigDataPoolName")
+        },
+    }
+    [violation] = of_policy(pack.analyze_stack([pool]), QUOTA)
+    assert violation["message"].startswith(f"Workspace '{WS}' GPU pools can scale to 64")
+
+
+def test_protected_workspace_without_pool_libraries_passes(pack):
+    assert of_policy(pack.analyze_stack([workspace(), gpu_pool()]), PYPI) == []
+
+
+def test_unprotected_workspace_may_install_from_pypi(pack):
+    ws = workspace(managedVirtualNetworkSettings={"preventDataExfiltration": False})
+    assert of_policy(pack.analyze_stack([ws, gpu_pool(), pool_libraries()]), PYPI) == []
+
+
+def test_protected_workspace_installing_from_pypi_is_rejected(pack):
+    libraries = pool_libraries()
+    assert of_policy(pack.analyze_stack([workspace(), gpu_pool(), libraries]), PYPI) == [
+        {
+            "policy": PYPI,
+            "level": "mandatory",
+            "urn": libraries["urn"],
+            "message": "Pool 'gpupool' installs libraries from public repositories "
+            f"(petastorm==0.11.3, mlflow==2.9.2), but workspace '{WS}' has data-exfiltration "
+            "protection, which blocks PyPI and conda. Upload them as workspace packages, or turn "
+            "off managedVirtualNetworkSettings.preventDataExfiltration.",
+        }
+    ]
+
+
+def test_protected_workspace_pool_with_its_own_library_requirements_is_rejected(pack):
+    pool = cpu_pool(
+        libraryRequirements={"content": "scipy==1.7.3\n", "filename": "requirements.txt"}
+    )
+    [violation] = of_policy(pack.analyze_stack([workspace(), pool]), PYPI)
+    assert violation["urn"] == pool["urn"]
+    assert violation["message"].startswith(
+        "Pool 'cpupool' installs libraries from public repositories (scipy==1.7.3)"
+    )
+
+
+def test_stack_without_spark_jobs_passes_the_jobs_policy(pack):
+    assert of_policy(pack.analyze_stack([workspace(), gpu_pool()]), JOBS) == []
+
+
+def test_job_targeting_a_stack_pool_on_its_version_passes(pack):
+    resources = [workspace(), gpu_pool(), spark_job("train", pool="gpupool", spark_version="3.2")]
+    assert of_policy(pack.analyze_stack(resources), JOBS) == []
+
+
+def test_job_without_a_required_version_only_needs_the_pool(pack):
+    resources = [gpu_pool(), spark_job("train", spark_version=None)]
+    assert of_policy(pack.analyze_stack(resources), JOBS) == []
+
+
+def test_job_targeting_a_pool_the_stack_lacks_is_rejected(pack):
+    job = spark_job("train", pool="bigpool")
+    assert of_policy(pack.analyze_stack([gpu_pool(), cpu_pool(), job]), JOBS) == [
+        {
+            "policy": JOBS,
+            "level": "mandatory",
+            "urn": job["urn"],
+            "message": f"Spark job 'train' targets pool 'bigpool' in workspace '{WS}', which "
+            "this stack does not declare. Set targetBigDataPool to one of: cpupool, gpupool.",
+        }
+    ]
+
+
+def test_job_targeting_a_pool_of_another_workspace_is_rejected(pack):
+    job = spark_job("train", pool="gpupool", workspaceName="other-ws")
+    [violation] = of_policy(pack.analyze_stack([gpu_pool(), job]), JOBS)
+    assert violation["message"] == (
+        "Spark job 'train' targets pool 'gpupool' in workspace 'other-ws', which this stack "
+        "does not declare. Set targetBigDataPool to one of: (no pools in that workspace)."
+    )
+
+
+def test_job_on_a_different_spark_version_than_its_pool_is_rejected(pack):
+    job = spark_job("train", pool="cpupool", spark_version="3.4")
+    assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == [
+        {
+            "policy": JOBS,
+            "level": "mandatory",
+            "urn": job["urn"],
+            "message": "Spark job 'train' requires Spark 3.4 but pool 'cpupool' runs Spark 3.5. "
+            "Set requiredSparkVersion to 3.5, or target a pool on Spark 3.4.",
+        }
+    ]
+
+
+def test_job_may_name_its_pool_with_a_data_plane_reference(pack):
+    job = spark_job(
+        "train", targetBigDataPool={"type": "BigDataPoolReference", "referenceName": "gpupool"}
+    )
+    assert of_policy(pack.analyze_stack([gpu_pool(), job]), JOBS) == []

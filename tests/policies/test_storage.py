@@ -1,0 +1,45 @@
+"""Storage policy: every storage account of the stack is a hardened ADLS Gen2 data lake."""
+
+from tests.policies.policy_resources import DROP, storage_account
+
+
+def test_hardened_data_lake_passes(pack):
+    assert pack.analyze(storage_account()) == []
+
+
+def test_tls_1_3_minimum_passes(pack):
+    assert pack.analyze(storage_account(minimumTlsVersion="TLS1_3")) == []
+
+
+def test_unhardened_storage_account_is_rejected_with_every_failing_setting(pack):
+    account = storage_account(
+        isHnsEnabled=False,
+        enableHttpsTrafficOnly=DROP,
+        minimumTlsVersion="TLS1_0",
+        allowBlobPublicAccess=True,
+    )
+    assert pack.analyze(account) == [
+        {
+            "policy": "data-lake-hardening",
+            "level": "mandatory",
+            "urn": account["urn"],
+            "message": "Storage account 'stdldev' is not a hardened data lake: isHnsEnabled "
+            "must be true (is false); enableHttpsTrafficOnly must be true (is unset); "
+            'minimumTlsVersion must be "TLS1_2" (is "TLS1_0"); allowBlobPublicAccess must be '
+            "false (is true).",
+        }
+    ]
+
+
+def test_storage_account_without_hierarchical_namespace_is_rejected(pack):
+    [violation] = pack.analyze(storage_account(isHnsEnabled=DROP))
+    assert violation["message"] == (
+        "Storage account 'stdldev' is not a hardened data lake: isHnsEnabled must be true "
+        "(is unset)."
+    )
+
+
+def test_a_number_is_not_a_boolean_setting(pack):
+    # Struct numbers are floats; 1.0 == True in Python, but ARM wants a boolean.
+    [violation] = pack.analyze(storage_account(isHnsEnabled=1))
+    assert "isHnsEnabled must be true (is 1.0)" in violation["message"]

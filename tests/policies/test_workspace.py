@@ -1,0 +1,96 @@
+"""Workspace policies: firewall (mandatory) and the four network settings (advisory)."""
+
+import pytest
+
+from tests.policies.policy_resources import DROP, firewall_rule, of_policy, workspace
+
+FIREWALL = "no-internet-wide-firewall"
+
+
+def test_allow_azure_services_rule_passes(pack):
+    assert pack.analyze(firewall_rule("AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")) == []
+
+
+def test_office_range_rule_passes(pack):
+    assert pack.analyze(firewall_rule("office", "203.0.113.0", "203.0.113.255")) == []
+
+
+def test_internet_wide_firewall_rule_is_rejected(pack):
+    rule = firewall_rule("allowAll", "0.0.0.0", "255.255.255.255")
+    assert pack.analyze(rule) == [
+        {
+            "policy": FIREWALL,
+            "level": "mandatory",
+            "urn": rule["urn"],
+            "message": "Firewall rule 'allowAll' opens the workspace to the whole internet "
+            "(0.0.0.0-255.255.255.255). Allow only your clients' address ranges; for Azure "
+            "services use the rule 'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0.",
+        }
+    ]
+
+
+def test_hardened_workspace_passes_every_workspace_policy(pack):
+    assert pack.analyze(workspace()) == []
+
+
+@pytest.mark.parametrize(
+    ("policy", "override", "message"),
+    [
+        (
+            "workspace-managed-vnet",
+            {"managedVirtualNetwork": DROP},
+            'the managed virtual network is off. Set managedVirtualNetwork to "default" (only '
+            "possible when the workspace is created).",
+        ),
+        (
+            "workspace-exfiltration-protection",
+            {"managedVirtualNetworkSettings": {"preventDataExfiltration": False}},
+            "data-exfiltration protection is off. Set "
+            "managedVirtualNetworkSettings.preventDataExfiltration to true.",
+        ),
+        (
+            "workspace-public-network-disabled",
+            {"publicNetworkAccess": "Enabled"},
+            'public network access is on. Set publicNetworkAccess to "Disabled" and reach the '
+            "workspace through private endpoints.",
+        ),
+        (
+            "workspace-entra-only-auth",
+            {"azureADOnlyAuthentication": False},
+            "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
+        ),
+    ],
+)
+def test_workspace_network_setting_off_is_reported_as_advisory(pack, policy, override, message):
+    ws = workspace(**override)
+    assert pack.analyze(ws) == [
+        {
+            "policy": policy,
+            "level": "advisory",
+            "urn": ws["urn"],
+            "message": f"Workspace 'synw-dl-dev': {message}",
+        }
+    ]
+
+
+def test_workspace_with_defaults_only_is_reported_by_all_four_policies(pack):
+    bare = workspace(
+        managedVirtualNetwork=DROP,
+        managedVirtualNetworkSettings=DROP,
+        publicNetworkAccess=DROP,
+        azureADOnlyAuthentication=DROP,
+    )
+    assert sorted(v["policy"] for v in pack.analyze(bare)) == [
+        "workspace-entra-only-auth",
+        "workspace-exfiltration-protection",
+        "workspace-managed-vnet",
+        "workspace-public-network-disabled",
+    ]
+
+
+def test_workspace_policy_can_be_raised_to_mandatory(pack):
+    pack.configure({"workspace-public-network-disabled": "mandatory"})
+    [violation] = of_policy(
+        pack.analyze(workspace(publicNetworkAccess="Enabled")), "workspace-public-network-disabled"
+    )
+    assert violation["level"] == "mandatory"
