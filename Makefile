@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 PLAN_JSON ?=
+POLICY_CONFIG ?=
 
 .PHONY: plan test test-infra lint venv clean preview up bench
 
@@ -17,9 +18,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.
 
 venv: $(VENV)/.installed
 
-## plan: the offline plan of Pulumi.$(STACK).yaml under Pulumi's mock runtime
+## plan: the offline plan of Pulumi.$(STACK).yaml under Pulumi's mock runtime, with policy verdicts
 plan: $(VENV)/.installed
-	$(PY) -m offline_plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON))
+	$(PY) -m offline_plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON)) \
+		$(if $(POLICY_CONFIG),--policy-config $(POLICY_CONFIG))
 
 ## test: every test suite
 test: test-infra

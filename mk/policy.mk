@@ -1,6 +1,5 @@
 # Policy pack (policies/) targets. `preview` / `up` need the Pulumi CLI and a logged-in
 # backend; `policy-test` runs the pack through the engine protocol without them.
-POLICY_CONFIG ?=
 
 .PHONY: policy-test policy-bench preview up
 

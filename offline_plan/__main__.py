@@ -1,6 +1,10 @@
 """`python -m offline_plan --stack dev [--json plan.json]`: the offline plan of a stack.
 
-Exit status: 0 planned; 1 invalid config or a program error (nothing planned).
+The plan runs the program under Pulumi's mocks, then the policy pack in policies/ on every
+planned resource and on the stack, over the engine's own Analyzer protocol.
+
+Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
+or a program error; 3 planned, with a mandatory policy violation.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from pathlib import Path
 
 from components.config import ConfigError
 from offline_plan.mocks import PROJECT_DIR, plan_stack, stack_name_of
-from offline_plan.render import plan_json, render_text
+from offline_plan.render import plan_json, render_policy, render_text
+from policy_harness import PolicyConfigError, run_policy_pack
 
 EXIT_INVALID_CONFIG = 1
+EXIT_MANDATORY_VIOLATION = 3
 
 
 def _write_json(path: Path | None, document: dict) -> None:
@@ -29,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--stack", default="dev", help="plans Pulumi.<stack>.yaml (default: dev)")
     source.add_argument("--stack-file", type=Path, help="plans this stack file")
     parser.add_argument("--json", type=Path, help="also writes the plan as JSON here")
+    parser.add_argument(
+        "--policy-config", type=Path, help="policy pack config, as --policy-pack-config takes it"
+    )
     args = parser.parse_args(argv)
 
     stack_file = args.stack_file or PROJECT_DIR / f"Pulumi.{args.stack}.yaml"
@@ -43,9 +52,17 @@ def main(argv: list[str] | None = None) -> int:
         _write_json(args.json, {"stack": stack, "error": str(error)})
         return EXIT_INVALID_CONFIG
 
+    try:
+        report = run_policy_pack(plan.resources, config_path=args.policy_config, stack=stack)
+    except PolicyConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        _write_json(args.json, {"stack": stack, "error": str(error)})
+        return EXIT_INVALID_CONFIG
+
     print(render_text(plan))
-    _write_json(args.json, plan_json(plan))
-    return 0
+    print(render_policy(report))
+    _write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
+    return EXIT_MANDATORY_VIOLATION if report.has_mandatory else 0
 
 
 if __name__ == "__main__":

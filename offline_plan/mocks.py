@@ -273,7 +273,9 @@ def plan_stack(
     _sync_await(run_pulumi_func(run_program))
     return Plan(
         stack=stack,
-        resources=monitor.planned,
+        # The SDK registers resources from a thread pool, so arrival order varies from run to
+        # run; the URN order does not.
+        resources=sorted(monitor.planned, key=lambda r: r.urn),
         warnings=collector.messages,
         outputs=monitor.stack_outputs,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from offline_plan.mocks import Plan, PlannedResource
+from policy_harness import PolicyReport
 
 # Inputs worth showing per resource type; everything else is in the JSON.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -92,7 +93,7 @@ def _options(resource: PlannedResource, names: dict[str, str]) -> list[str]:
 def render_text(plan: Plan) -> str:
     names = {r.urn: r.name for r in plan.resources}
     children: dict[str, list[PlannedResource]] = {}
-    for resource in plan.resources:
+    for resource in sorted(plan.resources, key=lambda r: (r.type, r.name)):
         parent = resource.parent if resource.parent in names else ""
         children.setdefault(parent, []).append(resource)
 
@@ -133,3 +134,18 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "outputs": plan.outputs,
         "warnings": plan.warnings,
     }
+
+
+def render_policy(report: PolicyReport) -> str:
+    lines = ["", f"Policy pack {report.pack} {report.version}:"]
+    grouped = report.by_level()
+    if not grouped:
+        lines.append("    no violations")
+    for level, violations in grouped.items():
+        lines.append(f"  {level} ({len(violations)}):")
+        for v in violations:
+            name = v["urn"].rsplit("::", 1)[-1]
+            lines.append(f"    [{v['policy']}] {name}: {v['message']}")
+    if report.has_mandatory:
+        lines.append("Mandatory policy violations: this stack must not be deployed as it is.")
+    return "\n".join(lines)

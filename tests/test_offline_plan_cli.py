@@ -26,6 +26,7 @@ def test_the_dev_plan_prints_the_tree_and_writes_the_json(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "  +  ├─ synapse-dl:spark:SparkPool  gpularge" in result.stdout
+    assert "  +  └─ synapse-dl:workspace:SynapseWorkspace  synw-dl-dev-001" in result.stdout
     assert "nodeSizeFamily: HardwareAcceleratedGPU" in result.stdout
     assert "warning: pool 'gpularge': Spark 3.2 is past end of support" in result.stdout
     document = json.loads(out.read_text())
@@ -75,3 +76,61 @@ def test_a_missing_stack_file_is_an_error():
 
     assert result.returncode == 1
     assert "no stack file" in result.stderr
+
+
+def test_the_dev_plan_passes_every_mandatory_policy_and_lists_its_advisories(tmp_path):
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--json", str(out))
+
+    assert result.returncode == 0
+    policy = json.loads(out.read_text())["policy"]
+    assert policy["pack"] == "synapse-dl"
+    assert {v["level"] for v in policy["violations"]} == {"advisory"}
+    assert {v["policy"] for v in policy["violations"]} == {
+        "workspace-exfiltration-protection",
+        "workspace-public-network-disabled",
+        "spark-runtime-lifecycle",
+    }
+    assert "  advisory (3):" in result.stdout
+
+
+def test_a_mandatory_violation_fails_the_plan_with_exit_3(dev_config, write_stack, tmp_path):
+    network = dev_config["workspace"]["network"]
+    network["allowInternetWideFirewall"] = True
+    network["firewallRules"].append(
+        {"name": "anyone", "startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}
+    )
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--stack-file", str(write_stack(dev_config, "open")), "--json", str(out))
+
+    assert result.returncode == 3
+    assert "  mandatory (1):" in result.stdout
+    assert "[no-internet-wide-firewall] synw-dl-dev-001-fw-anyone:" in result.stdout
+    (mandatory,) = [
+        v for v in json.loads(out.read_text())["policy"]["violations"] if v["level"] == "mandatory"
+    ]
+    assert mandatory["policy"] == "no-internet-wide-firewall"
+    assert mandatory["urn"].endswith("::synw-dl-dev-001-fw-anyone")
+
+
+def test_policy_config_raises_an_advisory_policy_to_mandatory(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"workspace-public-network-disabled": "mandatory"}))
+
+    result = run_plan("--policy-config", str(config))
+
+    assert result.returncode == 3
+    assert "[workspace-public-network-disabled] synw-dl-dev-001-workspace" in result.stdout
+
+
+def test_a_bad_policy_config_is_an_error_naming_the_policy_and_key(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"spark-pool-auto-pause": {"maxGpuDelayMinutes": "thirty"}}))
+
+    result = run_plan("--policy-config", str(config))
+
+    assert result.returncode == 1
+    assert "'spark-pool-auto-pause'" in result.stderr
+    assert "'maxGpuDelayMinutes'" in result.stderr
