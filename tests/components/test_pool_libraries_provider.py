@@ -12,7 +12,8 @@ from azure.core.exceptions import HttpResponseError
 from components import pool_libraries
 from components.arm import ArmPermissionError, big_data_pool_path
 from components.pool_libraries import PoolLibrariesProvider
-from tests.fakes.arm_server import TOKEN, FakeArm, ServedArm
+from tests.fakes.arm_server import TOKEN, FakeArm
+from tests.fakes.https_server import ServedFake
 
 POOL = big_data_pool_path("sub-1", "rg-dl", "synw-dl", "gpularge")
 POOL_PROPERTIES = {
@@ -44,7 +45,7 @@ def arm(ca: trustme.CA, tmp_path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
     monkeypatch.setattr(pool_libraries, "make_credential", FakeCredential)
     fake = FakeArm()
-    with ServedArm(fake, ca) as served:
+    with ServedFake(fake, ca) as served:
         yield served
 
 
@@ -200,6 +201,7 @@ def test_arm_refuses_libraries_on_a_pools_creation(arm: FakeArm):
     status, _, body = arm.handle(
         "PUT",
         POOL,
+        {},
         {"location": "eastus", "properties": {**POOL_PROPERTIES, "libraryRequirements": {}}},
         f"Bearer {TOKEN}",
     )
@@ -212,7 +214,7 @@ def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(a
     provider = PoolLibrariesProvider()
     # 1. The azure-native provider creates the pool without libraries.
     arm.handle(
-        "PUT", POOL, {"location": "eastus", "properties": POOL_PROPERTIES}, f"Bearer {TOKEN}"
+        "PUT", POOL, {}, {"location": "eastus", "properties": POOL_PROPERTIES}, f"Bearer {TOKEN}"
     )
     # 2. The library step applies them.
     before = props(arm, fingerprint="pool-v1")
@@ -223,7 +225,7 @@ def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(a
         **POOL_PROPERTIES,
         "autoScale": {"enabled": True, "minNodeCount": 3, "maxNodeCount": 4},
     }
-    arm.handle("PUT", POOL, {"location": "eastus", "properties": scaled}, f"Bearer {TOKEN}")
+    arm.handle("PUT", POOL, {}, {"location": "eastus", "properties": scaled}, f"Bearer {TOKEN}")
     assert libraries_on_azure(arm) is None
     # 4. The pool's new fingerprint makes the library step update, which puts them back.
     after = props(arm, fingerprint="pool-v2")

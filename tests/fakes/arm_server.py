@@ -9,15 +9,12 @@ Faults (429 with Retry-After, 500, 403) are queued per method and served first.
 
 from __future__ import annotations
 
-import json
 import re
-import ssl
 import threading
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 TOKEN = "fake-arm-token"
@@ -80,7 +77,7 @@ class FakeArm:
         return [r for r in self.requests if method is None or r.method == method]
 
     # --- request handling ---
-    def handle(self, method: str, path: str, body: Any, authorization: str | None):
+    def handle(self, method: str, path: str, query: dict, body: Any, authorization: str | None):
         with self._lock:
             self.requests.append(SeenRequest(method, path, body, authorization, time.monotonic()))
             if authorization != f"Bearer {TOKEN}":
@@ -142,51 +139,3 @@ class FakeArm:
 
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
-
-
-def _handler(arm: FakeArm) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
-            path = self.path.split("?", 1)[0]
-            status, headers, payload = arm.handle(
-                self.command, path, body, self.headers.get("Authorization")
-            )
-            data = json.dumps(payload).encode() if payload is not None else b""
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_PUT = do_DELETE = _serve
-
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    return Handler
-
-
-class ServedArm:
-    """Runs a FakeArm on https://127.0.0.1:<port> with a certificate from `ca` (trustme)."""
-
-    def __init__(self, arm: FakeArm, ca: Any):
-        self.arm = arm
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(arm))
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ca.issue_cert("127.0.0.1").configure_cert(context)
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        arm.base_url = f"https://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeArm:
-        self.thread.start()
-        return self.arm
-
-    def __exit__(self, *_: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -1,0 +1,63 @@
+"""Serve a fake Azure endpoint over HTTPS on 127.0.0.1 with a trustme certificate.
+
+A fake is any object with `base_url` (set here) and
+`handle(method, path, query, body, authorization) -> (status, headers, payload)`.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = json.loads(raw) if raw else None
+            url = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(url.query).items()}
+            status, headers, payload = fake.handle(
+                self.command, url.path, query, body, self.headers.get("Authorization")
+            )
+            data = json.dumps(payload).encode() if payload is not None else b""
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_PUT = do_POST = do_DELETE = _serve
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    return Handler
+
+
+class ServedFake:
+    """`with ServedFake(fake, ca) as fake:` runs it on https://127.0.0.1:<free port>."""
+
+    def __init__(self, fake: Any, ca: Any):
+        self.fake = fake
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        fake.base_url = f"https://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Any:
+        self.thread.start()
+        return self.fake
+
+    def __exit__(self, *_: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
