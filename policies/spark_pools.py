@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from facts import END_OF_SUPPORT
+from facts import END_OF_SUPPORT, GPU_RUNTIMES
 from library_requirements import library_specs
 from pool_props import is_gpu_pool, max_nodes, pool_name
 from pulumi_policy import (
@@ -45,9 +45,17 @@ def _check_lifecycle(args: ResourceValidationArgs, report_violation: ReportViola
     if today <= end:
         return
     supported = [f"{v} (to {d.isoformat()})" for v, d in END_OF_SUPPORT.items() if d >= today]
+    # No supported runtime offers GPU pools: moving the runtime alone cannot fix a GPU pool.
+    gpu_supported = [v for v in GPU_RUNTIMES if END_OF_SUPPORT[v] >= today]
+    move = (
+        f"a supported runtime: {', '.join(supported) or 'none known'}"
+        if not is_gpu_pool(args.props) or gpu_supported
+        else "a CPU pool on a supported runtime, since no supported runtime offers GPU pools: "
+        f"{', '.join(supported) or 'none known'}"
+    )
     report_violation(
         f"Pool '{name}' runs Spark {version}, out of support since {end.isoformat()}. Move it to "
-        f"a supported runtime: {', '.join(supported) or 'none known'}.",
+        f"{move}.",
         args.urn,
     )
 

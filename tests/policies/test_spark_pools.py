@@ -44,8 +44,9 @@ def test_retired_gpu_runtime_is_reported_when_lifecycle_is_raised_to_mandatory(p
     [violation] = of_policy(pack.analyze(gpu_pool(sparkVersion="3.2")), LIFECYCLE)
     assert violation["level"] == "mandatory"
     assert violation["message"] == (
-        "Pool 'gpupool' runs Spark 3.2, out of support since 2024-07-08. Move it to a "
-        "supported runtime: 3.4 (to 2026-03-31), 3.5 (to 2028-10-31)."
+        "Pool 'gpupool' runs Spark 3.2, out of support since 2024-07-08. Move it to a CPU pool "
+        "on a supported runtime, since no supported runtime offers GPU pools: 3.4 (to "
+        "2026-03-31), 3.5 (to 2028-10-31)."
     )
 
 
