@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The pull-request check that every pipeline runs (GitHub Actions, Azure DevOps, `make pr-check`):
+# offline plan + policy pack for each stack, Markdown summary, non-zero exit on a
+# mandatory violation or a config error. All logic is in gitops/pr_check.py.
+#   bash gitops/pr_check.sh [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python="${PR_CHECK_PYTHON:-$repo_root/.venv/bin/python}"
+if [[ ! -x "$python" ]]; then
+  echo "pr_check: $python not found; run 'make venv' first (or set PR_CHECK_PYTHON)" >&2
+  exit 2
+fi
+# relative paths in the arguments stay relative to the caller's directory
+export PYTHONPATH="$repo_root${PYTHONPATH:+:$PYTHONPATH}"
+exec "$python" -m gitops.pr_check "$@"

@@ -1,0 +1,101 @@
+"""What one stack's offline plan came to: exit code + plan JSON -> an outcome.
+
+offline_plan's exit codes (its contract): 0 planned, no mandatory violation;
+1 invalid config or program error; 3 planned with a mandatory violation.
+The JSON and the exit code must agree; where they do not, the stack fails,
+because a check that passes on contradictory evidence is no check.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+
+from gitops.plan_json import Plan, PlanError, PlanJsonInvalid, Violation, parse_plan_json
+
+EXIT_PLANNED = 0
+EXIT_CONFIG_OR_PROGRAM_ERROR = 1
+EXIT_MANDATORY_VIOLATION = 3
+
+
+class Outcome(Enum):
+    PASSED = "passed"
+    POLICY_VIOLATION = "mandatory policy violation"
+    CONFIG_ERROR = "config error"
+    PLAN_ERROR = "plan error"
+
+    @property
+    def icon(self) -> str:
+        return "✅" if self is Outcome.PASSED else "❌"
+
+
+@dataclass(frozen=True)
+class StackResult:
+    stack: str
+    outcome: Outcome
+    plan: Plan | None = None
+    # why the stack failed when there is no plan to show (config or program error)
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome is not Outcome.PASSED
+
+    def violations(self, level: str) -> list[Violation]:
+        return self.plan.policy.at_level(level) if self.plan else []
+
+
+def _stderr_tail(stderr: str, lines: int = 30) -> str:
+    tail = stderr.strip().splitlines()[-lines:]
+    return "\n".join(tail) if tail else "(nothing on stderr)"
+
+
+def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> StackResult:
+    """Turn one offline_plan run (exit code, JSON file text or None, stderr) into a result."""
+    parsed: Plan | PlanError | None = None
+    if plan_text is not None and plan_text.strip():
+        try:
+            parsed = parse_plan_json(json.loads(plan_text))
+        except json.JSONDecodeError as exc:
+            return StackResult(stack, Outcome.PLAN_ERROR, error=f"unreadable plan JSON: {exc}")
+        except PlanJsonInvalid as exc:
+            return StackResult(stack, Outcome.PLAN_ERROR, error=str(exc))
+
+    if isinstance(parsed, PlanError):
+        return StackResult(stack, Outcome.CONFIG_ERROR, error=parsed.error)
+
+    if exit_code == EXIT_CONFIG_OR_PROGRAM_ERROR:
+        # offline_plan writes {"stack", "error"} for every config error it catches, so
+        # exit 1 without it is a crash: show the end of the traceback
+        return StackResult(
+            stack,
+            Outcome.PLAN_ERROR,
+            error="offline_plan failed (exit 1) without writing a plan:\n" + _stderr_tail(stderr),
+        )
+
+    if exit_code not in (EXIT_PLANNED, EXIT_MANDATORY_VIOLATION):
+        return StackResult(
+            stack,
+            Outcome.PLAN_ERROR,
+            plan=parsed,
+            error=f"offline_plan exited {exit_code}, which its contract does not define:\n"
+            + _stderr_tail(stderr),
+        )
+
+    if parsed is None:
+        return StackResult(
+            stack,
+            Outcome.PLAN_ERROR,
+            error=f"offline_plan exited {exit_code} but wrote no plan JSON:\n"
+            + _stderr_tail(stderr),
+        )
+
+    has_mandatory = bool(parsed.policy.at_level("mandatory"))
+    if exit_code == EXIT_MANDATORY_VIOLATION or has_mandatory:
+        error = None
+        if not has_mandatory:
+            error = "offline_plan exited 3 (mandatory violation) but the plan JSON lists none"
+        return StackResult(stack, Outcome.POLICY_VIOLATION, plan=parsed, error=error)
+
+    return StackResult(stack, Outcome.PASSED, plan=parsed)

@@ -1,0 +1,10 @@
+# gitops: the pull-request plan check and the tools its tests need.
+# Included by the root Makefile (-include mk/*.mk).
+
+.PHONY: pr-check
+
+GITOPS_OUT ?= out/plan-check
+
+## pr-check: the offline plan + policy check of every Pulumi.*.yaml stack (what CI runs)
+pr-check: $(VENV)/.installed
+	PR_CHECK_PYTHON=$(PY) bash gitops/pr_check.sh --out $(GITOPS_OUT)
