@@ -1,0 +1,181 @@
+"""The summary renderer: plan JSON (as offline_plan writes it) -> Markdown."""
+
+from __future__ import annotations
+
+import json
+
+from gitops.stack_result import classify
+from gitops.summary import OFFLINE_NOTE, render_stack, render_summary
+
+POOL = "azure-native:synapse:BigDataPool"
+WORKSPACE = "azure-native:synapse:Workspace"
+FIREWALL = "azure-native:synapse:IpFirewallRule"
+
+
+def _plan(stack: str, resources: list[tuple[str, str]], violations=(), warnings=()) -> dict:
+    return {
+        "stack": stack,
+        "resources": [
+            {
+                "urn": f"urn:pulumi:{stack}::synapse-dl::{rtype}::{name}",
+                "type": rtype,
+                "name": name,
+                "parent": None,
+                "inputs": {"sqlAdministratorLoginPassword": "[secret]"},
+            }
+            for rtype, name in resources
+        ],
+        "warnings": list(warnings),
+        "policy": {"pack": "synapse-dl-guard", "violations": list(violations)},
+    }
+
+
+CLEAN = _plan(
+    "dev",
+    [(WORKSPACE, "ws"), (POOL, "gpupool"), (POOL, "cpupool")],
+    violations=[
+        {
+            "policy": "spark-pool-auto-pause",
+            "level": "advisory",
+            "urn": f"urn:pulumi:dev::synapse-dl::{POOL}::cpupool",
+            "message": "Pool cpupool never pauses: set autoPause.enabled.",
+        }
+    ],
+)
+
+OPEN_FIREWALL = _plan(
+    "open-firewall",
+    [(WORKSPACE, "ws"), (FIREWALL, "everyone")],
+    violations=[
+        {
+            "policy": "synapse-no-internet-firewall-rule",
+            "level": "mandatory",
+            "urn": f"urn:pulumi:open-firewall::synapse-dl::{FIREWALL}::everyone",
+            "message": "Rule everyone opens 0.0.0.0-255.255.255.255 | to the internet.",
+        }
+    ],
+    warnings=["pool gpupool: GPU preview retired on 2024-07-08"],
+)
+
+
+def _result(plan: dict, exit_code: int):
+    return classify(plan["stack"], exit_code, json.dumps(plan), stderr="")
+
+
+def test_a_clean_plan_lists_resources_by_type_with_counts():
+    section = render_stack(_result(CLEAN, 0))
+
+    assert "### ✅ Stack `dev`: passed" in section
+    assert "**Resources planned (3)**, policy pack `synapse-dl-guard`:" in section
+    assert f"| `{POOL}` | 2 |" in section
+    assert f"| `{WORKSPACE}` | 1 |" in section
+    # the most frequent type comes first
+    assert section.index(POOL) < section.index(WORKSPACE)
+
+
+def test_a_clean_plan_shows_advisory_violations_but_no_mandatory_ones():
+    section = render_stack(_result(CLEAN, 0))
+
+    assert "**Policy violations, mandatory (0)**" in section
+    assert "**Policy violations, advisory (1)**:" in section
+    assert (
+        "- `spark-pool-auto-pause` on `cpupool`: Pool cpupool never pauses: set autoPause.enabled."
+        in section
+    )
+
+
+def test_a_mandatory_violation_is_listed_under_mandatory_with_its_resource():
+    section = render_stack(_result(OPEN_FIREWALL, 3))
+
+    assert "### ❌ Stack `open-firewall`: mandatory policy violation" in section
+    mandatory = section.split("**Policy violations, mandatory (1)**:")[1].split(
+        "**Policy violations, advisory"
+    )[0]
+    assert "`synapse-no-internet-firewall-rule` on `everyone`" in mandatory
+    # a pipe in the message is escaped so it cannot split a Markdown table
+    assert "0.0.0.0-255.255.255.255 \\| to the internet." in mandatory
+
+
+def test_plan_warnings_are_listed():
+    section = render_stack(_result(OPEN_FIREWALL, 3))
+
+    assert "**Warnings (1)**:" in section
+    assert "- pool gpupool: GPU preview retired on 2024-07-08" in section
+
+
+def test_a_config_error_shows_the_message_in_a_block_and_no_resource_table():
+    error = {
+        "stack": "gpu-westeurope",
+        "error": "synapse-dl:sparkPools[0].nodeSizeFamily: HardwareAcceleratedGPU is not "
+        "offered in westeurope; allowed regions: eastus, australiaeast, northeurope",
+    }
+    section = render_stack(classify("gpu-westeurope", 1, json.dumps(error), stderr=""))
+
+    assert "### ❌ Stack `gpu-westeurope`: config error" in section
+    assert "**Config error, nothing was judged:**" in section
+    assert "```text\n" + error["error"] + "\n```" in section
+    assert "Resources planned" not in section
+
+
+def test_a_crash_without_plan_json_is_a_plan_error_showing_the_end_of_stderr():
+    stderr = (
+        "Traceback ...\n" + "\n".join(f"line {i}" for i in range(100)) + "\nValueError: bad key"
+    )
+    section = render_stack(classify("broken", 1, None, stderr))
+
+    assert section.startswith("### ❌ Stack `broken`: plan error")
+    assert "offline_plan failed (exit 1) without writing a plan:" in section
+    assert "ValueError: bad key" in section
+    assert "line 99" in section
+    assert "line 0\n" not in section  # only the tail is kept
+
+
+def test_the_summary_says_the_check_is_offline_and_tabulates_every_stack():
+    results = [_result(CLEAN, 0), _result(OPEN_FIREWALL, 3)]
+    summary = render_summary(results)
+
+    assert summary.startswith("## ❌ synapse-dl plan check: 1 of 2 stacks failed\n")
+    assert OFFLINE_NOTE in summary
+    assert "| `dev` | ✅ passed | 3 | 0 | 1 | 0 |" in summary
+    assert "| `open-firewall` | ❌ mandatory policy violation | 2 | 1 | 0 | 1 |" in summary
+
+
+def test_a_summary_of_clean_stacks_says_all_passed():
+    summary = render_summary([_result(CLEAN, 0)])
+
+    assert summary.startswith("## ✅ synapse-dl plan check: all 1 stacks passed\n")
+
+
+def test_a_config_error_row_has_no_counts():
+    failed = classify(
+        "gpu-westeurope", 1, json.dumps({"stack": "gpu-westeurope", "error": "x"}), ""
+    )
+    summary = render_summary([failed])
+
+    assert "| `gpu-westeurope` | ❌ config error | – | – | – | – |" in summary
+
+
+def test_notes_appear_under_the_headline_escaped():
+    summary = render_summary([_result(CLEAN, 0)], notes=["Cloud preview not run: <fork>"])
+
+    assert "> Cloud preview not run: &lt;fork&gt;" in summary
+
+
+def test_html_in_a_violation_message_is_escaped():
+    plan = _plan(
+        "dev",
+        [(WORKSPACE, "ws")],
+        violations=[{"policy": "p", "level": "advisory", "urn": None, "message": "<details>oops"}],
+    )
+    section = render_stack(_result(plan, 0))
+
+    assert "- `p` on the stack: &lt;details&gt;oops" in section
+
+
+def test_a_summary_over_the_size_limit_keeps_the_table_and_points_to_the_artifact():
+    many = _plan("dev", [(f"azure-native:x:Type{i}", f"r{i}") for i in range(400)])
+    summary = render_summary([_result(many, 0)], max_chars=4_000)
+
+    assert len(summary) <= 4_000
+    assert "| `dev` | ✅ passed | 400 | 0 | 0 | 0 |" in summary
+    assert "`plan-check` artifact" in summary

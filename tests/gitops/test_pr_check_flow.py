@@ -1,0 +1,197 @@
+"""The pull-request flow end to end: the very script the workflows call, on real stack files.
+
+`gitops/pr_check.sh` runs `python -m offline_plan` (program under mocks + policy pack)
+for each stack. The dev stack must pass; tests/stacks holds one stack that fails its
+config (exit 1 from offline_plan) and one that a mandatory policy rejects (exit 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitops.summary import OFFLINE_NOTE
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "gitops" / "pr_check.sh"
+OPEN_FIREWALL = REPO / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
+GPU_WESTEUROPE = REPO / "tests" / "stacks" / "Pulumi.gpu-westeurope.yaml"
+
+
+def run_pr_check(
+    out: Path, *args: str, step_summary: Path | None = None, policy_pack_config: str | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PR_CHECK_PYTHON": sys.executable}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    env.pop("POLICY_PACK_CONFIG", None)
+    if policy_pack_config is not None:
+        env["POLICY_PACK_CONFIG"] = policy_pack_config
+    if step_summary is not None:
+        env["GITHUB_STEP_SUMMARY"] = str(step_summary)
+    return subprocess.run(
+        ["bash", str(SCRIPT), "--out", str(out), *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def section(summary: str, stack: str) -> str:
+    """The summary's section for one stack."""
+    parts = [p for p in summary.split("\n### ") if f"Stack `{stack}`" in p.splitlines()[0]]
+    assert len(parts) == 1, f"no single section for stack {stack} in:\n{summary}"
+    return parts[0]
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """The PR flow as the workflow runs it: no arguments, every root Pulumi.<stack>.yaml."""
+    out = tmp_path_factory.mktemp("default")
+    proc = run_pr_check(out)
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory):
+    """The dev stack with both non-compliant stacks, summary also sent to a step summary file."""
+    out = tmp_path_factory.mktemp("mixed")
+    step_summary = out / "step_summary.md"
+    step_summary.write_text("earlier step\n")
+    proc = run_pr_check(
+        out,
+        str(REPO / "Pulumi.dev.yaml"),
+        str(OPEN_FIREWALL),
+        str(GPU_WESTEUROPE),
+        "--note",
+        "Cloud preview not run: test",
+        step_summary=step_summary,
+    )
+    return proc, out, step_summary
+
+
+def test_the_repository_stacks_pass_the_pull_request_check(default_run):
+    proc, out = default_run
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = (out / "summary.md").read_text()
+    assert "## ✅ synapse-dl plan check: all" in summary
+    assert OFFLINE_NOTE in summary
+    dev = section(summary, "dev")
+    assert dev.startswith("✅ Stack `dev`: passed")
+    assert "**Policy violations, mandatory (0)**" in dev
+
+
+def test_the_dev_plan_json_is_kept_for_the_artifact(default_run):
+    _, out = default_run
+
+    plan = json.loads((out / "dev.json").read_text())
+    assert plan["stack"] == "dev"
+    assert plan["resources"], "the dev stack plans resources"
+    assert "pack" in plan["policy"]
+
+
+def test_a_mandatory_policy_violation_fails_the_check_and_names_the_policy(mixed_run):
+    proc, out, _ = mixed_run
+
+    assert proc.returncode == 1
+    summary = (out / "summary.md").read_text()
+    firewall = section(summary, "open-firewall")
+    assert firewall.startswith("❌ Stack `open-firewall`: mandatory policy violation")
+    mandatory = firewall.split("**Policy violations, mandatory")[1].split(
+        "**Policy violations, advisory"
+    )[0]
+    assert "`no-internet-wide-firewall` on `" in mandatory
+    assert "0.0.0.0-255.255.255.255" in mandatory
+    assert json.loads((out / "open-firewall.json").read_text())["stack"] == "open-firewall"
+
+
+def test_a_config_error_fails_the_check_and_shows_the_config_message(mixed_run):
+    proc, out, _ = mixed_run
+
+    assert proc.returncode == 1
+    summary = (out / "summary.md").read_text()
+    gpu = section(summary, "gpu-westeurope")
+    assert gpu.startswith("❌ Stack `gpu-westeurope`: config error")
+    assert "GPU pools exist only in eastus, australiaeast, northeurope" in gpu
+    assert "| `gpu-westeurope` | ❌ config error | – | – | – | – |" in summary
+
+
+def test_one_failing_stack_does_not_hide_the_others(mixed_run):
+    _, out, _ = mixed_run
+
+    summary = (out / "summary.md").read_text()
+    assert summary.startswith("## ❌ synapse-dl plan check: 2 of 3 stacks failed\n")
+    assert "| `dev` | ✅ passed |" in summary
+    assert "> Cloud preview not run: test" in summary
+
+
+def test_the_summary_is_appended_to_the_github_step_summary(mixed_run):
+    _, out, step_summary = mixed_run
+
+    written = step_summary.read_text()
+    assert written.startswith("earlier step\n")
+    assert (out / "summary.md").read_text() in written
+
+
+def test_a_missing_stack_file_is_a_usage_error(tmp_path):
+    proc = run_pr_check(tmp_path, "tests/stacks/Pulumi.nope.yaml")
+
+    assert proc.returncode == 2
+    assert "stack file 'tests/stacks/Pulumi.nope.yaml' does not exist" in proc.stderr
+
+
+def test_a_policy_config_that_makes_a_policy_mandatory_fails_the_dev_stack(tmp_path):
+    # the same file `pulumi preview --policy-pack-config` takes; the dev stack leaves
+    # public network access on, which the pack reports as advisory by default
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"workspace-public-network-disabled": "mandatory"}))
+
+    proc = run_pr_check(
+        tmp_path / "out", str(REPO / "Pulumi.dev.yaml"), "--policy-config", str(config)
+    )
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert f"> Policy pack config: {config}" in summary
+    dev = section(summary, "dev")
+    mandatory = dev.split("**Policy violations, mandatory")[1].split(
+        "**Policy violations, advisory"
+    )[0]
+    assert "`workspace-public-network-disabled` on `" in mandatory
+
+
+def test_a_policy_config_the_pack_cannot_take_is_a_config_error(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"spark-pool-node-ceiling": {"maxNodes": "many"}}))
+
+    proc = run_pr_check(
+        tmp_path / "out", str(REPO / "Pulumi.dev.yaml"), "--policy-config", str(config)
+    )
+
+    assert proc.returncode == 1
+    dev = section((tmp_path / "out" / "summary.md").read_text(), "dev")
+    assert dev.startswith("❌ Stack `dev`: config error")
+    assert "maxNodes" in dev
+
+
+def test_a_missing_policy_config_is_a_usage_error(tmp_path):
+    proc = run_pr_check(tmp_path, "--policy-config", str(tmp_path / "nope.json"))
+
+    assert proc.returncode == 2
+    assert "policy config" in proc.stderr and "nope.json' does not exist" in proc.stderr
+
+
+def test_the_policy_config_variable_of_the_pipelines_is_honoured(tmp_path):
+    # the workflows pass vars.POLICY_PACK_CONFIG as the environment variable, not a flag
+    proc = run_pr_check(tmp_path, policy_pack_config=str(tmp_path / "from-env.json"))
+
+    assert proc.returncode == 2
+    assert "from-env.json' does not exist" in proc.stderr
