@@ -1,0 +1,175 @@
+"""job.yaml files load into JobDefinition, fit the dev stack's pools, and bad ones fail clearly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from training_jobs.definition import (
+    JobDefinitionError,
+    PoolShape,
+    check_job_against_pools,
+    discover_jobs,
+    load_job_definition,
+)
+
+JOBS_ROOT = Path(__file__).resolve().parents[2] / "training_jobs"
+
+# The dev stack's pools (Pulumi.dev.yaml): three GPU-Large nodes on Spark 3.2, and a
+# memory-optimized data preparation pool autoscaling 3..5 nodes on Spark 3.5.
+DEV_POOLS = {
+    "gpularge": PoolShape("gpularge", "HardwareAcceleratedGPU", "Large", "3.2", 3),
+    "dataprep": PoolShape("dataprep", "MemoryOptimized", "Small", "3.5", 5),
+}
+
+
+def write_job(tmp_path: Path, **changes) -> Path:
+    """A copy of the pytorch_digits job folder (entry and pyFiles included) with changes."""
+    root = tmp_path / "training_jobs"
+    shutil.copytree(JOBS_ROOT / "common", root / "common")
+    job_dir = root / "pytorch_digits"
+    shutil.copytree(JOBS_ROOT / "pytorch_digits", job_dir)
+    raw = yaml.safe_load((job_dir / "job.yaml").read_text())
+    for key, value in changes.items():
+        if value is None:
+            raw.pop(key)
+        else:
+            raw[key] = value
+    (job_dir / "job.yaml").write_text(yaml.safe_dump(raw))
+    return job_dir
+
+
+def error_of(job_dir: Path, pools=DEV_POOLS) -> str:
+    with pytest.raises(JobDefinitionError) as raised:
+        check_job_against_pools(load_job_definition(job_dir), pools)
+    return str(raised.value)
+
+
+def test_the_bundled_jobs_are_pytorch_digits_and_tensorflow_digits():
+    assert [p.name for p in discover_jobs(JOBS_ROOT)] == ["pytorch_digits", "tensorflow_digits"]
+
+
+@pytest.mark.parametrize("job_name", ["pytorch_digits", "tensorflow_digits"])
+def test_bundled_job_fits_the_dev_stack_gpu_pool_with_the_small_driver_layout(job_name):
+    job = load_job_definition(JOBS_ROOT / job_name)
+    check_job_against_pools(job, DEV_POOLS)
+    assert job.name == job_name
+    assert job.framework == job_name.removesuffix("_digits")
+    assert job.pool == "gpularge"
+    assert (job.driver.cores, job.driver.memory) == (4, "30g")
+    assert (job.executor.cores, job.executor.memory, job.numExecutors) == (12, "60g", 3)
+
+
+@pytest.mark.parametrize("job_name", ["pytorch_digits", "tensorflow_digits"])
+def test_bundled_job_submits_its_data_and_output_paths_then_its_args(job_name):
+    job = load_job_definition(JOBS_ROOT / job_name)
+    assert job.submit_args()[:4] == ["--data", job.data.path, "--output", job.output.path]
+    assert job.data.path.startswith("abfss://")
+    assert job.submit_args()[4:] == job.args
+
+
+def test_unknown_pool_is_rejected_naming_the_pool_and_the_stacks_pools(tmp_path):
+    message = error_of(write_job(tmp_path, pool="gpuhuge"))
+    assert "invalid training job 'pytorch_digits'" in message
+    assert (
+        "pool = 'gpuhuge': no such pool in the stack; its pools are: dataprep, gpularge" in message
+    )
+
+
+def test_executor_cores_above_the_nodes_vcores_are_rejected(tmp_path):
+    job_dir = write_job(
+        tmp_path,
+        pool="dataprep",
+        driver={"cores": 4, "memory": "28g"},
+        executor={"cores": 8, "memory": "28g"},
+        numExecutors=2,
+    )
+    message = error_of(job_dir)
+    assert (
+        "executor.cores = 8: above the 4 vCores of a MemoryOptimized/Small node of pool "
+        "'dataprep'" in message
+    )
+
+
+def test_executor_memory_above_the_nodes_memory_is_rejected(tmp_path):
+    job_dir = write_job(tmp_path, executor={"cores": 12, "memory": "120g"})
+    message = error_of(job_dir)
+    assert "executor.memory = '120g': above the 110g of a HardwareAcceleratedGPU/Large" in message
+
+
+def test_gpu_pool_sizes_outside_the_documented_layouts_are_rejected_listing_them(tmp_path):
+    job_dir = write_job(tmp_path, executor={"cores": 8, "memory": "60g"})
+    message = error_of(job_dir)
+    assert "GPU pool 'gpularge' (HardwareAcceleratedGPU/Large) allows only:" in message
+    assert "GPU-Large small driver: driver 4 cores/30g, executor 12 cores/60g" in message
+    assert "GPU-Large medium driver: driver 7 cores/30g, executor 9 cores/60g" in message
+
+
+def test_gpu_large_medium_driver_layout_is_accepted(tmp_path):
+    job_dir = write_job(
+        tmp_path, driver={"cores": 7, "memory": "30g"}, executor={"cores": 9, "memory": "60g"}
+    )
+    check_job_against_pools(load_job_definition(job_dir), DEV_POOLS)
+
+
+def test_more_executors_than_the_pools_nodes_run_are_rejected(tmp_path):
+    message = error_of(write_job(tmp_path, numExecutors=4))
+    assert (
+        "numExecutors = 4: above the 3 executors pool 'gpularge' can run "
+        "(3 nodes x 1 per node)" in message
+    )
+
+
+def test_missing_entry_file_is_rejected_naming_the_path(tmp_path):
+    job_dir = write_job(tmp_path, entry="trian.py")
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    assert f"entry = 'trian.py': no such file {job_dir / 'trian.py'}" in str(raised.value)
+
+
+def test_missing_py_file_is_rejected_naming_its_index(tmp_path):
+    job_dir = write_job(tmp_path, pyFiles=["../common/launcher.py", "../common/nope.py"])
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    assert "pyFiles[1] = '../common/nope.py': no such file" in str(raised.value)
+
+
+def test_bad_values_are_all_reported_with_key_value_and_what_is_allowed(tmp_path):
+    job_dir = write_job(
+        tmp_path,
+        framework="jax",
+        executor={"cores": 0, "memory": "60 GB"},
+        numExecutors=None,
+    )
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    message = str(raised.value)
+    assert "framework = 'jax': Input should be 'pytorch' or 'tensorflow'" in message
+    assert "executor.cores = 0: Input should be greater than or equal to 1" in message
+    assert "executor.memory = '60 GB': memory must be whole gigabytes such as '30g'" in message
+    assert "numExecutors = (missing): Field required" in message
+
+
+def test_unknown_keys_are_rejected_so_typos_do_not_pass(tmp_path):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, numExecutor=3))
+    assert "numExecutor = 3: Extra inputs are not permitted" in str(raised.value)
+
+
+def test_the_definition_module_imports_nothing_of_spark_torch_or_tensorflow():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, training_jobs.definition; "
+        "heavy = {'pyspark', 'torch', 'tensorflow', 'horovod', 'petastorm', 'numpy'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=JOBS_ROOT.parent, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,1 @@
+"""Training jobs that run on the Synapse Spark pools, and their definitions (job.yaml)."""
