@@ -1,0 +1,160 @@
+"""Each job really trains on digits: local[2] Spark, 2 Horovod processes, Petastorm shards.
+
+Per job, one output folder sees three runs, the way an interrupted job would:
+  1. `--epochs 2`: stops after epoch 2 (checkpoints 1 and 2);
+  2. `--epochs 8`: resumes and trains epochs 3..8, the run whose accuracy is checked;
+  3. `--epochs 1 --no-resume`: starts again from epoch 1 although checkpoints exist.
+Resumption is read from the checkpoints themselves (each records its epoch and the epoch its
+run started after), not from logs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+JOBS = ["pytorch_digits", "tensorflow_digits"]
+INTERRUPTED_AFTER = 2
+EPOCHS = 8
+# 10 classes, so chance is 0.1; a linear model gets about 0.95 on digits' 8x8 images. A small
+# MLP after 8 epochs lands at 0.95-0.98 here; 0.9 leaves room for run-to-run variation
+# (shuffling, thread timing) while still failing a model that did not learn or whose
+# ranks drifted apart.
+ACCURACY_THRESHOLD = 0.9
+DIGITS_ROWS = 1797
+
+pytestmark = pytest.mark.training
+
+
+def run_job(job: str, data: Path, output: Path, *args: str) -> dict:
+    """`python -m training_jobs.local_run` (spark-submit on local[2]); returns the summary."""
+    command = [sys.executable, "-m", "training_jobs.local_run", job]
+    command += ["--data", str(data), "--output", str(output), *args]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, f"{job} failed:\n{done.stdout[-4000:]}\n{done.stderr[-8000:]}"
+    final = json.loads(done.stdout.strip().splitlines()[-1])
+    summary = json.loads((output / "run_summary.json").read_text())
+    assert summary["final"] == final
+    return summary
+
+
+def read_checkpoint(job: str, path: Path) -> dict:
+    """Epoch, the epoch the writing run started after, and when the file was written."""
+    if job == "pytorch_digits":
+        import torch
+
+        state = torch.load(io.BytesIO(path.read_bytes()), weights_only=True)
+        epoch, started_after = state["epoch"], state["started_after_epoch"]
+    else:
+        with np.load(path, allow_pickle=False) as saved:
+            epoch, started_after = saved["epoch"], saved["started_after_epoch"]
+    return {
+        "epoch": int(epoch),
+        "started_after_epoch": int(started_after),
+        # Training is deterministic (fixed seeds, fixed shard order), so a rewritten
+        # checkpoint can hold the same bytes: its modification time tells it was rewritten.
+        "mtime_ns": path.stat().st_mtime_ns,
+    }
+
+
+def checkpoints_of(job: str, output: Path) -> dict[int, dict]:
+    files = sorted((output / "checkpoints").glob("epoch-*.ckpt"))
+    return {int(f.stem.split("-")[1]): read_checkpoint(job, f) for f in files}
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    # Shared by both jobs: the first run prepares the Parquet, later runs reuse it.
+    return tmp_path_factory.mktemp("data") / "digits"
+
+
+@pytest.fixture(scope="module", params=JOBS)
+def job_runs(request, data_dir, tmp_path_factory) -> dict:
+    job = request.param
+    output = tmp_path_factory.mktemp(job) / "output"
+    first = run_job(job, data_dir, output, "--epochs", str(INTERRUPTED_AFTER))
+    after_first = checkpoints_of(job, output)
+    resumed = run_job(job, data_dir, output, "--epochs", str(EPOCHS))
+    after_resume = checkpoints_of(job, output)
+    restarted = run_job(job, data_dir, output, "--epochs", "1", "--no-resume")
+    after_restart = checkpoints_of(job, output)
+    return {
+        "job": job,
+        "data": data_dir,
+        "first": first,
+        "resumed": resumed,
+        "restarted": restarted,
+        "after_first": after_first,
+        "after_resume": after_resume,
+        "after_restart": after_restart,
+    }
+
+
+def test_resumed_run_reaches_the_accuracy_threshold_on_the_held_out_digits(job_runs):
+    final = job_runs["resumed"]["final"]
+    assert final["job"] == job_runs["job"]
+    assert final["epochs"] == EPOCHS
+    assert final["test_accuracy"] >= ACCURACY_THRESHOLD
+    assert final["samples_per_second"] > 0
+
+
+def test_two_horovod_processes_train_on_disjoint_shards_covering_the_training_set(job_runs):
+    ranks = job_runs["resumed"]["ranks"]
+    assert [r["rank"] for r in ranks] == [0, 1]
+    assert all(r["size"] == 2 for r in ranks)
+    shard_0, shard_1 = (set(r["ids_seen"]) for r in ranks)
+    assert shard_0 and shard_1
+    assert shard_0.isdisjoint(shard_1)
+    # 6 epochs at 22 steps x 32 rows per rank pass over each shard several times.
+    train_rows = job_runs["resumed"]["config"]["train_rows"]
+    assert train_rows == DIGITS_ROWS - int(DIGITS_ROWS * 0.2)
+    assert len(shard_0 | shard_1) == train_rows
+
+
+def test_ranks_end_with_identical_weights(job_runs):
+    ranks = job_runs["resumed"]["ranks"]
+    assert ranks[0]["weights_sha256"] == ranks[1]["weights_sha256"]
+    # and the processes computed the same test accuracy from their allreduced counts
+    assert ranks[0]["test_accuracy"] == ranks[1]["test_accuracy"]
+
+
+def test_learning_is_checkpointed_every_epoch_by_rank_0(job_runs):
+    assert sorted(job_runs["after_first"]) == [1, 2]
+    assert sorted(job_runs["after_resume"]) == list(range(1, EPOCHS + 1))
+    assert all(c["epoch"] == e for e, c in job_runs["after_resume"].items())
+
+
+def test_a_run_stopped_after_epoch_2_resumes_at_epoch_3(job_runs):
+    first, resumed = job_runs["after_first"], job_runs["after_resume"]
+    assert all(first[e]["started_after_epoch"] == 0 for e in (1, 2))
+    # Epochs 3.. were written by a run that started after epoch 2 ...
+    for epoch in range(INTERRUPTED_AFTER + 1, EPOCHS + 1):
+        assert resumed[epoch]["started_after_epoch"] == INTERRUPTED_AFTER
+    # ... and the checkpoints of epochs 1 and 2 were not written again.
+    for epoch in (1, 2):
+        assert resumed[epoch]["mtime_ns"] == first[epoch]["mtime_ns"]
+    assert all(r["start_epoch"] == INTERRUPTED_AFTER + 1 for r in job_runs["resumed"]["ranks"])
+
+
+def test_no_resume_starts_again_at_epoch_1_despite_existing_checkpoints(job_runs):
+    resumed, restarted = job_runs["after_resume"], job_runs["after_restart"]
+    # Epoch 1 was trained and checkpointed again, from scratch (resuming would have found
+    # epoch 8 and trained nothing) ...
+    assert restarted[1]["mtime_ns"] > resumed[1]["mtime_ns"]
+    assert restarted[1]["started_after_epoch"] == 0
+    # ... and later epochs' checkpoints are left as they were.
+    assert restarted[EPOCHS]["mtime_ns"] == resumed[EPOCHS]["mtime_ns"]
+    assert all(r["start_epoch"] == 1 for r in job_runs["restarted"]["ranks"])
+
+
+def test_spark_wrote_the_digits_as_parquet_files_petastorm_can_shard(job_runs):
+    for split in ("train", "test"):
+        files = list((job_runs["data"] / split).glob("*.parquet"))
+        assert len(files) >= 4, f"{split}: {len(files)} files, too few to split in 2 shards"

@@ -1,0 +1,60 @@
+"""Per-epoch checkpoints under a job's output location, local or on the data lake.
+
+Files are `<output>/checkpoints/epoch-NNNN.ckpt`; the payload is the framework's own
+serialization (torch.save, numpy .npz). fsspec reaches local paths and, on Synapse,
+`abfss://` (adlfs). A checkpoint is written under a temporary name and then renamed, so
+an interrupted write never passes for the latest checkpoint.
+
+Shipped to the cluster as a `pyFiles` entry of each job.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import fsspec
+
+_NAME = re.compile(r"epoch-(\d{4})\.ckpt$")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    epoch: int
+    payload: bytes
+
+
+def checkpoint_dir(output_url: str) -> str:
+    return f"{output_url.rstrip('/')}/checkpoints"
+
+
+def checkpoint_url(output_url: str, epoch: int) -> str:
+    return f"{checkpoint_dir(output_url)}/epoch-{epoch:04d}.ckpt"
+
+
+def save(output_url: str, epoch: int, payload: bytes) -> str:
+    """Write the checkpoint of `epoch`; returns its URL."""
+    url = checkpoint_url(output_url, epoch)
+    fs, path = fsspec.core.url_to_fs(url)
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    with fs.open(path + ".partial", "wb") as f:
+        f.write(payload)
+    fs.mv(path + ".partial", path)
+    return url
+
+
+def saved_epochs(output_url: str) -> list[int]:
+    fs, path = fsspec.core.url_to_fs(checkpoint_dir(output_url))
+    if not fs.exists(path):
+        return []
+    names = (str(entry).rsplit("/", 1)[-1] for entry in fs.ls(path, detail=False))
+    return sorted(int(m.group(1)) for name in names if (m := _NAME.search(name)))
+
+
+def latest(output_url: str) -> Checkpoint | None:
+    """The checkpoint of the highest epoch, or None when the job has none yet."""
+    epochs = saved_epochs(output_url)
+    if not epochs:
+        return None
+    with fsspec.open(checkpoint_url(output_url, epochs[-1]), "rb") as f:
+        return Checkpoint(epoch=epochs[-1], payload=f.read())
