@@ -57,9 +57,13 @@ class Resources(_Model):
 
 
 class Location(_Model):
-    # A local path for local runs; `abfss://<filesystem>@<account>.dfs.core.windows.net/...`
-    # on Synapse.
+    # A path on the stack's data lake (`training/data/digits`), so one job deploys to any
+    # stack; or a full `abfss://<filesystem>@<account>.dfs.core.windows.net/...` URL.
     path: str = Field(min_length=1)
+
+    def url(self, lake_url: str) -> str:
+        """The location on the lake whose root URL is `lake_url` (ending in '/')."""
+        return self.path if self.path.startswith("abfss://") else lake_url + self.path.lstrip("/")
 
 
 class JobDefinition(_Model):
@@ -77,9 +81,15 @@ class JobDefinition(_Model):
     data: Location
     output: Location
 
-    def submit_args(self) -> list[str]:
-        """The entry script's command-line arguments, as spark-submit or Synapse passes them."""
-        return ["--data", self.data.path, "--output", self.output.path, *self.args]
+    def submit_args(self, lake_url: str) -> list[str]:
+        """The entry script's arguments on Synapse, with data and output on the stack's lake."""
+        return [
+            "--data",
+            self.data.url(lake_url),
+            "--output",
+            self.output.url(lake_url),
+            *self.args,
+        ]
 
 
 def _format_validation_error(error: ValidationError) -> list[str]:

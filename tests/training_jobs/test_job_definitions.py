@@ -10,6 +10,7 @@ import yaml
 
 from training_jobs.definition import (
     JobDefinitionError,
+    Location,
     PoolShape,
     check_job_against_pools,
     discover_jobs,
@@ -64,11 +65,21 @@ def test_bundled_job_fits_the_dev_stack_gpu_pool_with_the_small_driver_layout(jo
 
 
 @pytest.mark.parametrize("job_name", ["pytorch_digits", "tensorflow_digits"])
-def test_bundled_job_submits_its_data_and_output_paths_then_its_args(job_name):
+def test_bundled_job_submits_its_data_and_output_on_the_stacks_lake_then_its_args(job_name):
     job = load_job_definition(JOBS_ROOT / job_name)
-    assert job.submit_args()[:4] == ["--data", job.data.path, "--output", job.output.path]
-    assert job.data.path.startswith("abfss://")
-    assert job.submit_args()[4:] == job.args
+    lake = "abfss://synapse@stlake.dfs.core.windows.net/"
+    assert job.submit_args(lake)[:4] == [
+        "--data",
+        f"{lake}training/data/digits",
+        "--output",
+        f"{lake}training/output/{job_name}",
+    ]
+    assert job.submit_args(lake)[4:] == job.args
+
+
+def test_a_full_abfss_location_is_kept_as_it_is():
+    location = Location(path="abfss://data@stother.dfs.core.windows.net/digits")
+    assert location.url("abfss://synapse@stlake.dfs.core.windows.net/") == location.path
 
 
 def test_unknown_pool_is_rejected_naming_the_pool_and_the_stacks_pools(tmp_path):
