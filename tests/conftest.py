@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 import yaml
 
+# Fixtures serving the fake Synapse data plane: `synapse`, `ca`.
+pytest_plugins = ["tests.fakes.synapse_fixture"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_STACK = ROOT / "Pulumi.dev.yaml"
 

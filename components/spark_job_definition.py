@@ -1,0 +1,167 @@
+"""Spark job definitions, which live only in a workspace's data plane.
+
+No ARM, azure-native or azurerm resource exists for them (pulumi-azure-native issue 2795), so
+this dynamic provider manages them through `azure-synapse-artifacts` at
+`https://{workspace}.dev.azuresynapse.net` (api-version 2020-12-01). Retries of 429 and 5xx
+are azure-core's RetryPolicy; long-running operations are azure-core's LRO polling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+# Inputs that name another definition: changing one replaces it.
+_IDENTITY_KEYS = ("endpoint", "name")
+# Inputs that make up the definition's body.
+_BODY_KEYS = (
+    "description",
+    "targetBigDataPool",
+    "requiredSparkVersion",
+    "language",
+    "jobProperties",
+)
+DEPLOY_ROLE = "Synapse Artifact Publisher"
+
+
+class SynapsePermissionError(Exception):
+    """The identity lacks a Synapse RBAC role; the message names it."""
+
+
+def make_credential() -> Any:
+    """The deploying identity: `az login`, a workload identity in CI, or a managed identity."""
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
+def artifacts_client(endpoint: str) -> Any:
+    from azure.synapse.artifacts import ArtifactsClient
+
+    return ArtifactsClient(make_credential(), endpoint)
+
+
+def workspace_endpoint(workspace_name: str) -> str:
+    return f"https://{workspace_name}.dev.azuresynapse.net"
+
+
+def definition_body(props: dict[str, Any]) -> dict[str, Any]:
+    """The REST body's `properties` from this resource's inputs."""
+    return {
+        "description": props.get("description", ""),
+        "targetBigDataPool": {
+            "type": "BigDataPoolReference",
+            "referenceName": props["targetBigDataPool"],
+        },
+        "requiredSparkVersion": props["requiredSparkVersion"],
+        "language": props.get("language", "python"),
+        "jobProperties": props["jobProperties"],
+    }
+
+
+def permission_error(error: HttpResponseError, action: str, role: str) -> Exception:
+    if error.status_code in (401, 403):
+        return SynapsePermissionError(
+            f"Synapse refused to {action} (HTTP {error.status_code}): the identity needs the "
+            f"Synapse RBAC role '{role}' on the workspace"
+        )
+    return error
+
+
+def _put(props: dict[str, Any]) -> Any:
+    from azure.synapse.artifacts.models import SparkJobDefinition
+
+    client = artifacts_client(props["endpoint"])
+    properties = SparkJobDefinition.from_dict(definition_body(props))
+    try:
+        poller = client.spark_job_definition.begin_create_or_update_spark_job_definition(
+            props["name"], properties
+        )
+        return poller.result()
+    except HttpResponseError as error:
+        raise permission_error(error, f"deploy {props['name']!r}", DEPLOY_ROLE) from error
+
+
+def _outputs(props: dict[str, Any], resource: Any) -> dict[str, Any]:
+    """Inputs as they are, plus the service's version tag of the definition."""
+    return {**props, "etag": resource.etag or ""}
+
+
+class SparkJobDefinitionProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        resource = _put(props)
+        definition_id = f"{props['endpoint']}/sparkJobDefinitions/{props['name']}"
+        return CreateResult(id_=definition_id, outs=_outputs(props, resource))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        client = artifacts_client(props["endpoint"])
+        try:
+            resource = client.spark_job_definition.get_spark_job_definition(props["name"])
+        except ResourceNotFoundError:
+            # Gone: an empty id tells the engine to create it again.
+            return ReadResult(id_="", outs={})
+        except HttpResponseError as error:
+            raise permission_error(error, f"read {props['name']!r}", DEPLOY_ROLE) from error
+        properties = resource.properties.serialize()
+        outs = {
+            **_outputs(props, resource),
+            "description": properties.get("description", ""),
+            "targetBigDataPool": properties.get("targetBigDataPool", {}).get("referenceName"),
+            "requiredSparkVersion": properties.get("requiredSparkVersion"),
+            "language": properties.get("language"),
+            "jobProperties": properties.get("jobProperties", {}),
+        }
+        return ReadResult(id_=id_, outs=outs)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [key for key in _IDENTITY_KEYS if olds.get(key) != news.get(key)]
+        updates = [key for key in _BODY_KEYS if olds.get(key) != news.get(key)]
+        return DiffResult(changes=bool(replaces or updates), replaces=replaces)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(outs=_outputs(news, _put(news)))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        client = artifacts_client(props["endpoint"])
+        try:
+            client.spark_job_definition.begin_delete_spark_job_definition(props["name"]).result()
+        except ResourceNotFoundError:
+            pass  # already gone: nothing to delete
+        except HttpResponseError as error:
+            raise permission_error(error, f"delete {props['name']!r}", DEPLOY_ROLE) from error
+
+
+class SparkJobDefinition(pulumi.dynamic.Resource, module="synapse", name="SparkJobDefinition"):
+    """A Spark job definition in a workspace's data plane."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        workspace_name: pulumi.Input[str],
+        name: str,
+        description: str,
+        target_big_data_pool: pulumi.Input[str],
+        required_spark_version: str,
+        job_properties: pulumi.Input[dict[str, Any]],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__(
+            SparkJobDefinitionProvider(),
+            resource_name,
+            {
+                "workspaceName": workspace_name,
+                "endpoint": pulumi.Output.from_input(workspace_name).apply(workspace_endpoint),
+                "name": name,
+                "description": description,
+                "targetBigDataPool": target_big_data_pool,
+                "requiredSparkVersion": required_spark_version,
+                "language": "python",
+                "jobProperties": job_properties,
+                "etag": None,
+            },
+            opts,
+        )

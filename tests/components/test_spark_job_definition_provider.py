@@ -1,0 +1,150 @@
+"""The job-definition provider against a local server that answers like the Synapse data plane."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from azure.core.exceptions import HttpResponseError
+
+from components.spark_job_definition import SparkJobDefinitionProvider, SynapsePermissionError
+from tests.fakes.synapse_server import TOKEN, FakeSynapse
+
+JOB_PROPERTIES = {
+    "name": "pytorch_digits",
+    "file": "abfss://synapse@stdl.dfs.core.windows.net/jobs/pytorch_digits/0123abcd/train.py",
+    "args": ["--epochs", "5"],
+    "conf": {"spark.dynamicAllocation.enabled": "false"},
+    "driverMemory": "30g",
+    "driverCores": 4,
+    "executorMemory": "60g",
+    "executorCores": 12,
+    "numExecutors": 3,
+}
+
+
+def props(synapse: FakeSynapse, **changes) -> dict:
+    return {
+        "workspaceName": "synw-dl",
+        "endpoint": synapse.base_url,
+        "name": "pytorch_digits",
+        "description": "PyTorch + Horovod + Petastorm on digits",
+        "targetBigDataPool": "gpularge",
+        "requiredSparkVersion": "3.2",
+        "language": "python",
+        "jobProperties": JOB_PROPERTIES,
+        **changes,
+    }
+
+
+def test_create_puts_the_definition_body_and_polls_it_to_completion(synapse: FakeSynapse):
+    synapse.polls_before_done = 2
+
+    result = SparkJobDefinitionProvider().create(props(synapse))
+
+    assert result.id == f"{synapse.base_url}/sparkJobDefinitions/pytorch_digits"
+    assert synapse.definitions["pytorch_digits"]["properties"] == {
+        "description": "PyTorch + Horovod + Petastorm on digits",
+        "targetBigDataPool": {"type": "BigDataPoolReference", "referenceName": "gpularge"},
+        "requiredSparkVersion": "3.2",
+        "language": "python",
+        "jobProperties": JOB_PROPERTIES,
+    }
+    assert len(synapse.calls("GET", "/operationResults/")) == 3
+    assert result.outs["etag"] == synapse.definitions["pytorch_digits"]["etag"]
+
+
+def test_429_and_503_are_retried_and_the_definition_is_created_exactly_once(synapse: FakeSynapse):
+    synapse.fail("PUT", 429, {"Retry-After": "1"})
+    synapse.fail("PUT", 503)
+
+    SparkJobDefinitionProvider().create(props(synapse))
+
+    assert len(synapse.calls("PUT")) == 3
+    assert synapse.writes["PUT pytorch_digits"] == 1
+
+
+def test_a_500_is_retried(synapse: FakeSynapse):
+    synapse.fail("PUT", 500)
+
+    SparkJobDefinitionProvider().create(props(synapse))
+
+    assert synapse.writes["PUT pytorch_digits"] == 1
+
+
+def test_a_failed_operation_surfaces_its_error_message(synapse: FakeSynapse):
+    synapse.fail_next_operation = {
+        "code": "InvalidSparkJobDefinition",
+        "message": "Big data pool 'gpularge' not found",
+    }
+
+    with pytest.raises(HttpResponseError, match="Big data pool 'gpularge' not found"):
+        SparkJobDefinitionProvider().create(props(synapse))
+    assert "pytorch_digits" not in synapse.definitions
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_an_auth_refusal_names_the_role_needed_to_deploy(synapse: FakeSynapse, status):
+    synapse.fail("PUT", status, body={"error": {"code": "Forbidden", "message": "no"}})
+
+    with pytest.raises(SynapsePermissionError, match="'Synapse Artifact Publisher'"):
+        SparkJobDefinitionProvider().create(props(synapse))
+
+
+def test_read_of_a_missing_definition_reports_it_gone(synapse: FakeSynapse):
+    assert SparkJobDefinitionProvider().read("x", props(synapse)).id == ""
+
+
+def test_read_returns_the_deployed_definition(synapse: FakeSynapse):
+    provider = SparkJobDefinitionProvider()
+    created = provider.create(props(synapse))
+
+    result = provider.read(created.id, props(synapse))
+
+    assert result.id == created.id
+    assert result.outs["targetBigDataPool"] == "gpularge"
+    assert result.outs["jobProperties"]["file"] == JOB_PROPERTIES["file"]
+    assert result.outs["jobProperties"]["numExecutors"] == 3
+
+
+def test_delete_removes_it_and_delete_of_a_missing_one_succeeds(synapse: FakeSynapse):
+    provider = SparkJobDefinitionProvider()
+    provider.create(props(synapse))
+
+    provider.delete("x", props(synapse))
+    provider.delete("x", props(synapse))
+
+    assert synapse.definitions == {}
+    assert synapse.writes["DELETE pytorch_digits"] == 1
+
+
+def test_only_real_changes_cause_an_update(synapse: FakeSynapse):
+    provider = SparkJobDefinitionProvider()
+    same = provider.diff("x", props(synapse), props(synapse))
+    changed = {**JOB_PROPERTIES, "file": JOB_PROPERTIES["file"].replace("0123abcd", "4567ef01")}
+    new_script = provider.diff("x", props(synapse), props(synapse, jobProperties=changed))
+    renamed = provider.diff("x", props(synapse), props(synapse, name="other"))
+
+    assert same.changes is False
+    assert new_script.changes is True and new_script.replaces == []
+    assert renamed.changes is True and renamed.replaces == ["name"]
+    assert synapse.requests == []  # diffing asks nothing of the service
+
+
+def test_update_puts_the_new_body(synapse: FakeSynapse):
+    provider = SparkJobDefinitionProvider()
+    provider.create(props(synapse))
+
+    provider.update("x", props(synapse), props(synapse, requiredSparkVersion="3.1"))
+
+    assert synapse.definitions["pytorch_digits"]["properties"]["requiredSparkVersion"] == "3.1"
+
+
+def test_the_token_is_sent_and_never_logged_or_kept(synapse: FakeSynapse, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    result = SparkJobDefinitionProvider().create(props(synapse))
+
+    assert synapse.authorizations == {f"Bearer {TOKEN}"}
+    assert TOKEN not in caplog.text
+    assert TOKEN not in repr(result.outs)

@@ -1,0 +1,179 @@
+"""A fake Synapse data plane (`https://{workspace}.dev.azuresynapse.net`) for job definitions.
+
+As the service does: bearer-token auth; `PUT/GET/DELETE /sparkJobDefinitions/{name}`, PUT and
+DELETE answered 202 with a `Location` to poll (202 while running, then 200 with the result,
+or an error status with the operation's error); `POST .../{name}/execute` answered the same
+way with a Spark batch; and the Livy batch API to follow that batch to its end.
+Faults (429 with Retry-After, 500, 503, 401, 403) are queued per method and served first.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+TOKEN = "fake-synapse-token"
+_DEFINITION = re.compile(r"^/sparkJobDefinitions/(?P<name>[^/]+)$")
+_EXECUTE = re.compile(r"^/sparkJobDefinitions/(?P<name>[^/]+)/execute$")
+_OPERATION = re.compile(r"^/operationResults/(?P<id>[0-9a-f-]+)$")
+_BATCH = re.compile(
+    r"^/livyApi/versions/2019-11-01-preview/sparkPools/(?P<pool>[^/]+)/batches/(?P<id>\d+)$"
+)
+
+
+@dataclass
+class Fault:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+
+@dataclass
+class Operation:
+    polls_left: int
+    result: dict[str, Any] | None
+    error: dict[str, str] | None = None
+
+
+@dataclass
+class Batch:
+    id: int
+    pool: str
+    job: str
+    states: list[str]
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+class FakeSynapse:
+    def __init__(self) -> None:
+        self.definitions: dict[str, dict[str, Any]] = {}
+        self.batches: dict[int, Batch] = {}
+        self.requests: list[tuple[str, str]] = []
+        self.authorizations: set[str | None] = set()
+        self.faults: dict[str, deque[Fault]] = {
+            m: deque() for m in ("GET", "PUT", "POST", "DELETE")
+        }
+        self.operations: dict[str, Operation] = {}
+        self.polls_before_done = 1
+        self.fail_next_operation: dict[str, str] | None = None
+        # The states the next executed batch goes through, one per status read.
+        self.next_batch_states = ["not_started", "starting", "running", "success"]
+        self.next_batch_errors: list[dict[str, str]] = []
+        self.writes: Counter[str] = Counter()
+        self.base_url = ""
+        self._lock = threading.Lock()
+
+    # --- test controls ---
+    def fail(self, method: str, status: int, headers: dict | None = None, body: dict | None = None):
+        self.faults[method].append(Fault(status, headers or {}, body))
+
+    def calls(self, method: str | None = None, prefix: str = "") -> list[str]:
+        return [p for m, p in self.requests if (method in (None, m)) and p.startswith(prefix)]
+
+    # --- request handling ---
+    def handle(self, method: str, path: str, query: dict, body: Any, authorization: str | None):
+        with self._lock:
+            self.requests.append((method, path))
+            self.authorizations.add(authorization)
+            if authorization != f"Bearer {TOKEN}":
+                return 401, {}, _error("Unauthorized", "missing or bad bearer token")
+            if self.faults[method]:
+                fault = self.faults[method].popleft()
+                return fault.status, fault.headers, fault.body or _error("Fault", "injected")
+            if method == "GET" and (match := _OPERATION.match(path)):
+                return self._poll(match["id"])
+            if method == "GET" and (match := _BATCH.match(path)):
+                return self._batch(int(match["id"]), match["pool"])
+            if method == "POST" and (match := _EXECUTE.match(path)):
+                return self._execute(match["name"])
+            match = _DEFINITION.match(path)
+            if not match:
+                return 404, {}, _error("NotFound", path)
+            name = match["name"]
+            if method == "GET":
+                if name not in self.definitions:
+                    return 404, {}, _error("EntityNotFound", f"Spark job definition {name}")
+                return 200, {}, self.definitions[name]
+            if method == "PUT":
+                return self._put(name, body)
+            if method == "DELETE":
+                if name not in self.definitions:
+                    return 404, {}, _error("EntityNotFound", f"Spark job definition {name}")
+                del self.definitions[name]
+                self.writes[f"DELETE {name}"] += 1
+                return self._accept(None)
+            return 405, {}, _error("MethodNotAllowed", method)
+
+    def _put(self, name: str, body: dict[str, Any]):
+        resource = {
+            "id": f"/sparkJobDefinitions/{name}",
+            "name": name,
+            "type": "Microsoft.Synapse/workspaces/sparkjobdefinitions",
+            "etag": str(uuid.uuid4()),
+            "properties": body["properties"],
+        }
+        if self.fail_next_operation is None:
+            self.definitions[name] = resource
+            self.writes[f"PUT {name}"] += 1
+        return self._accept(resource)
+
+    def _execute(self, name: str):
+        definition = self.definitions.get(name)
+        if definition is None:
+            return 404, {}, _error("EntityNotFound", f"Spark job definition {name}")
+        batch_id = len(self.batches) + 1
+        pool = definition["properties"]["targetBigDataPool"]["referenceName"]
+        self.batches[batch_id] = Batch(
+            batch_id, pool, name, list(self.next_batch_states), list(self.next_batch_errors)
+        )
+        return self._accept(self._batch_body(self.batches[batch_id], "not_started"))
+
+    def _accept(self, result: dict[str, Any] | None):
+        operation_id = str(uuid.uuid4())
+        self.operations[operation_id] = Operation(
+            self.polls_before_done, result, self.fail_next_operation
+        )
+        self.fail_next_operation = None
+        headers = {
+            "Location": f"{self.base_url}/operationResults/{operation_id}?api-version=2020-12-01",
+            # Fractional seconds keep the tests quick; the service sends whole seconds.
+            "Retry-After": "0.05",
+        }
+        return 202, headers, None
+
+    def _poll(self, operation_id: str):
+        operation = self.operations[operation_id]
+        if operation.polls_left > 0:
+            operation.polls_left -= 1
+            return 202, {"Retry-After": "0.05"}, None
+        if operation.error:
+            return 400, {}, {"error": operation.error}
+        return 200, {}, operation.result
+
+    def _batch(self, batch_id: int, pool: str):
+        batch = self.batches.get(batch_id)
+        if batch is None or batch.pool != pool:
+            return 404, {}, _error("NotFound", f"batch {batch_id} in pool {pool}")
+        state = batch.states.pop(0) if len(batch.states) > 1 else batch.states[0]
+        return 200, {}, self._batch_body(batch, state)
+
+    @staticmethod
+    def _batch_body(batch: Batch, state: str) -> dict[str, Any]:
+        result = {"success": "Succeeded", "dead": "Failed", "killed": "Cancelled"}
+        return {
+            "id": batch.id,
+            "name": batch.job,
+            "sparkPoolName": batch.pool,
+            "state": state,
+            "result": result.get(state, "Uncertain"),
+            "appId": f"application_{batch.id:04d}",
+            "errorInfo": batch.errors if state == "dead" else [],
+        }
