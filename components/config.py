@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -208,6 +210,8 @@ class SparkPoolConfig(_Model):
 class StackConfig(_Model):
     workspace: WorkspaceConfig
     spark_pools: list[SparkPoolConfig] = Field(default_factory=list)
+    # Folders under training_jobs/ to deploy as Spark job definitions.
+    jobs: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]] = Field(default_factory=list)
 
 
 # --- cross-field rules, each returning (key relative to the project, problem) pairs ---
@@ -338,7 +342,19 @@ def load_stack_config() -> StackConfig:
     config = pulumi.Config(PROJECT)
     raw = {
         key: config.get_object(key)
-        for key in ("workspace", "sparkPools")
+        for key in ("workspace", "sparkPools", "jobs")
         if config.get(key) is not None
+    }
+    return parse_stack_config(raw)
+
+
+def read_stack_file(path: Path) -> StackConfig:
+    """Validate a `Pulumi.<stack>.yaml` outside a Pulumi program (tools such as the job runner)."""
+    document = yaml.safe_load(path.read_text()) or {}
+    prefix = f"{PROJECT}:"
+    raw = {
+        key[len(prefix) :]: value
+        for key, value in (document.get("config") or {}).items()
+        if key.startswith(prefix)
     }
     return parse_stack_config(raw)

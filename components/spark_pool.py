@@ -79,6 +79,7 @@ class SparkPool(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("synapse-dl:spark:SparkPool", name, None, opts)
+        self.config = config
         args = pool_arguments(config, workspace.location)
         pool = synapse.BigDataPool(
             name,

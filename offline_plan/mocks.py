@@ -8,6 +8,7 @@ them; secrets masked) and resource options.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import runpy
@@ -72,9 +73,18 @@ class Plan:
 
 
 def mask_secrets(value: Any) -> Any:
-    """Replace every secret with SECRET_MASK; drop dynamic providers' pickled code."""
+    """Plain JSON values: every secret masked, dynamic providers' pickled code dropped, and a
+    file asset shown by its path (relative to the project) and content hash."""
     if rpc.is_rpc_secret(value):
         return SECRET_MASK
+    if isinstance(value, pulumi.FileAsset):
+        path = Path(value.path).resolve()
+        return {
+            "fileAsset": str(path.relative_to(PROJECT_DIR))
+            if path.is_relative_to(PROJECT_DIR)
+            else str(path),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
     if isinstance(value, dict):
         return {k: mask_secrets(v) for k, v in value.items() if not k.startswith("__")}
     if isinstance(value, list):

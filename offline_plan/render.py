@@ -52,6 +52,13 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
         "dynamicExecutorAllocation",
         "sparkConfigProperties",
     ),
+    "azure-native:storage:Blob": ("blobName", "containerName", "source"),
+    "pulumi-python:dynamic/synapse:SparkJobDefinition": (
+        "name",
+        "targetBigDataPool",
+        "requiredSparkVersion",
+        "jobProperties",
+    ),
     "pulumi-python:dynamic/synapse:PoolLibraries": (
         "bigDataPoolName",
         "libraryRequirements",
