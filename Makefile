@@ -8,7 +8,9 @@ STACK ?= dev
 PLAN_JSON ?=
 POLICY_CONFIG ?=
 
-.PHONY: plan test test-infra lint venv clean preview up bench
+JOB ?=
+
+.PHONY: plan test test-infra lint venv clean bench run-job
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +35,14 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
+## run-job: run a deployed job definition on its pool (needs a deployed workspace and az login)
+run-job: $(VENV)/.installed
+	@test -n "$(JOB)" || { echo "usage: make run-job JOB=<folder under training_jobs/> [STACK=dev]"; exit 1; }
+	$(PY) -m job_runner --stack $(STACK) --job $(JOB)
+
 bench: $(VENV)/.installed
 	$(PY) bench/plan_scale.py
+	$(PY) bench/deploy_jobs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,49 @@
+"""`python -m job_runner --stack dev --job pytorch_digits`: run a deployed job definition.
+
+Prints each state change of the Spark batch and the final state. Exit status: 0 when the
+batch succeeded; 1 when it failed, or the identity may not run it, or the input is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from components.config import ConfigError, read_stack_file
+from components.spark_job_definition import SynapsePermissionError, workspace_endpoint
+from job_runner.run import run_job_definition
+from training_jobs.definition import JobDefinitionError, load_job_definition
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="job_runner", description=__doc__)
+    parser.add_argument("--stack", default="dev", help="the stack the job was deployed with")
+    parser.add_argument("--stack-file", type=Path, help="instead of Pulumi.<stack>.yaml")
+    parser.add_argument("--job", required=True, help="a folder under training_jobs/")
+    parser.add_argument("--endpoint", help="the workspace's dev endpoint (default: from the stack)")
+    parser.add_argument("--poll-seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+
+    try:
+        stack = read_stack_file(args.stack_file or ROOT / f"Pulumi.{args.stack}.yaml")
+        job = load_job_definition(ROOT / "training_jobs" / args.job)
+    except (ConfigError, JobDefinitionError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    endpoint = args.endpoint or workspace_endpoint(stack.workspace.name)
+    try:
+        result = run_job_definition(endpoint, job.name, job.pool, poll_seconds=args.poll_seconds)
+    except SynapsePermissionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for message in result.errors:
+        print(f"error: {message}", file=sys.stderr)
+    print(f"final state: {result.state}")
+    return 0 if result.succeeded else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Submit a deployed Spark job definition and follow its batch to the end.
+
+The definition's `execute` operation (azure-synapse-artifacts) starts a Spark batch; the
+workspace's Livy batch API reports its state until it is final. That API is one GET, made on
+azure-core's pipeline (retries, bearer token) rather than the azure-synapse-spark package,
+which is unmaintained and imports `six` without declaring it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from azure.core import PipelineClient
+from azure.core.exceptions import HttpResponseError
+from azure.core.pipeline.policies import (
+    BearerTokenCredentialPolicy,
+    HeadersPolicy,
+    RetryPolicy,
+    UserAgentPolicy,
+)
+from azure.core.rest import HttpRequest
+
+from components import spark_job_definition
+
+RUN_ROLE = "Synapse Compute Operator"
+LIVY_API_VERSION = "2019-11-01-preview"
+SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default"
+# Livy's final batch states.
+SUCCEEDED = {"success"}
+FAILED = {"dead", "killed", "error"}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    batch_id: int
+    state: str
+    errors: list[str]
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state in SUCCEEDED
+
+
+def _artifacts(endpoint: str, credential: Any) -> Any:
+    from azure.synapse.artifacts import ArtifactsClient
+
+    return ArtifactsClient(credential, endpoint)
+
+
+@dataclass(frozen=True)
+class BatchStatus:
+    state: str
+    errors: list[str]
+
+
+class LivyBatches:
+    """`GET {endpoint}/livyApi/versions/{version}/sparkPools/{pool}/batches/{id}`."""
+
+    def __init__(self, endpoint: str, pool: str, credential: Any):
+        self._pool = pool
+        self._client: PipelineClient = PipelineClient(
+            base_url=endpoint,
+            policies=[
+                HeadersPolicy(),
+                UserAgentPolicy(sdk_moniker="synapse-dl/0.1.0"),
+                RetryPolicy(),
+                BearerTokenCredentialPolicy(credential, SYNAPSE_SCOPE),
+            ],
+        )
+
+    def status(self, batch_id: int) -> BatchStatus:
+        path = f"/livyApi/versions/{LIVY_API_VERSION}/sparkPools/{self._pool}/batches/{batch_id}"
+        request = HttpRequest("GET", self._client.format_url(path), params={"detailed": "true"})
+        response = self._client.send_request(request)
+        if response.status_code != 200:
+            raise HttpResponseError(response=response)
+        body = response.json()
+        messages = [e.get("message", "") for e in body.get("errorInfo") or []]
+        return BatchStatus(body["state"], [m for m in messages if m])
+
+
+def run_job_definition(
+    endpoint: str,
+    definition: str,
+    pool: str,
+    *,
+    poll_seconds: float = 10.0,
+    report: Callable[[str], None] = print,
+) -> RunResult:
+    """Execute `definition` and wait for its batch; reports each state change."""
+    credential = spark_job_definition.make_credential()
+    try:
+        batch = (
+            _artifacts(endpoint, credential)
+            .spark_job_definition.begin_execute_spark_job_definition(definition)
+            .result()
+        )
+        report(f"submitted {definition!r} to pool {pool!r} as batch {batch.id}")
+        livy = LivyBatches(endpoint, pool, credential)
+        last_state = None
+        while True:
+            status = livy.status(batch.id)
+            if status.state != last_state:
+                report(f"batch {batch.id}: {status.state}")
+                last_state = status.state
+            if status.state in SUCCEEDED | FAILED:
+                return RunResult(batch.id, status.state, status.errors)
+            time.sleep(poll_seconds)
+    except HttpResponseError as error:
+        raise spark_job_definition.permission_error(
+            error, f"run {definition!r}", RUN_ROLE
+        ) from error

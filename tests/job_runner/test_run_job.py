@@ -1,0 +1,90 @@
+"""`python -m job_runner`: submit a deployed definition, follow the batch, exit by its end."""
+
+from __future__ import annotations
+
+import pytest
+
+from job_runner.__main__ import main
+from tests.fakes.synapse_server import FakeSynapse
+
+DEFINITION = {
+    "description": "digits",
+    "targetBigDataPool": {"type": "BigDataPoolReference", "referenceName": "gpularge"},
+    "requiredSparkVersion": "3.2",
+    "language": "python",
+    "jobProperties": {"name": "pytorch_digits", "file": "abfss://x/train.py"},
+}
+
+
+def run(synapse: FakeSynapse, job: str = "pytorch_digits") -> int:
+    return main(["--job", job, "--endpoint", synapse.base_url, "--poll-seconds", "0.01"])
+
+
+def deploy(synapse: FakeSynapse) -> None:
+    synapse.definitions["pytorch_digits"] = {"name": "pytorch_digits", "properties": DEFINITION}
+
+
+def test_a_successful_run_prints_each_state_change_and_exits_0(synapse: FakeSynapse, capsys):
+    deploy(synapse)
+
+    code = run(synapse)
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines() == [
+        "submitted 'pytorch_digits' to pool 'gpularge' as batch 1",
+        "batch 1: not_started",
+        "batch 1: starting",
+        "batch 1: running",
+        "batch 1: success",
+        "final state: success",
+    ]
+    assert synapse.calls("POST") == ["/sparkJobDefinitions/pytorch_digits/execute"]
+    assert synapse.calls("GET", "/livyApi/versions/2019-11-01-preview/sparkPools/gpularge/")
+
+
+def test_a_failed_batch_exits_1_with_its_error(synapse: FakeSynapse, capsys):
+    deploy(synapse)
+    synapse.next_batch_states = ["starting", "running", "dead"]
+    synapse.next_batch_errors = [
+        {"message": "Horovod: 1 process exited", "errorCode": "1", "source": "User"}
+    ]
+
+    code = run(synapse)
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "final state: dead" in captured.out
+    assert "error: Horovod: 1 process exited" in captured.err
+
+
+def test_a_403_names_the_role_needed_to_run(synapse: FakeSynapse, capsys):
+    deploy(synapse)
+    synapse.fail("POST", 403, body={"error": {"code": "Forbidden", "message": "no"}})
+
+    code = run(synapse)
+
+    assert code == 1
+    assert "'Synapse Compute Operator'" in capsys.readouterr().err
+
+
+def test_a_429_on_submit_is_retried(synapse: FakeSynapse):
+    deploy(synapse)
+    synapse.fail("POST", 429, {"Retry-After": "1"})
+
+    assert run(synapse) == 0
+    assert len(synapse.calls("POST")) == 2
+    assert len(synapse.batches) == 1
+
+
+def test_an_unknown_job_is_an_error(synapse: FakeSynapse, capsys):
+    assert run(synapse, job="no_such_job") == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("states", [["running", "killed"], ["error"]])
+def test_killed_and_error_are_failures(synapse: FakeSynapse, states):
+    deploy(synapse)
+    synapse.next_batch_states = states
+
+    assert run(synapse) == 1
