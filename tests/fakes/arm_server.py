@@ -13,9 +13,10 @@ import re
 import threading
 import time
 import uuid
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from tests.fakes.https_server import Faults, error_body
 
 TOKEN = "fake-arm-token"
 _POOL_PATH = re.compile(
@@ -23,13 +24,6 @@ _POOL_PATH = re.compile(
     r"/workspaces/[^/]+/bigDataPools/[^/]+$"
 )
 _OPERATION_PATH = re.compile(r"^/operations/(?P<id>[0-9a-f-]+)$")
-
-
-@dataclass
-class Fault:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: dict[str, Any] | None = None
 
 
 @dataclass
@@ -53,7 +47,7 @@ class FakeArm:
         self.pools: dict[str, dict[str, Any]] = {}
         self.requests: list[SeenRequest] = []
         self.operations: dict[str, Operation] = {}
-        self.faults: dict[str, deque[Fault]] = {"GET": deque(), "PUT": deque()}
+        self.faults = Faults()
         self.polls_before_done = 1
         self.fail_next_operation: dict[str, str] | None = None
         self._lock = threading.Lock()
@@ -71,7 +65,7 @@ class FakeArm:
         }
 
     def fail(self, method: str, status: int, headers: dict | None = None, body: dict | None = None):
-        self.faults[method].append(Fault(status, headers or {}, body))
+        self.faults.add(method, status, headers, body)
 
     def calls(self, method: str | None = None) -> list[SeenRequest]:
         return [r for r in self.requests if method is None or r.method == method]
@@ -81,21 +75,20 @@ class FakeArm:
         with self._lock:
             self.requests.append(SeenRequest(method, path, body, authorization, time.monotonic()))
             if authorization != f"Bearer {TOKEN}":
-                return 401, {}, _error("AuthenticationFailed", "missing or bad bearer token")
-            if method in self.faults and self.faults[method]:
-                fault = self.faults[method].popleft()
-                return fault.status, fault.headers, fault.body or _error("Fault", "injected")
+                return 401, {}, error_body("AuthenticationFailed", "missing or bad bearer token")
+            if fault := self.faults.next(method):
+                return fault
             operation = _OPERATION_PATH.match(path)
             if method == "GET" and operation:
                 return self._poll(operation["id"])
             if not _POOL_PATH.match(path):
-                return 404, {}, _error("PathNotFound", path)
+                return 404, {}, error_body("PathNotFound", path)
             if method == "GET":
                 pool = self.pools.get(path)
-                return (200, {}, pool) if pool else (404, {}, _error("ResourceNotFound", path))
+                return (200, {}, pool) if pool else (404, {}, error_body("ResourceNotFound", path))
             if method == "PUT":
                 return self._put(path, body)
-            return 405, {}, _error("MethodNotAllowed", method)
+            return 405, {}, error_body("MethodNotAllowed", method)
 
     def _put(self, path: str, body: dict[str, Any]):
         properties = dict(body.get("properties", {}))
@@ -104,7 +97,7 @@ class FakeArm:
             return (
                 400,
                 {},
-                _error(
+                error_body(
                     "SparkComputePropertiesNotAllowed",
                     "Synapse Spark pool must be created before libraries are installed",
                 ),
@@ -135,7 +128,3 @@ class FakeArm:
             return 200, {}, {"status": "Failed", "error": operation.error}
         pool["properties"]["provisioningState"] = "Succeeded"
         return 200, {}, {"status": "Succeeded"}
-
-
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}

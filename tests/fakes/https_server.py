@@ -9,9 +9,32 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+Answer = tuple[int, dict[str, str], Any]
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    """Azure's error shape: {"error": {"code", "message"}}."""
+    return {"error": {"code": code, "message": message}}
+
+
+class Faults:
+    """Faults queued per HTTP method; a fake serves them before its own answer."""
+
+    def __init__(self) -> None:
+        self._queued: defaultdict[str, deque[Answer]] = defaultdict(deque)
+
+    def add(self, method: str, status: int, headers: dict | None = None, body: Any = None):
+        answer = body or error_body("Fault", "injected fault")
+        self._queued[method].append((status, headers or {}, answer))
+
+    def next(self, method: str) -> Answer | None:
+        queued = self._queued[method]
+        return queued.popleft() if queued else None
 
 
 def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:

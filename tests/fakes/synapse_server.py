@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from tests.fakes.https_server import Faults, error_body
 
 TOKEN = "fake-synapse-token"
 _DEFINITION = re.compile(r"^/sparkJobDefinitions/(?P<name>[^/]+)$")
@@ -23,13 +25,6 @@ _OPERATION = re.compile(r"^/operationResults/(?P<id>[0-9a-f-]+)$")
 _BATCH = re.compile(
     r"^/livyApi/versions/2019-11-01-preview/sparkPools/(?P<pool>[^/]+)/batches/(?P<id>\d+)$"
 )
-
-
-@dataclass
-class Fault:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: dict[str, Any] | None = None
 
 
 @dataclass
@@ -48,19 +43,13 @@ class Batch:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
-
-
 class FakeSynapse:
     def __init__(self) -> None:
         self.definitions: dict[str, dict[str, Any]] = {}
         self.batches: dict[int, Batch] = {}
         self.requests: list[tuple[str, str]] = []
         self.authorizations: set[str | None] = set()
-        self.faults: dict[str, deque[Fault]] = {
-            m: deque() for m in ("GET", "PUT", "POST", "DELETE")
-        }
+        self.faults = Faults()
         self.operations: dict[str, Operation] = {}
         self.polls_before_done = 1
         self.fail_next_operation: dict[str, str] | None = None
@@ -73,7 +62,7 @@ class FakeSynapse:
 
     # --- test controls ---
     def fail(self, method: str, status: int, headers: dict | None = None, body: dict | None = None):
-        self.faults[method].append(Fault(status, headers or {}, body))
+        self.faults.add(method, status, headers, body)
 
     def calls(self, method: str | None = None, prefix: str = "") -> list[str]:
         return [p for m, p in self.requests if (method in (None, m)) and p.startswith(prefix)]
@@ -84,10 +73,9 @@ class FakeSynapse:
             self.requests.append((method, path))
             self.authorizations.add(authorization)
             if authorization != f"Bearer {TOKEN}":
-                return 401, {}, _error("Unauthorized", "missing or bad bearer token")
-            if self.faults[method]:
-                fault = self.faults[method].popleft()
-                return fault.status, fault.headers, fault.body or _error("Fault", "injected")
+                return 401, {}, error_body("Unauthorized", "missing or bad bearer token")
+            if fault := self.faults.next(method):
+                return fault
             if method == "GET" and (match := _OPERATION.match(path)):
                 return self._poll(match["id"])
             if method == "GET" and (match := _BATCH.match(path)):
@@ -96,21 +84,21 @@ class FakeSynapse:
                 return self._execute(match["name"])
             match = _DEFINITION.match(path)
             if not match:
-                return 404, {}, _error("NotFound", path)
+                return 404, {}, error_body("NotFound", path)
             name = match["name"]
             if method == "GET":
                 if name not in self.definitions:
-                    return 404, {}, _error("EntityNotFound", f"Spark job definition {name}")
+                    return 404, {}, error_body("EntityNotFound", f"Spark job definition {name}")
                 return 200, {}, self.definitions[name]
             if method == "PUT":
                 return self._put(name, body)
             if method == "DELETE":
                 if name not in self.definitions:
-                    return 404, {}, _error("EntityNotFound", f"Spark job definition {name}")
+                    return 404, {}, error_body("EntityNotFound", f"Spark job definition {name}")
                 del self.definitions[name]
                 self.writes[f"DELETE {name}"] += 1
                 return self._accept(None)
-            return 405, {}, _error("MethodNotAllowed", method)
+            return 405, {}, error_body("MethodNotAllowed", method)
 
     def _put(self, name: str, body: dict[str, Any]):
         resource = {
@@ -128,7 +116,7 @@ class FakeSynapse:
     def _execute(self, name: str):
         definition = self.definitions.get(name)
         if definition is None:
-            return 404, {}, _error("EntityNotFound", f"Spark job definition {name}")
+            return 404, {}, error_body("EntityNotFound", f"Spark job definition {name}")
         batch_id = len(self.batches) + 1
         pool = definition["properties"]["targetBigDataPool"]["referenceName"]
         self.batches[batch_id] = Batch(
@@ -161,7 +149,7 @@ class FakeSynapse:
     def _batch(self, batch_id: int, pool: str):
         batch = self.batches.get(batch_id)
         if batch is None or batch.pool != pool:
-            return 404, {}, _error("NotFound", f"batch {batch_id} in pool {pool}")
+            return 404, {}, error_body("NotFound", f"batch {batch_id} in pool {pool}")
         state = batch.states.pop(0) if len(batch.states) > 1 else batch.states[0]
         return 200, {}, self._batch_body(batch, state)
 
