@@ -27,6 +27,8 @@ def generated_stack(pools: int) -> dict:
     document["config"]["synapse-dl:sparkPools"] = [
         {**copy.deepcopy(template), "name": f"pool{i}"} for i in range(pools)
     ]
+    # The bundled jobs target the dev GPU pool, which generated stacks do not have.
+    del document["config"]["synapse-dl:jobs"]
     return document
 
 
