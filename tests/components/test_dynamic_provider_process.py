@@ -1,0 +1,106 @@
+"""The dynamic providers load in Pulumi's own provider process, as `pulumi up` runs them.
+
+The engine starts `python -m pulumi.dynamic` in the project directory and hands it the
+provider pickled by the program (`__provider`). A provider that only unpickles inside the
+program (pulumi issue 7453: defined where importing it needs the engine) fails there, not
+in unit tests that call its methods directly. These tests speak the provider's gRPC protocol
+to a real `pulumi.dynamic` process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from google.protobuf import struct_pb2
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from components.pool_libraries import PoolLibrariesProvider
+from components.spark_job_definition import SparkJobDefinitionProvider
+from tests.conftest import ROOT
+
+LIBRARIES = {
+    "subscriptionId": "sub-1",
+    "resourceGroupName": "rg-dl",
+    "workspaceName": "synw-dl",
+    "bigDataPoolName": "gpularge",
+    "libraryRequirements": {"content": "torch==1.11.0\n", "filename": "requirements.txt"},
+    "poolFingerprint": "f1",
+    "armEndpoint": "https://management.azure.com",
+}
+DEFINITION = {
+    "workspaceName": "synw-dl",
+    "endpoint": "https://synw-dl.dev.azuresynapse.net",
+    "name": "pytorch_digits",
+    "description": "digits",
+    "targetBigDataPool": "gpularge",
+    "requiredSparkVersion": "3.2",
+    "language": "python",
+    "jobProperties": {"name": "pytorch_digits", "file": "abfss://x/train.py"},
+}
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # As the engine's pulumi-resource-pulumi-python shim runs it: from the project directory.
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.dynamic"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            stub.Configure(provider_pb2.ConfigureRequest(args=struct_pb2.Struct()))
+            yield stub
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def struct(values: dict) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    message.update(values)
+    return message
+
+
+def diff(stub, provider_object, olds: dict, news: dict) -> provider_pb2.DiffResponse:
+    pickled = serialize_provider(provider_object)
+    return stub.Diff(
+        provider_pb2.DiffRequest(
+            id="id-1",
+            urn="urn:pulumi:dev::synapse-dl::test::x",
+            olds=struct({**olds, "__provider": pickled}),
+            news=struct({**news, "__provider": pickled}),
+        )
+    )
+
+
+def test_the_library_step_loads_and_diffs_in_the_provider_process(provider):
+    unchanged = diff(provider, PoolLibrariesProvider(), LIBRARIES, LIBRARIES)
+    pool_updated = diff(
+        provider, PoolLibrariesProvider(), LIBRARIES, {**LIBRARIES, "poolFingerprint": "f2"}
+    )
+
+    assert unchanged.changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert pool_updated.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(pool_updated.replaces) == []
+
+
+def test_the_job_definition_loads_and_diffs_in_the_provider_process(provider):
+    renamed = diff(
+        provider, SparkJobDefinitionProvider(), DEFINITION, {**DEFINITION, "name": "other"}
+    )
+
+    assert renamed.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(renamed.replaces) == ["name"]
