@@ -84,6 +84,33 @@ def threads_per_process(local_size: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, local_size))
 
 
+def rank_result(
+    *,
+    rank: int,
+    size: int,
+    start_epoch: int,
+    steps_per_epoch: int,
+    ids_seen: set[int],
+    weights_sha256: str,
+    correct: float,
+    total: float,
+    trained_samples: int,
+    seconds: float,
+) -> dict:
+    """What one Horovod process reports to the driver: the same shape for every job."""
+    return {
+        "rank": rank,
+        "size": size,
+        "start_epoch": start_epoch,
+        "steps_per_epoch": steps_per_epoch,
+        "ids_seen": sorted(ids_seen),
+        "weights_sha256": weights_sha256,
+        "test_accuracy": correct / total,
+        # All ranks' samples: every rank trains the same number of steps in lockstep.
+        "samples_per_second": trained_samples * size / seconds if trained_samples else 0.0,
+    }
+
+
 def run_horovod(train: Callable[[TrainConfig], dict], config: TrainConfig, num_proc: int):
     """Run `train` in `num_proc` Horovod processes on the active Spark; one result per rank."""
     import cloudpickle

@@ -119,17 +119,18 @@ def train(config: launcher.TrainConfig) -> dict:
 
     correct, total = evaluate(model, config, rank, size, device)
     counts = hvd.allreduce(torch.tensor([correct, total], dtype=torch.float64), op=hvd.Sum)
-    # All ranks' samples: every rank trains the same number of steps in lockstep.
-    return {
-        "rank": rank,
-        "size": size,
-        "start_epoch": start_epoch,
-        "steps_per_epoch": steps,
-        "ids_seen": sorted(ids_seen),
-        "weights_sha256": weights_sha256(model),
-        "test_accuracy": float(counts[0] / counts[1]),
-        "samples_per_second": trained_samples * size / seconds if trained_samples else 0.0,
-    }
+    return launcher.rank_result(
+        rank=rank,
+        size=size,
+        start_epoch=start_epoch,
+        steps_per_epoch=steps,
+        ids_seen=ids_seen,
+        weights_sha256=weights_sha256(model),
+        correct=float(counts[0]),
+        total=float(counts[1]),
+        trained_samples=trained_samples,
+        seconds=seconds,
+    )
 
 
 def evaluate(model, config: launcher.TrainConfig, rank: int, size: int, device):
