@@ -23,19 +23,13 @@ from components.arm import (
     ArmClient,
     big_data_pool_path,
 )
+from components.dynamic_provider_support import diff_by_keys, make_credential
 
 # Inputs that name another pool: changing one replaces this resource.
 _IDENTITY_KEYS = ("subscriptionId", "resourceGroupName", "workspaceName", "bigDataPoolName")
 _UPDATE_KEYS = ("libraryRequirements", "poolFingerprint", "armEndpoint")
 # Pool properties ARM computes; they do not belong in a PUT.
 _READ_ONLY_POOL_PROPERTIES = ("provisioningState", "creationDate", "lastSucceededTimestamp")
-
-
-def make_credential() -> Any:
-    """The deploying identity: `az login`, a workload identity in CI, or a managed identity."""
-    from azure.identity import DefaultAzureCredential
-
-    return DefaultAzureCredential()
 
 
 def _client(props: dict[str, Any]) -> ArmClient:
@@ -90,9 +84,7 @@ class PoolLibrariesProvider(ResourceProvider):
         return ReadResult(id_=id_, outs=outs)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [key for key in _IDENTITY_KEYS if olds.get(key) != news.get(key)]
-        updates = [key for key in _UPDATE_KEYS if olds.get(key) != news.get(key)]
-        return DiffResult(changes=bool(replaces or updates), replaces=replaces)
+        return diff_by_keys(olds, news, replace_keys=_IDENTITY_KEYS, update_keys=_UPDATE_KEYS)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if not _put_pool(_client(news), news, news["libraryRequirements"]):

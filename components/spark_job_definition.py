@@ -14,6 +14,8 @@ import pulumi
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
+from components.dynamic_provider_support import diff_by_keys, make_credential
+
 # Inputs that name another definition: changing one replaces it.
 _IDENTITY_KEYS = ("endpoint", "name")
 # Inputs that make up the definition's body.
@@ -31,17 +33,10 @@ class SynapsePermissionError(Exception):
     """The identity lacks a Synapse RBAC role; the message names it."""
 
 
-def make_credential() -> Any:
-    """The deploying identity: `az login`, a workload identity in CI, or a managed identity."""
-    from azure.identity import DefaultAzureCredential
-
-    return DefaultAzureCredential()
-
-
-def artifacts_client(endpoint: str) -> Any:
+def artifacts_client(endpoint: str, credential: Any = None) -> Any:
     from azure.synapse.artifacts import ArtifactsClient
 
-    return ArtifactsClient(make_credential(), endpoint)
+    return ArtifactsClient(credential or make_credential(), endpoint)
 
 
 def workspace_endpoint(workspace_name: str) -> str:
@@ -117,9 +112,7 @@ class SparkJobDefinitionProvider(ResourceProvider):
         return ReadResult(id_=id_, outs=outs)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [key for key in _IDENTITY_KEYS if olds.get(key) != news.get(key)]
-        updates = [key for key in _BODY_KEYS if olds.get(key) != news.get(key)]
-        return DiffResult(changes=bool(replaces or updates), replaces=replaces)
+        return diff_by_keys(olds, news, replace_keys=_IDENTITY_KEYS, update_keys=_BODY_KEYS)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(outs=_outputs(news, _put(news)))

@@ -44,12 +44,6 @@ class RunResult:
         return self.state in SUCCEEDED
 
 
-def _artifacts(endpoint: str, credential: Any) -> Any:
-    from azure.synapse.artifacts import ArtifactsClient
-
-    return ArtifactsClient(credential, endpoint)
-
-
 @dataclass(frozen=True)
 class BatchStatus:
     state: str
@@ -94,7 +88,7 @@ def run_job_definition(
     credential = spark_job_definition.make_credential()
     try:
         batch = (
-            _artifacts(endpoint, credential)
+            spark_job_definition.artifacts_client(endpoint, credential)
             .spark_job_definition.begin_execute_spark_job_definition(definition)
             .result()
         )
