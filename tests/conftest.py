@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-# Fixtures serving the fake Synapse data plane: `synapse`, `ca`.
-pytest_plugins = ["tests.fakes.synapse_fixture"]
+# Fixtures serving the fake ARM and Synapse endpoints: `arm`, `synapse`.
+pytest_plugins = ["tests.fakes.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_STACK = ROOT / "Pulumi.dev.yaml"

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import trustme
 from azure.core.exceptions import HttpResponseError
 
-from components import pool_libraries
 from components.arm import ArmPermissionError, big_data_pool_path
 from components.pool_libraries import PoolLibrariesProvider
 from tests.fakes.arm_server import TOKEN, FakeArm
-from tests.fakes.credentials import static_credential
-from tests.fakes.https_server import ServedFake
 
 POOL = big_data_pool_path("sub-1", "rg-dl", "synw-dl", "gpularge")
 POOL_PROPERTIES = {
@@ -23,23 +19,6 @@ POOL_PROPERTIES = {
     "autoPause": {"enabled": True, "delayInMinutes": 15},
 }
 REQUIREMENTS = "torch==1.11.0\ntensorflow==2.8.0\nhorovod==0.24.3\npetastorm==0.11.3\n"
-
-
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory: pytest.TempPathFactory) -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def arm(ca: trustme.CA, tmp_path, monkeypatch: pytest.MonkeyPatch):
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    # azure-core's requests transport trusts this bundle as `requests` does.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
-    monkeypatch.setattr(pool_libraries, "make_credential", static_credential(TOKEN))
-    fake = FakeArm()
-    with ServedFake(fake, ca) as served:
-        yield served
 
 
 def props(arm: FakeArm, content: str = REQUIREMENTS, fingerprint: str = "f1") -> dict:

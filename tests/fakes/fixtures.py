@@ -1,0 +1,49 @@
+"""pytest fixtures serving the fake ARM and Synapse endpoints over HTTPS on 127.0.0.1.
+
+`arm` and `synapse` yield a running fake whose certificate azure-core's transport trusts and
+whose provider module hands out the fake's token instead of asking Entra ID.
+"""
+
+from __future__ import annotations
+
+import pytest
+import trustme
+
+from components import pool_libraries, spark_job_definition
+from tests.fakes import arm_server, synapse_server
+from tests.fakes.credentials import static_credential
+from tests.fakes.https_server import ServedFake
+
+SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default"
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def trusted_ca(ca: trustme.CA, tmp_path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    # azure-core's requests transport trusts this bundle as `requests` does.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    return ca
+
+
+@pytest.fixture
+def arm(trusted_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(pool_libraries, "make_credential", static_credential(arm_server.TOKEN))
+    with ServedFake(arm_server.FakeArm(), trusted_ca) as served:
+        yield served
+
+
+@pytest.fixture
+def synapse(trusted_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(
+        spark_job_definition,
+        "make_credential",
+        static_credential(synapse_server.TOKEN, SYNAPSE_SCOPE),
+    )
+    with ServedFake(synapse_server.FakeSynapse(), trusted_ca) as served:
+        yield served
