@@ -348,13 +348,16 @@ def load_stack_config() -> StackConfig:
     return parse_stack_config(raw)
 
 
-def read_stack_file(path: Path) -> StackConfig:
-    """Validate a `Pulumi.<stack>.yaml` outside a Pulumi program (tools such as the job runner)."""
-    document = yaml.safe_load(path.read_text()) or {}
+def project_values(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A stack document's `synapse-dl:` config values, keyed without the prefix."""
     prefix = f"{PROJECT}:"
-    raw = {
+    return {
         key[len(prefix) :]: value
         for key, value in (document.get("config") or {}).items()
         if key.startswith(prefix)
     }
-    return parse_stack_config(raw)
+
+
+def read_stack_file(path: Path) -> StackConfig:
+    """Validate a `Pulumi.<stack>.yaml` outside a Pulumi program (tools such as the job runner)."""
+    return parse_stack_config(project_values(yaml.safe_load(path.read_text()) or {}))

@@ -220,7 +220,7 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def read_stack_file(stack_file: Path) -> dict[str, str]:
+def pulumi_config_values(stack_file: Path) -> dict[str, str]:
     """The stack's config as the CLI passes it to a program: `project:key` -> JSON text."""
     document = yaml.safe_load(stack_file.read_text()) or {}
     config = document.get("config") or {}
@@ -249,7 +249,7 @@ def plan_stack(
     Pass a `monitor` to see what was registered even when the program fails.
     """
     stack = stack_name_of(stack_file)
-    config = read_stack_file(stack_file)
+    config = pulumi_config_values(stack_file)
 
     settings.ROOT.set(None)
     pulumi.runtime.set_all_config(config)

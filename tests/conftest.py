@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
+from components.config import project_values
+
 # Fixtures serving the fake ARM and Synapse endpoints: `arm`, `synapse`.
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -18,16 +20,10 @@ def dev_stack_document() -> dict[str, Any]:
     return yaml.safe_load(DEV_STACK.read_text())
 
 
-def project_config(document: dict[str, Any]) -> dict[str, Any]:
-    """The `synapse-dl:` keys of a stack document, without the prefix."""
-    prefix = "synapse-dl:"
-    return {k[len(prefix) :]: v for k, v in document["config"].items() if k.startswith(prefix)}
-
-
 @pytest.fixture
 def dev_config() -> dict[str, Any]:
     """A fresh, mutable copy of the dev stack's project config."""
-    return copy.deepcopy(project_config(dev_stack_document()))
+    return copy.deepcopy(project_values(dev_stack_document()))
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError
+from components.config import ConfigError, project_values
 from components.runtimes import GPU_REGIONS, NODE_SIZE_FAMILIES, NODE_SIZES, RUNTIMES
 from offline_plan.mocks import RecordingMonitor, plan_stack
-from tests.conftest import dev_stack_document, project_config
+from tests.conftest import dev_stack_document
 
-DEV = project_config(dev_stack_document())
+DEV = project_values(dev_stack_document())
 POOL_NAME = r"[A-Za-z][A-Za-z0-9]{0,14}"
 
 

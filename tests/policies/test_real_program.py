@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components.config import project_values
 from offline_plan.mocks import plan_stack
-from tests.conftest import DEV_STACK, ROOT, dev_stack_document, project_config
+from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 
 OPEN_FIREWALL_STACK = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
 # The day these verdicts were written; fixed so Spark 3.5's end of support cannot move them.
@@ -23,7 +24,7 @@ def dev_plan():
 
 
 def _plan_dev_variant(tmp_path: Path, change) -> list:
-    config = copy.deepcopy(project_config(dev_stack_document()))
+    config = copy.deepcopy(project_values(dev_stack_document()))
     change(config)
     path = tmp_path / "Pulumi.variant.yaml"
     document = {"config": {f"synapse-dl:{k}": v for k, v in config.items()}}
