@@ -68,6 +68,17 @@ GPU_EXECUTOR_LAYOUTS: Final[dict[tuple[str, str], ExecutorLayout]] = {
 }
 
 
+# How a job's training processes are started (training_jobs/common/):
+# - "horovod": horovod.spark.run, data through Petastorm. Horovod and Petastorm ship only on
+#   the 3.1/3.2 GPU runtimes; horovod[spark] requires pyarrow<11 (horovod setup.py, last
+#   release 0.28.1) and Petastorm 0.13.1 fails to import on pyarrow >= 16 (uber/petastorm
+#   issue 805), so neither runs on 3.4 or 3.5.
+# - "spark": Spark's own barrier tasks: pyspark.ml.torch.distributor.TorchDistributor
+#   (Spark >= 3.4) for PyTorch, MultiWorkerMirroredStrategy with a TF_CONFIG per task for
+#   TensorFlow; data through a pyarrow reader.
+LAUNCHERS: Final = ("horovod", "spark")
+
+
 @dataclass(frozen=True)
 class SparkRuntime:
     version: str
@@ -76,11 +87,25 @@ class SparkRuntime:
     gpu_regions: tuple[str, ...] = ()
     # Deep-learning libraries the GPU runtime ships preinstalled, as exact versions.
     deep_learning: dict[str, str] = field(default_factory=dict)
+    # Packages that matter to training, as the runtime's default environment ships them
+    # (PyPI names). Absent means absent: a job needing it must install it on the pool.
+    preinstalled: dict[str, str] = field(default_factory=dict)
+    # The launchers (LAUNCHERS) this runtime can run; the first is a job's default.
+    launchers: tuple[str, ...] = ()
     lifecycle_note: str = ""
 
     @property
     def supports_gpu(self) -> bool:
         return bool(self.gpu_regions)
+
+    @property
+    def python_minor(self) -> str:
+        """'3.11' of '3.11.11': what pip's --python-version and wheel tags compare."""
+        return ".".join(self.python.split(".")[:2])
+
+    @property
+    def default_launcher(self) -> str:
+        return self.launchers[0]
 
     def is_past_end_of_support(self, today: dt.date) -> bool:
         return today > self.end_of_support
@@ -97,11 +122,15 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
         end_of_support=dt.date(2024, 1, 26),
         gpu_regions=GPU_REGIONS,
         deep_learning={"torch": "1.8.1", "tensorflow": "2.4.1", "petastorm": "0.11.3"},
+        # No TorchDistributor before Spark 3.4.
+        launchers=("horovod",),
         lifecycle_note="Spark 3.1 and its GPU preview are out of support; pools cannot be created",
     ),
     # Docs "apache-spark-32-runtime", "concept-deep-learning", "tutorial-horovod-pytorch":
     # Python 3.8; PyTorch 1.11.0, TensorFlow 2.8.0, Horovod 0.24.3, Petastorm 0.11.3. Runtime
-    # and GPU preview retired and disabled on 2024-07-08.
+    # and GPU preview retired and disabled on 2024-07-08. Its last published component list
+    # (microsoft/synapse-spark-runtime Synapse/spark3.2/Components.json) merges the CPU and
+    # GPU environments without saying which entry is which, so `preinstalled` stays empty.
     "3.2": SparkRuntime(
         version="3.2",
         python="3.8",
@@ -113,21 +142,43 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
             "horovod": "0.24.3",
             "petastorm": "0.11.3",
         },
+        launchers=("horovod",),
         lifecycle_note="Spark 3.2 and GPU pools were retired and disabled on 2024-07-08",
     ),
-    # Docs "apache-spark-34-runtime": Python 3.10; end of support 2026-03-31. No GPU pools.
+    # Docs "apache-spark-34-runtime"; end of support 2026-03-31. No GPU pools. Versions from
+    # microsoft/synapse-spark-runtime Synapse/spark3.4/Synapse-Python310-CPU.yml (commit
+    # c1a72f5b): python 3.10.13, pyarrow 14.0.2, numpy 1.23.5, pandas 1.5.3, pytorch 2.0.1
+    # (CPU), tensorflow 2.15.0; no horovod, no petastorm.
     "3.4": SparkRuntime(
         version="3.4",
-        python="3.10",
+        python="3.10.13",
         end_of_support=dt.date(2026, 3, 31),
+        preinstalled={
+            "pyarrow": "14.0.2",
+            "numpy": "1.23.5",
+            "pandas": "1.5.3",
+            "torch": "2.0.1",
+            "tensorflow": "2.15.0",
+        },
+        launchers=("spark",),
         lifecycle_note="Spark 3.4 reached end of support on 2026-03-31; move pools to 3.5",
     ),
-    # Docs "apache-spark-35-runtime": Python 3.11; LTS from 2027-11-01, supported to
-    # 2028-10-31. No GPU pools.
+    # Docs "apache-spark-35-runtime": LTS from 2027-11-01, supported to 2028-10-31. No GPU
+    # pools. Versions from microsoft/synapse-spark-runtime
+    # Synapse/spark3.5/Synapse-Python311-CPU.yml (commit bdfdb55d): python 3.11.11,
+    # pyarrow 19.0.0, numpy 1.26.4, pandas 2.2.3, pytorch 2.5.1 (a CUDA 12.4 build that runs
+    # on CPU nodes); no tensorflow, horovod or petastorm.
     "3.5": SparkRuntime(
         version="3.5",
-        python="3.11",
+        python="3.11.11",
         end_of_support=dt.date(2028, 10, 31),
+        preinstalled={
+            "pyarrow": "19.0.0",
+            "numpy": "1.26.4",
+            "pandas": "2.2.3",
+            "torch": "2.5.1",
+        },
+        launchers=("spark",),
     ),
 }
 

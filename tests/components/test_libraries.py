@@ -9,7 +9,7 @@ import pytest
 from components.config import ConfigError, parse_stack_config
 from components.libraries import render_requirements
 from components.lifecycle import lifecycle_warnings
-from components.runtimes import RUNTIMES
+from components.runtimes import LAUNCHERS, RUNTIMES
 
 
 def gpu_pool(dev_config, **changes):
@@ -105,9 +105,50 @@ def test_the_runtime_catalog_holds_the_documented_facts():
     assert {v: r.python for v, r in RUNTIMES.items()} == {
         "3.1": "3.8",
         "3.2": "3.8",
+        "3.4": "3.10.13",
+        "3.5": "3.11.11",
+    }
+    assert {v: r.python_minor for v, r in RUNTIMES.items()} == {
+        "3.1": "3.8",
+        "3.2": "3.8",
         "3.4": "3.10",
         "3.5": "3.11",
     }
+
+
+def test_the_runtimes_that_exist_today_ship_their_published_training_packages():
+    # microsoft/synapse-spark-runtime Synapse-Python311-CPU.yml and Synapse-Python310-CPU.yml.
+    assert RUNTIMES["3.5"].preinstalled == {
+        "pyarrow": "19.0.0",
+        "numpy": "1.26.4",
+        "pandas": "2.2.3",
+        "torch": "2.5.1",
+    }
+    assert RUNTIMES["3.4"].preinstalled == {
+        "pyarrow": "14.0.2",
+        "numpy": "1.23.5",
+        "pandas": "1.5.3",
+        "torch": "2.0.1",
+        "tensorflow": "2.15.0",
+    }
+    # The merged 3.2 component list says nothing reliable of one environment.
+    assert RUNTIMES["3.2"].preinstalled == RUNTIMES["3.1"].preinstalled == {}
+
+
+def test_horovod_runs_only_on_the_gpu_runtimes_and_the_spark_launcher_from_spark_3_4():
+    assert {v: r.launchers for v, r in RUNTIMES.items()} == {
+        "3.1": ("horovod",),
+        "3.2": ("horovod",),
+        "3.4": ("spark",),
+        "3.5": ("spark",),
+    }
+    assert {v: r.default_launcher for v, r in RUNTIMES.items()} == {
+        "3.1": "horovod",
+        "3.2": "horovod",
+        "3.4": "spark",
+        "3.5": "spark",
+    }
+    assert all(set(r.launchers) <= set(LAUNCHERS) for r in RUNTIMES.values())
 
 
 def test_lifecycle_warns_per_pool_past_end_of_support(dev_config):
