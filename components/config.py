@@ -207,11 +207,37 @@ class SparkPoolConfig(_Model):
         return self.deep_learning_libraries
 
 
+def _job_folder_as_entry(value: Any) -> Any:
+    # `- pytorch_digits` is short for `- name: pytorch_digits`.
+    return {"name": value} if isinstance(value, str) else value
+
+
+class StackJobConfig(_Model):
+    """A job the stack deploys: its folder under training_jobs/ and, optionally, where and how
+    big it runs on this stack. Those keys replace the job.yaml's own (whole values, not merged)
+    and are validated with it (training_jobs/definition.py, PLACEMENT_KEYS)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    pool: str | None = None
+    launcher: str | None = None
+    args: list[str] | None = None
+    driver: dict[str, Any] | None = None
+    executor: dict[str, Any] | None = None
+    num_executors: int | None = None
+    conf: dict[str, str] | None = None
+
+    def placement(self) -> dict[str, Any]:
+        """The job.yaml keys this stack sets, under their job.yaml names."""
+        return self.model_dump(by_alias=True, exclude_none=True, exclude={"name"})
+
+
 class StackConfig(_Model):
     workspace: WorkspaceConfig
     spark_pools: list[SparkPoolConfig] = Field(default_factory=list)
     # Folders under training_jobs/ to deploy as Spark job definitions.
-    jobs: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]] = Field(default_factory=list)
+    jobs: list[Annotated[StackJobConfig, BeforeValidator(_job_folder_as_entry)]] = Field(
+        default_factory=list
+    )
 
 
 # --- cross-field rules, each returning (key relative to the project, problem) pairs ---

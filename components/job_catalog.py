@@ -1,7 +1,8 @@
 """The training jobs a stack deploys: loaded from training_jobs/ and checked against its pools.
 
 Runs before any resource is registered; every problem names the stack's `jobs` key, the job,
-the job.yaml key and the limit.
+the job.yaml key and the limit. A key the stack sets for the job (`jobs[i].pool`, say) is
+named as the stack's own key.
 """
 
 from __future__ import annotations
@@ -9,13 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.config import PROJECT, ConfigError, StackConfig
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from components.config import PROJECT, ConfigError, SparkPoolConfig, StackConfig
+from components.libraries import render_requirements
 from training_jobs.definition import (
     JobDefinition,
     JobDefinitionError,
     PoolShape,
     check_job_against_pools,
     load_job_definition,
+    resolve_launcher,
 )
 
 JOBS_ROOT = Path(__file__).resolve().parent.parent / "training_jobs"
@@ -25,12 +31,21 @@ JOBS_ROOT = Path(__file__).resolve().parent.parent / "training_jobs"
 class StackJob:
     definition: JobDefinition
     folder: Path
+    # How its processes start on the target pool: horovod or spark (components/runtimes.py).
+    launcher: str
 
     @property
     def files(self) -> list[Path]:
         """The entry script first, then its pyFiles."""
         job = self.definition
         return [(self.folder / f).resolve() for f in (job.entry, *job.pyFiles)]
+
+
+def pool_packages(pool: SparkPoolConfig) -> frozenset[str]:
+    """What a job can import on the pool: its runtime's packages and its pool libraries."""
+    installed = [Requirement(line).name for line in render_requirements(pool).splitlines()]
+    names = [*pool.runtime.preinstalled, *installed]
+    return frozenset(canonicalize_name(name) for name in names)
 
 
 def _pool_shapes(stack: StackConfig) -> dict[str, PoolShape]:
@@ -41,6 +56,7 @@ def _pool_shapes(stack: StackConfig) -> dict[str, PoolShape]:
             node_size=pool.node_size,
             spark_version=pool.spark_version,
             max_nodes=pool.max_nodes,
+            packages=pool_packages(pool),
         )
         for pool in stack.spark_pools
     }
@@ -50,22 +66,36 @@ def load_stack_jobs(stack: StackConfig, jobs_root: Path = JOBS_ROOT) -> list[Sta
     pools = _pool_shapes(stack)
     jobs, problems = [], []
     seen: dict[str, int] = {}
-    for i, folder_name in enumerate(stack.jobs):
-        key = f"{PROJECT}:jobs[{i}] = {folder_name!r}"
-        folder = jobs_root / folder_name
+    for i, entry in enumerate(stack.jobs):
+        placement = entry.placement()
+        entry_key = f"{PROJECT}:jobs[{i}]"
+
+        def located(problem, key=entry_key, name=entry.name, placed=placement) -> str:
+            # The stack's own key when the stack set it, else the job's key in its job.yaml.
+            if problem.key in placed:
+                return f"{key}.{problem}"
+            return f"{key} = {name!r}: {problem}"
+
+        folder = jobs_root / entry.name
         try:
-            job = StackJob(load_job_definition(folder), folder)
-            check_job_against_pools(job.definition, pools)
+            definition = load_job_definition(folder, placement)
+            check_job_against_pools(definition, pools)
         except JobDefinitionError as error:
-            problems += [f"{key}: {problem}" for problem in error.problems]
+            problems += [located(problem) for problem in error.problems]
             continue
-        first = seen.setdefault(job.definition.name, i)
+        job = StackJob(definition, folder, resolve_launcher(definition, pools[definition.pool]))
+        first = seen.setdefault(definition.name, i)
         if first != i:
-            problems.append(f"{key}: job name {job.definition.name!r} repeats jobs[{first}]")
+            problems.append(
+                f"{entry_key} = {entry.name!r}: job name {definition.name!r} repeats jobs[{first}]"
+            )
         names = [f.name for f in job.files]
         if len(set(names)) != len(names):
             # Files are uploaded side by side under the job's prefix.
-            problems.append(f"{key}: entry and pyFiles must have distinct file names: {names}")
+            problems.append(
+                f"{entry_key} = {entry.name!r}: entry and pyFiles must have distinct file "
+                f"names: {names}"
+            )
         jobs.append(job)
     if problems:
         raise ConfigError(problems)

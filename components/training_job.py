@@ -37,7 +37,7 @@ def job_properties(job: StackJob, urls: list[str], lake_url: str) -> dict[str, A
     return {
         "name": definition.name,
         "file": entry_url,
-        "args": definition.submit_args(lake_url),
+        "args": definition.submit_args(lake_url, job.launcher),
         "conf": conf,
         "driverMemory": definition.driver.memory,
         "driverCores": definition.driver.cores,

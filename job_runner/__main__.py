@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from components.config import ConfigError, read_stack_file
+from components.job_catalog import load_stack_jobs
 from components.spark_job_definition import SynapsePermissionError, workspace_endpoint
 from job_runner.run import run_job_definition
-from training_jobs.definition import JobDefinitionError, load_job_definition
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,16 +22,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="job_runner", description=__doc__)
     parser.add_argument("--stack", default="dev", help="the stack the job was deployed with")
     parser.add_argument("--stack-file", type=Path, help="instead of Pulumi.<stack>.yaml")
-    parser.add_argument("--job", required=True, help="a folder under training_jobs/")
+    parser.add_argument("--job", required=True, help="a job the stack deploys (its jobs key)")
     parser.add_argument("--endpoint", help="the workspace's dev endpoint (default: from the stack)")
     parser.add_argument("--poll-seconds", type=float, default=10.0)
     args = parser.parse_args(argv)
 
+    stack_file = args.stack_file or ROOT / f"Pulumi.{args.stack}.yaml"
     try:
-        stack = read_stack_file(args.stack_file or ROOT / f"Pulumi.{args.stack}.yaml")
-        job = load_job_definition(ROOT / "training_jobs" / args.job)
-    except (ConfigError, JobDefinitionError, FileNotFoundError) as error:
+        stack = read_stack_file(stack_file)
+        # The stack decides where a job runs (its jobs[] entry may move it to another pool).
+        jobs = {job.definition.name: job.definition for job in load_stack_jobs(stack)}
+    except (ConfigError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    job = jobs.get(args.job)
+    if job is None:
+        deployed = ", ".join(sorted(jobs)) or "none"
+        print(
+            f"error: --job {args.job!r}: {stack_file.name} deploys no such job; it deploys: "
+            f"{deployed}",
+            file=sys.stderr,
+        )
         return 1
     endpoint = args.endpoint or workspace_endpoint(stack.workspace.name)
     try:

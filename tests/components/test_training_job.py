@@ -13,9 +13,13 @@ from components.config import ConfigError, parse_stack_config
 from components.job_catalog import JOBS_ROOT, load_stack_jobs
 from components.training_job import blob_name
 from offline_plan.mocks import Plan, RecordingMonitor, plan_stack
-from tests.conftest import DEV_STACK
+from tests.conftest import DEV_STACK, ROOT
+from training_jobs.definition import PLACEMENT_KEYS
+
+CPU_STACK = ROOT / "Pulumi.cpu.yaml"
 
 BLOB = "azure-native:storage:Blob"
+CPU_LAKE = "abfss://synapse@stsynapsedlcpu001.dfs.core.windows.net/"
 DEFINITION = "pulumi-python:dynamic/synapse:SparkJobDefinition"
 LAKE = "abfss://synapse@stsynapsedldev001.dfs.core.windows.net/"
 
@@ -42,11 +46,9 @@ def test_each_job_file_is_uploaded_under_a_content_addressed_name(plan: Plan):
         "sha256": hashlib.sha256(train.read_bytes()).hexdigest(),
     }
     uploaded = {b.name for b in plan.by_type(BLOB) if b.name.startswith("pytorch_digits-")}
-    assert uploaded == {
-        "pytorch_digits-train",
-        "pytorch_digits-launcher",
-        "pytorch_digits-digits_data",
-        "pytorch_digits-checkpoints",
+    job = yaml.safe_load((JOBS_ROOT / "pytorch_digits" / "job.yaml").read_text())
+    assert uploaded == {"pytorch_digits-train"} | {
+        f"pytorch_digits-{Path(f).stem}" for f in job["pyFiles"]
     }
 
 
@@ -63,7 +65,6 @@ def test_a_changed_script_gets_a_new_blob_and_an_unchanged_one_keeps_its_own(tmp
 def test_the_pytorch_job_definition_has_the_exact_properties(plan: Plan):
     definition = plan.one(DEFINITION, "pytorch_digits-definition")
     folder = JOBS_ROOT / "pytorch_digits"
-    common = JOBS_ROOT / "common"
 
     def url(path: Path) -> str:
         return f"{LAKE}jobs/pytorch_digits/{digest(path)}/{path.name}"
@@ -83,13 +84,14 @@ def test_the_pytorch_job_definition_has_the_exact_properties(plan: Plan):
             f"{LAKE}training/data/digits",
             "--output",
             f"{LAKE}training/output/pytorch_digits",
+            # Spark 3.2's launcher: the job.yaml names none.
+            "--launcher",
+            "horovod",
             *job["args"],
         ],
         "conf": {
             **job["conf"],
-            "spark.submit.pyFiles": ",".join(
-                url(common / name) for name in ("launcher.py", "digits_data.py", "checkpoints.py")
-            ),
+            "spark.submit.pyFiles": ",".join(url(folder / relative) for relative in job["pyFiles"]),
         },
         "driverMemory": "30g",
         "driverCores": 4.0,
@@ -184,3 +186,195 @@ def test_a_job_listed_twice_is_rejected(dev_config):
 
     with pytest.raises(ConfigError, match=r"jobs\[1\] = 'pytorch_digits': job name .* repeats"):
         load_stack_jobs(stack)
+
+
+# --- the cpu stack: the PyTorch job on Spark 3.5 with the spark launcher ---------------------
+
+
+@pytest.fixture(scope="module")
+def cpu_plan() -> Plan:
+    return plan_stack(CPU_STACK)
+
+
+@pytest.fixture
+def cpu_config() -> dict:
+    from components.config import project_values
+
+    return project_values(yaml.safe_load(CPU_STACK.read_text()))
+
+
+def test_the_cpu_stack_deploys_the_pytorch_job_on_its_spark_3_5_pool(cpu_plan: Plan):
+    [definition] = cpu_plan.by_type(DEFINITION)
+    folder = JOBS_ROOT / "pytorch_digits"
+    job = yaml.safe_load((folder / "job.yaml").read_text())
+
+    def url(relative: str) -> str:
+        path = folder / relative
+        return f"{CPU_LAKE}jobs/pytorch_digits/{digest(path)}/{path.name}"
+
+    assert definition.inputs["targetBigDataPool"] == "cpumedium"
+    assert definition.inputs["requiredSparkVersion"] == "3.5"
+    assert definition.inputs["jobProperties"] == {
+        "name": "pytorch_digits",
+        "file": url("train.py"),
+        "args": [
+            "--data",
+            f"{CPU_LAKE}training/data/digits",
+            "--output",
+            f"{CPU_LAKE}training/output/pytorch_digits",
+            # Spark 3.5's launcher, though neither the job.yaml nor the stack names one.
+            "--launcher",
+            "spark",
+            # The stack's own args, sizes and conf replace the job.yaml's GPU ones.
+            "--num-proc",
+            "2",
+            "--epochs",
+            "20",
+        ],
+        "conf": {
+            "spark.dynamicAllocation.enabled": "false",
+            "spark.task.cpus": "8",
+            "spark.submit.pyFiles": ",".join(url(f) for f in job["pyFiles"]),
+        },
+        "driverMemory": "28g",
+        "driverCores": 4.0,
+        "executorMemory": "56g",
+        "executorCores": 8.0,
+        "numExecutors": 2.0,
+    }
+    uploads = {b.name for b in cpu_plan.by_type(BLOB)}
+    assert uploads == {"pytorch_digits-train"} | {
+        f"pytorch_digits-{Path(f).stem}" for f in job["pyFiles"]
+    }
+
+
+def test_the_cpu_stack_job_needs_no_pool_library(cpu_plan: Plan):
+    assert cpu_plan.by_type("pulumi-python:dynamic/synapse:PoolLibraries") == []
+    assert cpu_plan.outputs["poolRequirements"] == {"cpumedium": ""}
+
+
+def test_a_horovod_job_on_a_spark_3_5_pool_fails_before_registration(cpu_config, write_stack):
+    cpu_config["jobs"][0]["launcher"] = "horovod"
+    monitor = RecordingMonitor()
+
+    with pytest.raises(ConfigError) as caught:
+        plan_stack(write_stack(cpu_config), monitor=monitor)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0].launcher = 'horovod': job 'pytorch_digits' targets pool 'cpumedium' "
+        "on Spark 3.5, whose runtime can run only: spark"
+    ]
+    assert monitor.planned == []
+
+
+def test_a_horovod_launcher_named_in_the_job_yaml_is_named_as_the_jobs_key(cpu_config, tmp_path):
+    stack = parse_stack_config(cpu_config)
+    root = copy_job(tmp_path, launcher="horovod")
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack, root)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0] = 'pytorch_digits': launcher = 'horovod': job 'pytorch_digits' "
+        "targets pool 'cpumedium' on Spark 3.5, whose runtime can run only: spark"
+    ]
+
+
+def test_the_tensorflow_job_on_the_cpu_pool_is_refused_for_want_of_tensorflow(cpu_config):
+    cpu_config["jobs"].append({**cpu_config["jobs"][0], "name": "tensorflow_digits"})
+    stack = parse_stack_config(cpu_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[1] = 'tensorflow_digits': framework = 'tensorflow': pool 'cpumedium' "
+        "has no tensorflow: the Spark 3.5 runtime does not ship it and the pool's libraries do "
+        "not install it; add it to the pool's libraries (extraLibraries, or workspace packages "
+        "where PyPI is blocked) or target another pool"
+    ]
+
+
+def test_tensorflow_in_the_pools_libraries_lets_the_tensorflow_job_run_there(cpu_config):
+    cpu_config["jobs"].append({**cpu_config["jobs"][0], "name": "tensorflow_digits"})
+    cpu_config["sparkPools"][0]["extraLibraries"] = ["tensorflow==2.21.0", "tf_keras==2.21.0"]
+    stack = parse_stack_config(cpu_config)
+
+    jobs = load_stack_jobs(stack)
+
+    assert [(j.definition.name, j.launcher) for j in jobs] == [
+        ("pytorch_digits", "spark"),
+        ("tensorflow_digits", "spark"),
+    ]
+
+
+def test_a_pool_the_stack_names_for_a_job_is_checked_as_the_stacks_key(cpu_config):
+    cpu_config["jobs"][0]["pool"] = "cpumedum"
+    stack = parse_stack_config(cpu_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0].pool = 'cpumedum': no such pool in the stack; its pools are: cpumedium"
+    ]
+
+
+def test_sizes_the_stack_sets_are_validated_with_the_job(cpu_config):
+    cpu_config["jobs"][0]["executor"] = {"cores": 16, "memory": "56 GB"}
+    stack = parse_stack_config(cpu_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0].executor.memory = '56 GB': memory must be whole gigabytes such as '30g'"
+    ]
+
+
+def test_a_stack_job_entry_takes_only_placement_keys(cpu_config):
+    cpu_config["jobs"][0]["entry"] = "other.py"
+
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(cpu_config)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0].entry = 'other.py': Extra inputs are not permitted"
+    ]
+
+
+def test_the_stack_job_entry_and_the_job_definition_agree_on_the_placement_keys():
+    from components.config import StackJobConfig
+
+    fields = {
+        field.alias or name for name, field in StackJobConfig.model_fields.items() if name != "name"
+    }
+    assert fields == set(PLACEMENT_KEYS)
+
+
+def test_dynamic_allocation_left_on_is_refused_for_barrier_tasks(cpu_config):
+    cpu_config["jobs"][0]["conf"] = {"spark.task.cpus": "8"}
+    stack = parse_stack_config(cpu_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0].conf.spark.dynamicAllocation.enabled = '(unset)': must be 'false': "
+        "training runs all its processes at once, and Spark's barrier tasks refuse dynamic "
+        "allocation (the pool's own setting applies when unset)"
+    ]
+
+
+def test_more_processes_than_task_slots_are_refused(cpu_config):
+    cpu_config["jobs"][0]["args"] = ["--num-proc", "3"]
+    stack = parse_stack_config(cpu_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack)
+
+    assert caught.value.problems == [
+        "synapse-dl:jobs[0].args = '--num-proc 3': above the 2 task slots the job's executors "
+        "hold (numExecutors 2 x executor.cores 8 // spark.task.cpus 8); each process needs its "
+        "own slot at once"
+    ]

@@ -77,9 +77,43 @@ def test_a_429_on_submit_is_retried(synapse: FakeSynapse):
     assert len(synapse.batches) == 1
 
 
-def test_an_unknown_job_is_an_error(synapse: FakeSynapse, capsys):
+def test_a_job_the_stack_does_not_deploy_is_an_error_naming_those_it_does(
+    synapse: FakeSynapse, capsys
+):
     assert run(synapse, job="no_such_job") == 1
-    assert "no such file" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "error: --job 'no_such_job': Pulumi.dev.yaml deploys no such job; it deploys: "
+        "pytorch_digits, tensorflow_digits\n"
+    )
+    assert synapse.calls("POST") == []
+
+
+def test_the_job_runs_on_the_pool_its_stack_places_it_on(synapse: FakeSynapse, capsys):
+    on_cpu_pool = {
+        **DEFINITION,
+        "targetBigDataPool": {"type": "BigDataPoolReference", "referenceName": "cpumedium"},
+        "requiredSparkVersion": "3.5",
+    }
+    synapse.definitions["pytorch_digits"] = {"name": "pytorch_digits", "properties": on_cpu_pool}
+
+    code = main(
+        [
+            "--stack",
+            "cpu",
+            "--job",
+            "pytorch_digits",
+            "--endpoint",
+            synapse.base_url,
+            "--poll-seconds",
+            "0.01",
+        ]
+    )
+
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "submitted 'pytorch_digits' to pool 'cpumedium' as batch 1"
+    )
+    assert synapse.calls("GET", "/livyApi/versions/2019-11-01-preview/sparkPools/cpumedium/")
 
 
 @pytest.mark.parametrize("states", [["running", "killed"], ["error"]])

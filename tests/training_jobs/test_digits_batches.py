@@ -1,26 +1,18 @@
-"""digits_data.batches turns Petastorm's row groups into fixed-size shuffled batches."""
+"""digits_data.batches turns a reader's row groups into fixed-size shuffled batches."""
 
 from __future__ import annotations
 
-import sys
-from collections import namedtuple
-from pathlib import Path
-
+import digits_data  # a pyFiles module: imported by its bare name, as on Spark (conftest.py)
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training_jobs" / "common"))
-import digits_data  # noqa: E402  (a pyFiles module: imported by its bare name, as on Spark)
-
-Columns = namedtuple("Columns", "id features label")
 
 
 def row_groups(sizes: list[int]):
-    """Row groups as Petastorm's batch reader yields them: one namedtuple of columns each."""
+    """Row groups as the shard readers yield them: one Batch each."""
     start = 0
     for size in sizes:
-        ids = np.arange(start, start + size)
-        features = [np.full(64, i, dtype=np.float32) for i in ids]
-        yield Columns(id=ids, features=np.array(features, dtype=object), label=ids % 10)
+        ids = np.arange(start, start + size, dtype=np.int64)
+        features = np.repeat(ids.astype(np.float32)[:, None], digits_data.FEATURES, axis=1)
+        yield digits_data.Batch(ids=ids, features=features, labels=ids % 10)
         start += size
 
 

@@ -15,15 +15,28 @@ from training_jobs.definition import (
     check_job_against_pools,
     discover_jobs,
     load_job_definition,
+    resolve_launcher,
 )
 
 JOBS_ROOT = Path(__file__).resolve().parents[2] / "training_jobs"
 
-# The dev stack's pools (Pulumi.dev.yaml): three GPU-Large nodes on Spark 3.2, and a
-# memory-optimized data preparation pool autoscaling 3..5 nodes on Spark 3.5.
+# The dev stack's pools (Pulumi.dev.yaml): three GPU-Large nodes on Spark 3.2 with the GPU
+# runtime's deep-learning libraries, and a memory-optimized data preparation pool autoscaling
+# 3..5 nodes on Spark 3.5, which ships torch but not TensorFlow.
+GPU_LIBRARIES = frozenset({"torch", "tensorflow", "horovod", "petastorm"})
+SPARK35_PACKAGES = frozenset({"pyarrow", "numpy", "pandas", "torch"})
 DEV_POOLS = {
-    "gpularge": PoolShape("gpularge", "HardwareAcceleratedGPU", "Large", "3.2", 3),
-    "dataprep": PoolShape("dataprep", "MemoryOptimized", "Small", "3.5", 5),
+    "gpularge": PoolShape("gpularge", "HardwareAcceleratedGPU", "Large", "3.2", 3, GPU_LIBRARIES),
+    "dataprep": PoolShape("dataprep", "MemoryOptimized", "Small", "3.5", 5, SPARK35_PACKAGES),
+}
+# A job sized for dataprep: Small nodes are 4 vCores and 32 GB.
+ON_DATAPREP = {
+    "pool": "dataprep",
+    "driver": {"cores": 4, "memory": "28g"},
+    "executor": {"cores": 4, "memory": "28g"},
+    "numExecutors": 2,
+    "args": ["--num-proc", "2"],
+    "conf": {"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": "4"},
 }
 
 
@@ -68,13 +81,15 @@ def test_bundled_job_fits_the_dev_stack_gpu_pool_with_the_small_driver_layout(jo
 def test_bundled_job_submits_its_data_and_output_on_the_stacks_lake_then_its_args(job_name):
     job = load_job_definition(JOBS_ROOT / job_name)
     lake = "abfss://synapse@stlake.dfs.core.windows.net/"
-    assert job.submit_args(lake)[:4] == [
+    assert job.submit_args(lake, "horovod")[:6] == [
         "--data",
         f"{lake}training/data/digits",
         "--output",
         f"{lake}training/output/{job_name}",
+        "--launcher",
+        "horovod",
     ]
-    assert job.submit_args(lake)[4:] == job.args
+    assert job.submit_args(lake, "horovod")[6:] == job.args
 
 
 def test_a_full_abfss_location_is_kept_as_it_is():
@@ -121,9 +136,23 @@ def test_gpu_pool_sizes_outside_the_documented_layouts_are_rejected_listing_them
 
 def test_gpu_large_medium_driver_layout_is_accepted(tmp_path):
     job_dir = write_job(
-        tmp_path, driver={"cores": 7, "memory": "30g"}, executor={"cores": 9, "memory": "60g"}
+        tmp_path,
+        driver={"cores": 7, "memory": "30g"},
+        executor={"cores": 9, "memory": "60g"},
+        conf={"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": "9"},
     )
     check_job_against_pools(load_job_definition(job_dir), DEV_POOLS)
+
+
+def test_a_task_wider_than_the_executor_is_rejected(tmp_path):
+    job_dir = write_job(
+        tmp_path, driver={"cores": 7, "memory": "30g"}, executor={"cores": 9, "memory": "60g"}
+    )
+    message = error_of_job(load_job_definition(job_dir))
+    assert (
+        "conf.spark.task.cpus = '12': above executor.cores = 9, so no executor can run a task"
+        in message
+    )
 
 
 def test_more_executors_than_the_pools_nodes_run_are_rejected(tmp_path):
@@ -184,3 +213,95 @@ def test_the_definition_module_imports_nothing_of_spark_torch_or_tensorflow():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("job_name", ["pytorch_digits", "tensorflow_digits"])
+def test_bundled_jobs_name_no_launcher_and_take_their_pools_runtime_default(job_name):
+    job = load_job_definition(JOBS_ROOT / job_name)
+    assert job.launcher is None
+    assert resolve_launcher(job, DEV_POOLS["gpularge"]) == "horovod"
+
+
+def test_the_pytorch_job_placed_on_a_spark_3_5_pool_runs_with_the_spark_launcher(tmp_path):
+    job = load_job_definition(write_job(tmp_path), ON_DATAPREP)
+    check_job_against_pools(job, DEV_POOLS)
+    assert resolve_launcher(job, DEV_POOLS["dataprep"]) == "spark"
+
+
+def test_a_launcher_the_pools_runtime_cannot_run_is_rejected_naming_pool_version_and_launchers(
+    tmp_path,
+):
+    job = load_job_definition(write_job(tmp_path, launcher="spark"))
+    message = error_of_job(job)
+    assert (
+        "launcher = 'spark': job 'pytorch_digits' targets pool 'gpularge' on Spark 3.2, whose "
+        "runtime can run only: horovod" in message
+    )
+
+
+def test_an_unknown_launcher_is_rejected_listing_the_launchers(tmp_path):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, launcher="mpi"))
+    assert "launcher = 'mpi': Input should be 'horovod' or 'spark'" in str(raised.value)
+
+
+def test_a_framework_the_pool_cannot_import_is_rejected(tmp_path):
+    job_dir = write_job(tmp_path, framework="tensorflow")
+    message = error_of_job(load_job_definition(job_dir, ON_DATAPREP))
+    assert (
+        "framework = 'tensorflow': pool 'dataprep' has no tensorflow: the Spark 3.5 runtime "
+        "does not ship it" in message
+    )
+
+
+def test_dynamic_allocation_must_be_off_for_training(tmp_path):
+    placed = {**ON_DATAPREP, "conf": {"spark.dynamicAllocation.enabled": "true"}}
+    message = error_of_job(load_job_definition(write_job(tmp_path), placed))
+    assert "conf.spark.dynamicAllocation.enabled = 'true': must be 'false'" in message
+
+
+def test_a_task_cpus_that_is_not_a_number_of_cores_is_rejected(tmp_path):
+    placed = {
+        **ON_DATAPREP,
+        "conf": {"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": "four"},
+    }
+    message = error_of_job(load_job_definition(write_job(tmp_path), placed))
+    assert (
+        "conf.spark.task.cpus = 'four': must be a whole number of cores (1 to executor.cores "
+        "= 4)" in message
+    )
+
+
+def test_more_processes_than_task_slots_are_rejected(tmp_path):
+    job = load_job_definition(write_job(tmp_path, args=["--num-proc", "4"]))
+    message = error_of_job(job)
+    assert (
+        "args = '--num-proc 4': above the 3 task slots the job's executors hold (numExecutors "
+        "3 x executor.cores 12 // spark.task.cpus 12)" in message
+    )
+
+
+def error_of_job(job) -> str:
+    with pytest.raises(JobDefinitionError) as raised:
+        check_job_against_pools(job, DEV_POOLS)
+    return str(raised.value)
+
+
+def test_every_shared_module_is_listed_once_and_every_job_ships_only_shared_modules():
+    import launcher
+
+    common = {p.stem for p in (JOBS_ROOT / "common").glob("*.py")}
+    assert sorted(launcher.SHARED_MODULES) == sorted(common)
+    for job_dir in discover_jobs(JOBS_ROOT):
+        job = load_job_definition(job_dir)
+        shipped = {Path(f).stem for f in job.pyFiles}
+        assert shipped <= common, job.name
+        # What the launchers and the digits reader import at the top must travel too.
+        assert {
+            "launcher",
+            "horovod_launcher",
+            "spark_launcher",
+            "digits_data",
+            "parquet_shards",
+            "checkpoints",
+        } <= shipped, job.name

@@ -1,4 +1,7 @@
-"""Each job really trains on digits: local[2] Spark, 2 Horovod processes, Petastorm shards.
+"""Each job really trains on digits: local[2] Spark, 2 processes, each on its own shard, with
+the launcher of this training environment (conftest.py):
+- horovod: `horovod.spark.run`, Petastorm (the Spark 3.1/3.2 GPU runtimes' path);
+- spark: TorchDistributor or MultiWorkerMirroredStrategy in barrier tasks, pyarrow (Spark 3.5).
 
 Per job, one output folder sees three runs, the way an interrupted job would:
   1. `--epochs 2`: stops after epoch 2 (checkpoints 1 and 2);
@@ -33,10 +36,15 @@ DIGITS_ROWS = 1797
 pytestmark = pytest.mark.training
 
 
-def run_job(job: str, data: Path, output: Path, *args: str) -> dict:
-    """`python -m training_jobs.local_run` (spark-submit on local[2]); returns the summary."""
-    command = [sys.executable, "-m", "training_jobs.local_run", job]
-    command += ["--data", str(data), "--output", str(output), *args]
+# The runtime each launcher's local runs play (local_run --spark).
+RUNTIME_OF = {"horovod": "3.2", "spark": "3.5"}
+READER_OF = {"horovod": "petastorm", "spark": "pyarrow"}
+
+
+def run_job(job: str, launcher: str, data: Path, output: Path, *args: str) -> dict:
+    """`python -m training_jobs.local_run` on local[2]; returns the run summary."""
+    command = [sys.executable, "-m", "training_jobs.local_run", "--spark", RUNTIME_OF[launcher]]
+    command += [job, "--data", str(data), "--output", str(output), *args]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, f"{job} failed:\n{done.stdout[-4000:]}\n{done.stderr[-8000:]}"
     final = json.loads(done.stdout.strip().splitlines()[-1])
@@ -52,12 +60,15 @@ def read_checkpoint(job: str, path: Path) -> dict:
 
         state = torch.load(io.BytesIO(path.read_bytes()), weights_only=True)
         epoch, started_after = state["epoch"], state["started_after_epoch"]
+        learning_rate = state["optimizer"]["param_groups"][0]["lr"]
     else:
         with np.load(path, allow_pickle=False) as saved:
             epoch, started_after = saved["epoch"], saved["started_after_epoch"]
+            learning_rate = saved["learning_rate"]
     return {
         "epoch": int(epoch),
         "started_after_epoch": int(started_after),
+        "learning_rate": float(learning_rate),
         # Training is deterministic (fixed seeds, fixed shard order), so a rewritten
         # checkpoint can hold the same bytes: its modification time tells it was rewritten.
         "mtime_ns": path.stat().st_mtime_ns,
@@ -76,17 +87,18 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module", params=JOBS)
-def job_runs(request, data_dir, tmp_path_factory) -> dict:
+def job_runs(request, launcher, data_dir, tmp_path_factory) -> dict:
     job = request.param
     output = tmp_path_factory.mktemp(job) / "output"
-    first = run_job(job, data_dir, output, "--epochs", str(INTERRUPTED_AFTER))
+    first = run_job(job, launcher, data_dir, output, "--epochs", str(INTERRUPTED_AFTER))
     after_first = checkpoints_of(job, output)
-    resumed = run_job(job, data_dir, output, "--epochs", str(EPOCHS))
+    resumed = run_job(job, launcher, data_dir, output, "--epochs", str(EPOCHS))
     after_resume = checkpoints_of(job, output)
-    restarted = run_job(job, data_dir, output, "--epochs", "1", "--no-resume")
+    restarted = run_job(job, launcher, data_dir, output, "--epochs", "1", "--no-resume")
     after_restart = checkpoints_of(job, output)
     return {
         "job": job,
+        "launcher": launcher,
         "data": data_dir,
         "first": first,
         "resumed": resumed,
@@ -105,7 +117,24 @@ def test_resumed_run_reaches_the_accuracy_threshold_on_the_held_out_digits(job_r
     assert final["samples_per_second"] > 0
 
 
-def test_two_horovod_processes_train_on_disjoint_shards_covering_the_training_set(job_runs):
+def test_the_run_used_this_environments_launcher_and_its_reader(job_runs):
+    summary = job_runs["resumed"]
+    assert summary["launch"]["launcher"] == job_runs["launcher"]
+    assert summary["config"]["launcher"] == job_runs["launcher"]
+    assert summary["config"]["reader"] == READER_OF[job_runs["launcher"]]
+    assert summary["launch"]["processes"] == 2
+    assert summary["launch"]["seconds_to_first_step"] > 0
+
+
+def test_the_optimizer_ran_at_the_learning_rate_scaled_by_the_number_of_processes(job_runs):
+    per_process = job_runs["resumed"]["config"]["learning_rate"]
+    assert per_process == 0.05
+    rates = [c["learning_rate"] for c in job_runs["after_resume"].values()]
+    assert len(rates) == EPOCHS
+    assert rates == pytest.approx([per_process * 2] * EPOCHS)
+
+
+def test_two_processes_train_on_disjoint_shards_covering_the_training_set(job_runs):
     ranks = job_runs["resumed"]["ranks"]
     assert [r["rank"] for r in ranks] == [0, 1]
     assert all(r["size"] == 2 for r in ranks)
@@ -141,6 +170,7 @@ def test_a_run_stopped_after_epoch_2_resumes_at_epoch_3(job_runs):
     for epoch in (1, 2):
         assert resumed[epoch]["mtime_ns"] == first[epoch]["mtime_ns"]
     assert all(r["start_epoch"] == INTERRUPTED_AFTER + 1 for r in job_runs["resumed"]["ranks"])
+    assert job_runs["resumed"]["config"]["resume_epoch"] == INTERRUPTED_AFTER
 
 
 def test_no_resume_starts_again_at_epoch_1_despite_existing_checkpoints(job_runs):
@@ -154,7 +184,7 @@ def test_no_resume_starts_again_at_epoch_1_despite_existing_checkpoints(job_runs
     assert all(r["start_epoch"] == 1 for r in job_runs["restarted"]["ranks"])
 
 
-def test_spark_wrote_the_digits_as_parquet_files_petastorm_can_shard(job_runs):
+def test_spark_wrote_the_digits_as_parquet_files_the_readers_can_shard(job_runs):
     for split in ("train", "test"):
         files = list((job_runs["data"] / split).glob("*.parquet"))
         assert len(files) >= 4, f"{split}: {len(files)} files, too few to split in 2 shards"

@@ -11,17 +11,10 @@ Shipped to the cluster as a `pyFiles` entry of each job.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import fsspec
 
 _NAME = re.compile(r"epoch-(\d{4})\.ckpt$")
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    epoch: int
-    payload: bytes
 
 
 def checkpoint_dir(output_url: str) -> str:
@@ -51,10 +44,7 @@ def saved_epochs(output_url: str) -> list[int]:
     return sorted(int(m.group(1)) for name in names if (m := _NAME.search(name)))
 
 
-def latest(output_url: str) -> Checkpoint | None:
-    """The checkpoint of the highest epoch, or None when the job has none yet."""
-    epochs = saved_epochs(output_url)
-    if not epochs:
-        return None
-    with fsspec.open(checkpoint_url(output_url, epochs[-1]), "rb") as f:
-        return Checkpoint(epoch=epochs[-1], payload=f.read())
+def read(output_url: str, epoch: int) -> bytes:
+    """The payload of the checkpoint of `epoch` (one of `saved_epochs`)."""
+    with fsspec.open(checkpoint_url(output_url, epoch), "rb") as f:
+        return f.read()

@@ -1,35 +1,48 @@
-"""The digits data set: Spark writes it to Parquet, Petastorm reads one rank's shard back.
+"""The digits data set: Spark writes it to Parquet, each rank reads its own shard back.
 
 scikit-learn ships `load_digits` (1,797 8x8 images) inside the package, so nothing downloads
 at run time. On Synapse the same code writes to and reads from the data lake path given to
-the job (`abfss://...`); Petastorm reaches it through fsspec.
+the job (`abfss://...`), which the readers reach through fsspec.
+
+Two readers over the same shards (row groups i % size == rank): Petastorm, the Horovod
+launcher's (the GPU runtimes ship it), and `parquet_shards`, pyarrow alone, the spark
+launcher's (Petastorm cannot import on Spark 3.5's pyarrow 19). Both yield `Batch`es.
 
 Shipped to the cluster as a `pyFiles` entry of each job.yaml: imports only what the Spark
 runtime has, and imports Spark and Petastorm inside the functions that need them, because
-Horovod's processes import this module without a Spark session.
+the training processes use this module without a Spark session, and Spark 3.5 has no
+Petastorm.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import numpy as np
 
+# At the top, not inside a function: the training processes get this module by value, and an
+# import inside a function would look for a parquet_shards file they do not have.
+from parquet_shards import ParquetShard
+
 FEATURES = 64  # 8x8 pixels
 CLASSES = 10
 TEST_FRACTION = 0.2
 SPLIT_SEED = 42
-# More Parquet files than processes, each one row group: Petastorm shards by row group, so
+# More Parquet files than processes, each one row group: the readers shard by row group, so
 # each of N processes gets whole files and no row is read by two of them.
 FILES_PER_SPLIT = 8
+COLUMNS = ("id", "features", "label")
+# The reader each launcher's processes use.
+READERS = {"horovod": "petastorm", "spark": "pyarrow"}
 
 
 def as_url(path: str) -> str:
-    """A URL for Petastorm and fsspec: local paths become absolute `file://` URLs."""
+    """A URL for the readers and fsspec: local paths become absolute `file://` URLs."""
     if urlparse(path).scheme:
         return path.rstrip("/")
     return "file://" + os.path.abspath(path)
@@ -96,12 +109,57 @@ def _exists(spark, url: str) -> bool:
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(path)
 
 
-def open_shard_reader(url: str, rank: int, size: int, *, epochs: int | None, seed: int = 0):
-    """A Petastorm batch reader over this rank's shard: row groups i with i % size == rank.
+@dataclass(frozen=True)
+class Batch:
+    ids: np.ndarray  # int64 [n]
+    features: np.ndarray  # float32 [n, 64]
+    labels: np.ndarray  # int64 [n]
+
+    def take(self, index) -> Batch:
+        return Batch(self.ids[index], self.features[index], self.labels[index])
+
+
+def _as_batch(columns) -> Batch:
+    return Batch(
+        ids=np.asarray(columns.id, dtype=np.int64),
+        features=np.stack(columns.features).astype(np.float32, copy=False),
+        labels=np.asarray(columns.label, dtype=np.int64),
+    )
+
+
+def table_batch(table) -> Batch:
+    """A pyarrow Table of the digits columns as a Batch, without a copy where pyarrow allows."""
+    features = table.column("features").combine_chunks().flatten().to_numpy()
+    return Batch(
+        ids=table.column("id").to_numpy().astype(np.int64, copy=False),
+        features=features.reshape(-1, FEATURES).astype(np.float32, copy=False),
+        labels=table.column("label").to_numpy().astype(np.int64, copy=False),
+    )
+
+
+@contextmanager
+def open_shard_reader(
+    url: str, rank: int, size: int, *, epochs: int | None, seed: int = 0, reader: str
+) -> Iterator[Iterable[Batch]]:
+    """This rank's shard (row groups i with i % size == rank) as Batches, one per row group.
 
     `epochs=None` loops forever: ranks then take the same number of steps each epoch even
     when their shards differ by a row group, so no rank waits on a missing allreduce.
+    `reader` is "petastorm" or "pyarrow" (READERS).
     """
+    if reader == "petastorm":
+        with _petastorm_reader(url, rank, size, epochs, seed) as row_groups:
+            yield (_as_batch(columns) for columns in row_groups)
+    elif reader == "pyarrow":
+        with ParquetShard(url, rank, size, COLUMNS) as shard:
+            yield (table_batch(table) for table in shard.row_groups(epochs, seed))
+    else:
+        raise ValueError(
+            f"reader {reader!r} is not one of {', '.join(sorted(set(READERS.values())))}"
+        )
+
+
+def _petastorm_reader(url: str, rank: int, size: int, epochs: int | None, seed: int):
     from petastorm import make_batch_reader
 
     # Petastorm 0.12 calls pyarrow's legacy dataset API; pyarrow 10 warns on every row group.
@@ -121,34 +179,16 @@ def open_shard_reader(url: str, rank: int, size: int, *, epochs: int | None, see
     )
 
 
-@dataclass(frozen=True)
-class Batch:
-    ids: np.ndarray  # int64 [n]
-    features: np.ndarray  # float32 [n, 64]
-    labels: np.ndarray  # int64 [n]
-
-    def take(self, index) -> Batch:
-        return Batch(self.ids[index], self.features[index], self.labels[index])
-
-
-def _as_batch(columns) -> Batch:
-    return Batch(
-        ids=np.asarray(columns.id, dtype=np.int64),
-        features=np.stack(columns.features).astype(np.float32, copy=False),
-        labels=np.asarray(columns.label, dtype=np.int64),
-    )
-
-
-def batches(reader, batch_size: int, seed: int = 0) -> Iterator[Batch]:
-    """Rebatch the reader's row groups into shuffled batches of exactly `batch_size` rows.
+def batches(row_groups: Iterable[Batch], batch_size: int, seed: int = 0) -> Iterator[Batch]:
+    """Rebatch a reader's row groups into shuffled batches of exactly `batch_size` rows.
 
     Each row group is shuffled together with the rows left over from the one before; a short
     tail (only at the end of a finite reader) comes out as a smaller last batch.
     """
     rng = np.random.default_rng(seed)
     left_over: Batch | None = None
-    for columns in reader:
-        rows = _as_batch(columns) if left_over is None else _concat(left_over, _as_batch(columns))
+    for group in row_groups:
+        rows = group if left_over is None else _concat(left_over, group)
         rows = rows.take(rng.permutation(len(rows.ids)))
         full = len(rows.ids) // batch_size * batch_size
         for start in range(0, full, batch_size):

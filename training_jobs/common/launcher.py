@@ -1,10 +1,20 @@
-"""The driver side of a training job: arguments, data preparation, Horovod on Spark, result.
+"""The driver side of a training job: arguments, data preparation, launch, result.
 
-An entry script defines `train(config) -> dict` for one Horovod process and calls
-`main(job_name, train)`. The driver prepares the data with Spark, runs `train` in
-`--num-proc` Horovod processes as Spark tasks (`horovod.spark.run`, Gloo), writes every
-rank's result to `<output>/run_summary.json` and prints one JSON line:
+An entry script defines `train(config) -> dict` for one training process and calls
+`main(job_name, train, framework=...)`. The driver prepares the data with Spark, starts
+`--num-proc` processes as Spark tasks with the `--launcher` the job's runtime can run, writes
+every rank's result to `<output>/run_summary.json` and prints one JSON line:
 {"job", "epochs", "test_accuracy", "samples_per_second"}.
+
+Launchers (components/runtimes.py says which runtime runs which):
+- horovod: `horovod.spark.run` (horovod_launcher), data through Petastorm; the 3.1/3.2 GPU
+  runtimes.
+- spark: Spark's own barrier tasks (spark_launcher): TorchDistributor for PyTorch,
+  MultiWorkerMirroredStrategy for TensorFlow; data through pyarrow; Spark 3.4 and 3.5.
+
+Both keep one contract: disjoint shards, the learning rate scaled by the number of processes,
+checkpoints by rank 0 every epoch and a re-run resuming from the last one, every rank's result
+in the summary.
 
 Shipped to the cluster as a `pyFiles` entry of each job.yaml.
 """
@@ -12,24 +22,40 @@ Shipped to the cluster as a `pyFiles` entry of each job.yaml.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
-import os
-import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from types import ModuleType
 
 import checkpoints
 import digits_data
 import fsspec
 
 SUMMARY_FILE = "run_summary.json"
+LAUNCHERS = ("horovod", "spark")
+FRAMEWORKS = ("pytorch", "tensorflow")
+# The modules of training_jobs/common. A job ships those it uses as pyFiles.
+SHARED_MODULES = (
+    "checkpoints",
+    "digits_data",
+    "parquet_shards",
+    "launcher",
+    "horovod_launcher",
+    "spark_launcher",
+    "torch_parallel",
+    "tf_parallel",
+)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything one Horovod process needs; pickled to each of them."""
+    """Everything one training process needs; pickled to each of them."""
 
     job: str
+    launcher: str
+    reader: str  # petastorm or pyarrow: digits_data.READERS[launcher]
     train_url: str
     test_url: str
     train_rows: int
@@ -37,8 +63,13 @@ class TrainConfig:
     epochs: int
     batch_size: int
     learning_rate: float  # per process; the job scales it by the number of processes
-    resume: bool
+    # The checkpoint every rank starts from (0: none). The driver picks it, so all ranks
+    # load the same one without a broadcast.
+    resume_epoch: int
     seed: int
+    # CPU threads per process: the cores Spark gives each task (spark.task.cpus), so
+    # processes sharing a node never oversubscribe it.
+    threads: int
 
     def steps_per_epoch(self, size: int) -> int:
         # Every rank takes the same number of steps (an allreduce each), together one pass
@@ -47,7 +78,7 @@ class TrainConfig:
 
 
 def parse_args(job: str, argv: Sequence[str] | None, *, epochs: int, learning_rate: float):
-    parser = argparse.ArgumentParser(prog=job, description=f"Train {job} with Horovod on Spark.")
+    parser = argparse.ArgumentParser(prog=job, description=f"Train {job} on Spark.")
     parser.add_argument(
         "--data",
         default="out/data/digits",
@@ -55,6 +86,12 @@ def parse_args(job: str, argv: Sequence[str] | None, *, epochs: int, learning_ra
     )
     parser.add_argument(
         "--output", default=f"out/{job}", help="checkpoints and run summary: path or URL"
+    )
+    parser.add_argument(
+        "--launcher",
+        required=True,
+        choices=LAUNCHERS,
+        help="horovod (Spark 3.1/3.2 GPU runtimes) or spark (Spark 3.4/3.5)",
     )
     parser.add_argument("--epochs", type=int, default=epochs, help="total epochs to reach")
     parser.add_argument("--batch-size", type=int, default=32, help="rows per process and step")
@@ -64,7 +101,7 @@ def parse_args(job: str, argv: Sequence[str] | None, *, epochs: int, learning_ra
         default=learning_rate,
         help="per process; multiplied by the number of processes",
     )
-    parser.add_argument("--num-proc", type=int, default=2, help="Horovod processes (Spark tasks)")
+    parser.add_argument("--num-proc", type=int, default=2, help="training processes (tasks)")
     parser.add_argument(
         "--no-resume",
         dest="resume",
@@ -79,11 +116,6 @@ def parse_args(job: str, argv: Sequence[str] | None, *, epochs: int, learning_ra
     return args
 
 
-def threads_per_process(local_size: int) -> int:
-    """CPU threads for one process: the node's cores shared among its Horovod processes."""
-    return max(1, (os.cpu_count() or 1) // max(1, local_size))
-
-
 def rank_result(
     *,
     rank: int,
@@ -96,8 +128,9 @@ def rank_result(
     total: float,
     trained_samples: int,
     seconds: float,
+    first_step_at: float,
 ) -> dict:
-    """What one Horovod process reports to the driver: the same shape for every job."""
+    """What one training process reports to the driver: the same shape for every job."""
     return {
         "rank": rank,
         "size": size,
@@ -108,24 +141,46 @@ def rank_result(
         "test_accuracy": correct / total,
         # All ranks' samples: every rank trains the same number of steps in lockstep.
         "samples_per_second": trained_samples * size / seconds if trained_samples else 0.0,
+        # Wall clock (time.time()) when training began in this process: launch overhead.
+        "first_step_at": first_step_at,
     }
 
 
-def run_horovod(train: Callable[[TrainConfig], dict], config: TrainConfig, num_proc: int):
-    """Run `train` in `num_proc` Horovod processes on the active Spark; one result per rank."""
-    import cloudpickle
-    import horovod.spark
+def shared_modules() -> list[ModuleType]:
+    """The shared modules this job ships (its pyFiles), imported.
 
-    # Ship the shared modules inside the pickled function, so the processes need no
-    # PYTHONPATH set up for them on the executors.
-    for module in (checkpoints, digits_data, sys.modules[__name__]):
-        cloudpickle.register_pickle_by_value(module)
-    env = dict(os.environ)
-    # Horovod's Keras optimizer fails with Keras 3 (horovod issue 4290): tf_keras instead.
-    env["TF_USE_LEGACY_KERAS"] = "1"
-    return horovod.spark.run(
-        train, args=(config,), num_proc=num_proc, use_gloo=True, env=env, verbose=1
-    )
+    The launchers pickle them by value with the training function, because the processes
+    they start (torchrun, a TensorFlow worker, Horovod's tasks) have no path to them. By
+    name, not by folder: Spark may load one pyFile from its submit folder and the next from
+    its own copy of it.
+    """
+    modules = []
+    for name in SHARED_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return modules
+
+
+def launch(
+    launcher: str,
+    framework: str,
+    train: Callable[[TrainConfig], dict],
+    config: TrainConfig,
+    num_proc: int,
+) -> list[dict]:
+    """Run `train` in `num_proc` processes with `launcher`; every rank's result, by rank."""
+    if launcher == "horovod":
+        import horovod_launcher
+
+        ranks = horovod_launcher.run(train, config, num_proc, shared_modules())
+    else:
+        import spark_launcher
+
+        ranks = spark_launcher.run(framework, train, config, num_proc, shared_modules())
+    return sorted(ranks, key=lambda r: r["rank"])
 
 
 def write_summary(output_url: str, summary: dict) -> None:
@@ -140,28 +195,37 @@ def main(
     train: Callable[[TrainConfig], dict],
     argv: Sequence[str] | None = None,
     *,
+    framework: str,
     epochs: int,
     learning_rate: float,
 ) -> dict:
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework {framework!r} is not one of {', '.join(FRAMEWORKS)}")
     args = parse_args(job, argv, epochs=epochs, learning_rate=learning_rate)
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.appName(job).getOrCreate()
     try:
         data = digits_data.prepare_digits(spark, args.data)
+        output_url = digits_data.as_url(args.output)
+        saved = checkpoints.saved_epochs(output_url) if args.resume else []
         config = TrainConfig(
             job=job,
+            launcher=args.launcher,
+            reader=digits_data.READERS[args.launcher],
             train_url=data.train_url,
             test_url=data.test_url,
             train_rows=data.train_rows,
-            output_url=digits_data.as_url(args.output),
+            output_url=output_url,
             epochs=args.epochs,
             batch_size=args.batch_size,
             learning_rate=args.learning_rate,
-            resume=args.resume,
+            resume_epoch=saved[-1] if saved else 0,
             seed=args.seed,
+            threads=int(spark.conf.get("spark.task.cpus", "1")),
         )
-        ranks = run_horovod(train, config, args.num_proc)
+        launched_at = time.time()
+        ranks = launch(args.launcher, framework, train, config, args.num_proc)
     finally:
         spark.stop()
     final = {
@@ -170,6 +234,14 @@ def main(
         "test_accuracy": ranks[0]["test_accuracy"],
         "samples_per_second": ranks[0]["samples_per_second"],
     }
-    write_summary(config.output_url, {"final": final, "config": asdict(config), "ranks": ranks})
+    launch_info = {
+        "launcher": args.launcher,
+        "processes": len(ranks),
+        "seconds_to_first_step": ranks[0]["first_step_at"] - launched_at,
+    }
+    write_summary(
+        output_url,
+        {"final": final, "launch": launch_info, "config": asdict(config), "ranks": ranks},
+    )
     print(json.dumps(final), flush=True)
     return final

@@ -1,10 +1,11 @@
-"""Digits classifier in PyTorch, trained data-parallel with Horovod on Spark.
+"""Digits classifier in PyTorch, trained data-parallel on Spark.
 
 Run as a Spark batch job (`spark-submit --py-files <job.yaml pyFiles> train.py --data ...
---output ...`), the way Synapse runs it. Spark writes the digits to Parquet, each Horovod
-process reads its own shard through Petastorm, gradients are averaged by
-`hvd.DistributedOptimizer`, and rank 0 checkpoints every epoch; a re-run resumes from the
-last checkpoint unless `--no-resume`.
+--output ... --launcher horovod|spark`), the way Synapse runs it. Spark writes the digits to
+Parquet and each process reads its own shard. Under the horovod launcher, Petastorm reads and
+`hvd.DistributedOptimizer` averages gradients; under the spark launcher (TorchDistributor),
+pyarrow reads and DistributedDataParallel averages them. Rank 0 checkpoints every epoch; a
+re-run resumes from the last checkpoint unless `--no-resume`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 import checkpoints
 import digits_data
 import launcher
+import torch_parallel
 
 JOB = "pytorch_digits"
 
@@ -51,56 +53,46 @@ def load_checkpoint(payload: bytes, device) -> dict:
 
 
 def train(config: launcher.TrainConfig) -> dict:
-    """One Horovod process: train on this rank's shard, return what the driver reports."""
-    import horovod.torch as hvd
+    """One training process: train on this rank's shard, return what the driver reports."""
     import torch
     import torch.nn.functional as F
 
-    hvd.init()
-    rank, size = hvd.rank(), hvd.size()
-    if torch.cuda.is_available():
-        # One GPU per process: the local rank picks it.
-        torch.cuda.set_device(hvd.local_rank())
-        device = torch.device("cuda", hvd.local_rank())
-    else:
-        device = torch.device("cpu")
-        torch.set_num_threads(launcher.threads_per_process(hvd.local_size()))
+    ranks = torch_parallel.ranks(config.launcher)
+    rank, size = ranks.rank, ranks.size
+    device = ranks.device()
+    if device.type == "cpu":
+        torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
 
     model = build_model().to(device)
     # Linear scaling rule: the effective batch grows with the number of processes.
     optimizer = torch.optim.SGD(model.parameters(), lr=config.learning_rate * size, momentum=0.9)
-
     start_epoch = 1
-    if rank == 0 and config.resume and (found := checkpoints.latest(config.output_url)):
-        state = load_checkpoint(found.payload, device)
+    if config.resume_epoch:
+        state = load_checkpoint(checkpoints.read(config.output_url, config.resume_epoch), device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        start_epoch = int(state["epoch"]) + 1
-    start_epoch = hvd.broadcast_object(start_epoch, root_rank=0, name="start_epoch")
-
-    optimizer = hvd.DistributedOptimizer(optimizer, named_parameters=model.named_parameters())
-    # Every rank starts from rank 0's weights and optimizer state (fresh or resumed).
-    hvd.broadcast_parameters(model.state_dict(), root_rank=0)
-    hvd.broadcast_optimizer_state(optimizer, root_rank=0)
+        start_epoch = config.resume_epoch + 1
+    trained, optimizer = ranks.parallelize(model, optimizer)
 
     steps = config.steps_per_epoch(size)
     ids_seen: set[int] = set()
     trained_samples = 0
-    started = time.perf_counter()
     with digits_data.open_shard_reader(
-        config.train_url, rank, size, epochs=None, seed=config.seed + rank
-    ) as reader:
-        stream = digits_data.batches(reader, config.batch_size, seed=config.seed + rank)
+        config.train_url, rank, size, epochs=None, seed=config.seed + rank, reader=config.reader
+    ) as row_groups:
+        stream = digits_data.batches(row_groups, config.batch_size, seed=config.seed + rank)
+        first_step_at = time.time()
+        started = time.perf_counter()
         for epoch in range(start_epoch, config.epochs + 1):
-            model.train()
+            trained.train()
             for _ in range(steps):
                 batch = next(stream)
                 ids_seen.update(batch.ids.tolist())
                 features = torch.from_numpy(batch.features).to(device)
                 labels = torch.from_numpy(batch.labels).to(device)
                 optimizer.zero_grad()
-                F.cross_entropy(model(features), labels).backward()
+                F.cross_entropy(trained(features), labels).backward()
                 optimizer.step()
                 trained_samples += len(labels)
             if rank == 0:
@@ -117,8 +109,7 @@ def train(config: launcher.TrainConfig) -> dict:
                 checkpoints.save(config.output_url, epoch, buffer.getvalue())
     seconds = time.perf_counter() - started
 
-    correct, total = evaluate(model, config, rank, size, device)
-    counts = hvd.allreduce(torch.tensor([correct, total], dtype=torch.float64), op=hvd.Sum)
+    correct, total = ranks.all_sum(list(evaluate(model, config, rank, size, device)))
     return launcher.rank_result(
         rank=rank,
         size=size,
@@ -126,10 +117,11 @@ def train(config: launcher.TrainConfig) -> dict:
         steps_per_epoch=steps,
         ids_seen=ids_seen,
         weights_sha256=weights_sha256(model),
-        correct=float(counts[0]),
-        total=float(counts[1]),
+        correct=correct,
+        total=total,
         trained_samples=trained_samples,
         seconds=seconds,
+        first_step_at=first_step_at,
     )
 
 
@@ -139,14 +131,18 @@ def evaluate(model, config: launcher.TrainConfig, rank: int, size: int, device):
 
     model.eval()
     correct = total = 0
-    reader = digits_data.open_shard_reader(config.test_url, rank, size, epochs=1)
-    with torch.no_grad(), reader:
-        for batch in digits_data.batches(reader, 256):
+    with (
+        torch.no_grad(),
+        digits_data.open_shard_reader(
+            config.test_url, rank, size, epochs=1, reader=config.reader
+        ) as row_groups,
+    ):
+        for batch in digits_data.batches(row_groups, 256):
             logits = model(torch.from_numpy(batch.features).to(device))
             correct += int((logits.argmax(dim=1).cpu().numpy() == batch.labels).sum())
             total += len(batch.labels)
-    return correct, total
+    return float(correct), float(total)
 
 
 if __name__ == "__main__":
-    launcher.main(JOB, train, epochs=8, learning_rate=0.05)
+    launcher.main(JOB, train, framework="pytorch", epochs=8, learning_rate=0.05)

@@ -1,22 +1,23 @@
-"""Digits classifier in TensorFlow, trained data-parallel with Horovod on Spark.
+"""Digits classifier in TensorFlow, trained data-parallel on Spark.
 
 The same shape as pytorch_digits: run as a Spark batch job, Spark writes the digits to
-Parquet, each Horovod process reads its own shard through Petastorm. A custom training loop
-averages gradients with `hvd.DistributedGradientTape`; the model and optimizer come from
-tf_keras (Keras 2), because Horovod's Keras integration fails with Keras 3 (horovod issue
-4290). Rank 0 checkpoints every epoch; a re-run resumes unless `--no-resume`.
+Parquet, each process reads its own shard. One custom training loop for both launchers
+(tf_parallel): under horovod, `hvd.DistributedGradientTape` averages gradients; under spark,
+`MultiWorkerMirroredStrategy` across barrier tasks does. The model and optimizer are Keras 2
+(tf_keras on TensorFlow >= 2.16). Rank 0 checkpoints every epoch; a re-run resumes unless
+`--no-resume`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import time
 
 import checkpoints
 import digits_data
 import launcher
+import tf_parallel
 
 JOB = "tensorflow_digits"
 
@@ -42,7 +43,12 @@ def weights_sha256(model) -> str:
 def checkpoint_payload(epoch: int, started_after_epoch: int, model, optimizer) -> bytes:
     import numpy as np
 
-    arrays = {"epoch": np.int64(epoch), "started_after_epoch": np.int64(started_after_epoch)}
+    arrays = {
+        "epoch": np.int64(epoch),
+        "started_after_epoch": np.int64(started_after_epoch),
+        # Recorded, not restored: the rate comes from the job's arguments and world size.
+        "learning_rate": np.float64(float(optimizer.learning_rate.numpy())),
+    }
     arrays.update({f"model_{i}": w for i, w in enumerate(model.get_weights())})
     arrays.update({f"optimizer_{i}": v.numpy() for i, v in enumerate(optimizer.variables)})
     buffer = io.BytesIO()
@@ -62,58 +68,37 @@ def restore(payload: bytes, model, optimizer) -> int:
 
 
 def train(config: launcher.TrainConfig) -> dict:
-    """One Horovod process: train on this rank's shard, return what the driver reports."""
-    os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    import horovod.tensorflow as hvd
-    import tensorflow as tf
-    import tf_keras as keras
-
-    hvd.init()
-    rank, size = hvd.rank(), hvd.size()
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        # One GPU per process: the local rank picks it.
-        gpu = gpus[hvd.local_rank()]
-        tf.config.experimental.set_memory_growth(gpu, True)
-        tf.config.set_visible_devices(gpu, "GPU")
-    else:
-        tf.config.threading.set_intra_op_parallelism_threads(
-            launcher.threads_per_process(hvd.local_size())
-        )
-        tf.config.threading.set_inter_op_parallelism_threads(1)
+    """One training process: train on this rank's shard, return what the driver reports."""
+    ranks = tf_parallel.ranks(config.launcher, config.threads)
+    tf, rank, size = ranks.tf, ranks.rank, ranks.size
+    keras = tf.keras
     keras.utils.set_random_seed(config.seed)
 
-    model = build_model(keras)
-    # Linear scaling rule: the effective batch grows with the number of processes.
-    optimizer = keras.optimizers.SGD(learning_rate=config.learning_rate * size, momentum=0.9)
-    optimizer.build(model.trainable_variables)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    with ranks.scope():
+        model = build_model(keras)
+        # Linear scaling rule: the effective batch grows with the number of processes.
+        optimizer = keras.optimizers.SGD(learning_rate=config.learning_rate * size, momentum=0.9)
+        optimizer.build(model.trainable_variables)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction=keras.losses.Reduction.NONE
+    )
 
     start_epoch = 1
-    if rank == 0 and config.resume and (found := checkpoints.latest(config.output_url)):
-        start_epoch = restore(found.payload, model, optimizer) + 1
-    start_epoch = hvd.broadcast_object(start_epoch, root_rank=0, name="start_epoch")
-    # Every rank starts from rank 0's weights and optimizer state (fresh or resumed).
-    hvd.broadcast_variables(model.variables + list(optimizer.variables), root_rank=0)
-
-    @tf.function
-    def step(features, labels):
-        with tf.GradientTape() as tape:
-            loss = loss_fn(labels, model(features, training=True))
-        tape = hvd.DistributedGradientTape(tape)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        # No strict=: AutoGraph converts zip() inside tf.function and its zip takes none.
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))  # noqa: B905
-        return loss
+    if config.resume_epoch:
+        payload = checkpoints.read(config.output_url, config.resume_epoch)
+        start_epoch = restore(payload, model, optimizer) + 1
+    ranks.synchronize(model, optimizer)
+    step = ranks.train_step(model, optimizer, lambda m, x, y: loss_fn(y, m(x, training=True)))
 
     steps = config.steps_per_epoch(size)
     ids_seen: set[int] = set()
     trained_samples = 0
-    started = time.perf_counter()
     with digits_data.open_shard_reader(
-        config.train_url, rank, size, epochs=None, seed=config.seed + rank
-    ) as reader:
-        stream = digits_data.batches(reader, config.batch_size, seed=config.seed + rank)
+        config.train_url, rank, size, epochs=None, seed=config.seed + rank, reader=config.reader
+    ) as row_groups:
+        stream = digits_data.batches(row_groups, config.batch_size, seed=config.seed + rank)
+        first_step_at = time.time()
+        started = time.perf_counter()
         for epoch in range(start_epoch, config.epochs + 1):
             for _ in range(steps):
                 batch = next(stream)
@@ -126,12 +111,14 @@ def train(config: launcher.TrainConfig) -> dict:
     seconds = time.perf_counter() - started
 
     correct = total = 0
-    with digits_data.open_shard_reader(config.test_url, rank, size, epochs=1) as reader:
-        for batch in digits_data.batches(reader, 256):
+    with digits_data.open_shard_reader(
+        config.test_url, rank, size, epochs=1, reader=config.reader
+    ) as row_groups:
+        for batch in digits_data.batches(row_groups, 256):
             predicted = tf.argmax(model(batch.features, training=False), axis=1).numpy()
             correct += int((predicted == batch.labels).sum())
             total += len(batch.labels)
-    counts = hvd.allreduce(tf.constant([correct, total], dtype=tf.float64), op=hvd.Sum)
+    correct_all, total_all = ranks.all_sum([float(correct), float(total)])
     return launcher.rank_result(
         rank=rank,
         size=size,
@@ -139,12 +126,13 @@ def train(config: launcher.TrainConfig) -> dict:
         steps_per_epoch=steps,
         ids_seen=ids_seen,
         weights_sha256=weights_sha256(model),
-        correct=float(counts[0]),
-        total=float(counts[1]),
+        correct=correct_all,
+        total=total_all,
         trained_samples=trained_samples,
         seconds=seconds,
+        first_step_at=first_step_at,
     )
 
 
 if __name__ == "__main__":
-    launcher.main(JOB, train, epochs=8, learning_rate=0.05)
+    launcher.main(JOB, train, framework="tensorflow", epochs=8, learning_rate=0.05)
