@@ -37,8 +37,8 @@ def ids_of(tables) -> list[int]:
 def test_each_rank_reads_row_groups_i_mod_size_in_file_name_order(tmp_path):
     data = write_dataset(tmp_path / "data", [3, 2, 2])  # 7 row groups of 10 rows
 
-    with ParquetShard(data.as_uri(), 1, 3) as shard:
-        groups = [ids_of([t])[0] // 10 for t in shard.row_groups(epochs=1)]
+    shard = ParquetShard(data.as_uri(), 1, 3)
+    groups = [ids_of([t])[0] // 10 for t in shard.row_groups(epochs=1)]
 
     assert groups == [1, 4]
 
@@ -47,8 +47,8 @@ def test_shards_are_disjoint_and_together_cover_every_row(tmp_path):
     data = write_dataset(tmp_path / "data", [3, 2, 2, 1])
     seen = []
     for rank in range(3):
-        with ParquetShard(str(data), rank, 3) as shard:
-            seen.append(set(ids_of(shard.row_groups(epochs=1))))
+        shard = ParquetShard(str(data), rank, 3)
+        seen.append(set(ids_of(shard.row_groups(epochs=1))))
 
     assert all(a.isdisjoint(b) for i, a in enumerate(seen) for b in seen[i + 1 :])
     assert set().union(*seen) == set(range(80))
@@ -58,17 +58,18 @@ def test_shards_are_disjoint_and_together_cover_every_row(tmp_path):
 def test_num_rows_counts_the_shards_rows_from_the_footers(tmp_path):
     data = write_dataset(tmp_path / "data", [3, 2], rows_per_group=7)
 
-    with ParquetShard(str(data), 0, 2) as shard:
-        assert shard.num_rows == 21
-        assert len(ids_of(shard.row_groups(epochs=1))) == 21
+    shard = ParquetShard(str(data), 0, 2)
+    assert shard.num_rows == 21
+    assert len(ids_of(shard.row_groups(epochs=1))) == 21
 
 
 def test_a_finite_read_repeats_the_shard_in_order_and_an_endless_one_shuffles_it(tmp_path):
     data = write_dataset(tmp_path / "data", [4, 4])
-    with ParquetShard(str(data), 0, 2) as shard:
-        twice = [ids_of([t])[0] // 10 for t in shard.row_groups(epochs=2)]
-        endless = shard.row_groups(epochs=None, seed=1)
-        epochs = [[ids_of([next(endless)])[0] // 10 for _ in range(4)] for _ in range(3)]
+    shard = ParquetShard(str(data), 0, 2)
+    twice = [ids_of([t])[0] // 10 for t in shard.row_groups(epochs=2)]
+    endless = shard.row_groups(epochs=None, seed=1)
+    epochs = [[ids_of([next(endless)])[0] // 10 for _ in range(4)] for _ in range(3)]
+    endless.close()  # stops the reads still in flight
 
     assert twice == [0, 2, 4, 6, 0, 2, 4, 6]
     assert all(sorted(epoch) == [0, 2, 4, 6] for epoch in epochs)
@@ -78,10 +79,18 @@ def test_a_finite_read_repeats_the_shard_in_order_and_an_endless_one_shuffles_it
 def test_only_the_asked_columns_are_read(tmp_path):
     data = write_dataset(tmp_path / "data", [2])
 
-    with ParquetShard(str(data), 0, 1, columns=["id", "label"]) as shard:
-        table = next(shard.row_groups())
+    table = next(ParquetShard(str(data), 0, 1, columns=["id", "label"]).row_groups())
 
     assert table.column_names == ["id", "label"]
+
+
+@pytest.mark.parametrize("read_ahead", [1, 2, 5])
+def test_reading_ahead_keeps_the_order_of_the_row_groups(tmp_path, read_ahead):
+    data = write_dataset(tmp_path / "data", [5, 4])
+
+    shard = ParquetShard(str(data), 0, 1, read_ahead=read_ahead)
+
+    assert [ids_of([t])[0] // 10 for t in shard.row_groups(epochs=2)] == list(range(9)) * 2
 
 
 def test_fewer_row_groups_than_shards_is_an_error_naming_both(tmp_path):

@@ -151,8 +151,8 @@ def open_shard_reader(
         with _petastorm_reader(url, rank, size, epochs, seed) as row_groups:
             yield (_as_batch(columns) for columns in row_groups)
     elif reader == "pyarrow":
-        with ParquetShard(url, rank, size, COLUMNS) as shard:
-            yield (table_batch(table) for table in shard.row_groups(epochs, seed))
+        shard = ParquetShard(url, rank, size, COLUMNS)
+        yield (table_batch(table) for table in shard.row_groups(epochs, seed))
     else:
         raise ValueError(
             f"reader {reader!r} is not one of {', '.join(sorted(set(READERS.values())))}"
