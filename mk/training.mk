@@ -5,6 +5,7 @@
 #   make train JOB=<job> SPARK=3.5  the same job as a Spark 3.5 pool runs it: the spark launcher,
 #                                   in .venv-train-3.5 (the 3.5 runtime's Python and packages)
 #   make test-training              the training tests (real training runs), both launchers
+#   make bench-training             throughput under both launchers, and the readers (bench/)
 TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN35_VENV := .venv-train-3.5
@@ -29,7 +30,7 @@ else
 RUN_VENV := unsupported-spark-$(SPARK)
 endif
 
-.PHONY: train-env train test-training
+.PHONY: train-env train test-training bench-training
 
 $(TRAIN_VENV)/.installed: training_jobs/requirements.txt training_jobs/build/build_horovod.sh
 	rm -rf $(TRAIN_VENV)
@@ -65,3 +66,7 @@ test-training: $(TRAIN_VENV)/.installed $(TRAIN35_VENV)/.installed
 	$(TRAIN35_PY) -m pytest tests/training_jobs --confcutdir=tests/training_jobs --launcher spark
 
 test: test-training
+
+## bench-training: training throughput under both launchers, and the readers; figures only
+bench-training: $(TRAIN_VENV)/.installed $(TRAIN35_VENV)/.installed
+	$(TRAIN_PY) bench/train_throughput.py
