@@ -27,6 +27,16 @@ END_OF_SUPPORT = {
     "3.5": dt.date(2028, 10, 31),
 }
 
+# The launchers each runtime can run (training_jobs/common): Horovod and Petastorm only on the
+# GPU runtimes (horovod[spark] needs pyarrow<11; Petastorm fails on pyarrow>=16); Spark's own
+# barrier-task launcher (TorchDistributor) from Spark 3.4.
+LAUNCHERS = {
+    "3.1": ("horovod",),
+    "3.2": ("horovod",),
+    "3.4": ("spark",),
+    "3.5": ("spark",),
+}
+
 # vCores per GPU node, docs "apache-spark-rapids-gpu": GPU-Large 16 vCPU (1 GPU);
 # GPU-XLarge is the NC64as_T4_v3 shape, 64 vCPU (4 GPUs).
 GPU_NODE_VCORES = {"Large": 16, "XLarge": 64}

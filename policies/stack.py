@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES
+from facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES, LAUNCHERS
 from library_requirements import library_specs
 from pool_props import is_gpu_pool, max_nodes, pool_name
 from pool_props import workspace_name as pool_workspace
@@ -114,6 +114,25 @@ def _check_jobs_target_pools(args: StackValidationArgs, report_violation: Report
                 f"{required}.",
                 job.urn,
             )
+        launcher, runnable = _launcher(job), LAUNCHERS.get(str(actual))
+        if launcher is not None and runnable is not None and launcher not in runnable:
+            report_violation(
+                f"Spark job '{name}' starts its processes with the {launcher} launcher, which "
+                f"pool '{target}' on Spark {actual} cannot run (it runs: {', '.join(runnable)}). "
+                "Drop --launcher to take the runtime's own, or target a pool whose runtime "
+                f"runs {launcher}.",
+                job.urn,
+            )
+
+
+def _launcher(job: PolicyResource) -> str | None:
+    """The `--launcher` a bundled training job's arguments name, if any."""
+    properties = job.props.get("jobProperties")
+    args = list(properties.get("args") or []) if isinstance(properties, Mapping) else []
+    for flag, value in zip(args, args[1:], strict=False):
+        if flag == "--launcher":
+            return str(value)
+    return None
 
 
 gpu_vcore_quota = StackValidationPolicy(
@@ -140,7 +159,8 @@ exfiltration_protected_pools_skip_pypi = StackValidationPolicy(
 
 spark_jobs_target_stack_pools = StackValidationPolicy(
     name="spark-jobs-target-stack-pools",
-    description="Spark job definitions target a pool of the same stack on their Spark version.",
+    description="Spark job definitions target a pool of the same stack on their Spark version, "
+    "with a launcher that runtime runs.",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
     validate=_check_jobs_target_pools,

@@ -47,3 +47,7 @@ def test_gpu_family_and_quota_are_in_step(pack_facts):
 def test_region_normalization_agrees(pack_facts):
     for location in ("East US", "australiaeast", "North  Europe", "WESTEUROPE"):
         assert pack_facts.normalize_region(location) == runtimes.normalize_region(location)
+
+
+def test_launchers_per_runtime_are_in_step(pack_facts):
+    assert {v: r.launchers for v, r in runtimes.RUNTIMES.items()} == pack_facts.LAUNCHERS

@@ -159,3 +159,35 @@ def test_job_may_name_its_pool_with_a_data_plane_reference(pack):
         "train", targetBigDataPool={"type": "BigDataPoolReference", "referenceName": "gpupool"}
     )
     assert of_policy(pack.analyze_stack([gpu_pool(), job]), JOBS) == []
+
+
+def launched_with(launcher: str, **overrides) -> dict:
+    args = ["--data", "abfss://d", "--launcher", launcher]
+    return spark_job("train", jobProperties={"args": args}, **overrides)
+
+
+def test_job_with_a_launcher_its_runtime_runs_passes(pack):
+    job = launched_with("spark", pool="cpupool", spark_version="3.5")
+    assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == []
+
+
+def test_job_with_a_launcher_its_pools_runtime_cannot_run_is_rejected(pack):
+    job = launched_with("horovod", pool="cpupool", spark_version="3.5")
+    assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == [
+        {
+            "policy": JOBS,
+            "level": "mandatory",
+            "urn": job["urn"],
+            "message": "Spark job 'train' starts its processes with the horovod launcher, which "
+            "pool 'cpupool' on Spark 3.5 cannot run (it runs: spark). Drop --launcher to take "
+            "the runtime's own, or target a pool whose runtime runs horovod.",
+        }
+    ]
+
+
+def test_the_spark_launcher_on_the_gpu_runtime_is_rejected(pack):
+    job = launched_with("spark")
+    [violation] = of_policy(pack.analyze_stack([gpu_pool(), job]), JOBS)
+    assert "with the spark launcher, which pool 'gpupool' on Spark 3.2 cannot run" in (
+        violation["message"]
+    )
