@@ -267,13 +267,13 @@ def measure_reader(args) -> list[str]:
         raw: list[float] = []
         petastorm: list[float] = []
         has_petastorm = importlib.util.find_spec("petastorm") is not None
-        for run in range(args.runs):
+        for run in range(args.reader_runs):
             # Alternate which goes first, so neither always reads after the other.
             pair = [(reader, shard_reader_rows_per_second), (raw, raw_pyarrow_rows_per_second)]
             for results, measure in pair[:: 1 if run % 2 == 0 else -1]:
                 results.append(measure(folder))
         # Afterwards: Petastorm leaves its threads' memory behind, which slows the next read.
-        for _ in range(args.runs if has_petastorm else 0):
+        for _ in range(args.reader_runs if has_petastorm else 0):
             petastorm.append(petastorm_rows_per_second(folder))
     ratio = statistics.median(reader) / statistics.median(raw)
     line = (
@@ -293,6 +293,8 @@ def main() -> None:
     parser.add_argument("--timed-steps", type=int, default=40)
     parser.add_argument("--warmup-steps", type=int, default=5)
     parser.add_argument("--row-groups", type=int, default=4, help="~64 MiB row groups to read")
+    # Reads take a second each but vary more than training runs on a shared 2-core machine.
+    parser.add_argument("--reader-runs", type=int, default=7, help="interleaved reads per figure")
     parser.add_argument("--reader-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.reader_only:
@@ -303,7 +305,7 @@ def main() -> None:
     # The spark launcher's reader also on the Spark 3.5 runtime's pyarrow, where it runs.
     spark35 = REPO / ".venv-train-3.5" / "bin" / "python"
     if spark35.exists():
-        command = [str(spark35), __file__, "--reader-only", "--runs", str(args.runs)]
+        command = [str(spark35), __file__, "--reader-only", "--reader-runs", str(args.reader_runs)]
         command += ["--row-groups", str(args.row_groups)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         lines += done.stdout.splitlines() if done.returncode == 0 else [done.stderr[-2000:]]

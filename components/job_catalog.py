@@ -19,6 +19,7 @@ from training_jobs.definition import (
     JobDefinition,
     JobDefinitionError,
     PoolShape,
+    Problem,
     check_job_against_pools,
     load_job_definition,
     resolve_launcher,
@@ -62,6 +63,13 @@ def _pool_shapes(stack: StackConfig) -> dict[str, PoolShape]:
     }
 
 
+def _located(problem: Problem, entry_key: str, name: str, placement: dict) -> str:
+    """The stack's own key when the stack set the value, else the job's key in its job.yaml."""
+    if problem.key in placement:
+        return f"{entry_key}.{problem}"
+    return f"{entry_key} = {name!r}: {problem}"
+
+
 def load_stack_jobs(stack: StackConfig, jobs_root: Path = JOBS_ROOT) -> list[StackJob]:
     pools = _pool_shapes(stack)
     jobs, problems = [], []
@@ -69,19 +77,12 @@ def load_stack_jobs(stack: StackConfig, jobs_root: Path = JOBS_ROOT) -> list[Sta
     for i, entry in enumerate(stack.jobs):
         placement = entry.placement()
         entry_key = f"{PROJECT}:jobs[{i}]"
-
-        def located(problem, key=entry_key, name=entry.name, placed=placement) -> str:
-            # The stack's own key when the stack set it, else the job's key in its job.yaml.
-            if problem.key in placed:
-                return f"{key}.{problem}"
-            return f"{key} = {name!r}: {problem}"
-
         folder = jobs_root / entry.name
         try:
             definition = load_job_definition(folder, placement)
             check_job_against_pools(definition, pools)
         except JobDefinitionError as error:
-            problems += [located(problem) for problem in error.problems]
+            problems += [_located(p, entry_key, entry.name, placement) for p in error.problems]
             continue
         job = StackJob(definition, folder, resolve_launcher(definition, pools[definition.pool]))
         first = seen.setdefault(definition.name, i)
