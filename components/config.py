@@ -7,12 +7,12 @@ the bad value and what is allowed; the program raises it before registering anyt
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -25,9 +25,13 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from components import runtimes
+from components import azure_rules, runtimes
+from components.spark_properties import SparkProperties
+from components.validation_messages import field_errors
 
 PROJECT = "synapse-dl"
+# The `synapse-dl:` keys the program reads; any other is a mistake (a typo reads as absent).
+KNOWN_KEYS = ("workspace", "sparkPools", "jobs")
 
 
 class ConfigError(Exception):
@@ -39,9 +43,12 @@ class ConfigError(Exception):
 
 
 def _spark_version_as_text(value: Any) -> Any:
-    # YAML reads an unquoted 3.2 as a float; the runtime names are strings.
-    if isinstance(value, float) and not isinstance(value, bool):
-        return str(value)
+    # YAML reads an unquoted 3.10 as the number 3.1: a version must arrive as text.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            f'a version must be quoted text, such as "3.5": YAML read this one as the '
+            f"number {value!r}, and reads an unquoted 3.10 as 3.1"
+        )
     return value
 
 
@@ -60,8 +67,30 @@ class _Model(BaseModel):
     )
 
 
+def _resource_group_name(value: str) -> str:
+    if not azure_rules.RESOURCE_GROUP_NAME.match(value):
+        raise ValueError(
+            "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' and ')', and "
+            "does not end with '.'"
+        )
+    return value
+
+
+def _workspace_name(value: str) -> str:
+    if not azure_rules.WORKSPACE_NAME.match(value):
+        raise ValueError(
+            "a workspace name is 1-50 lowercase letters, digits and hyphens, starting and "
+            "ending with a letter or digit"
+        )
+    if azure_rules.WORKSPACE_NAME_FORBIDDEN in value:
+        raise ValueError(
+            f"Azure refuses workspace names containing {azure_rules.WORKSPACE_NAME_FORBIDDEN!r}"
+        )
+    return value
+
+
 class ResourceGroupConfig(_Model):
-    name: str = Field(min_length=1, max_length=90)
+    name: Annotated[str, AfterValidator(_resource_group_name)]
     # False: the group exists already and is only referenced.
     create: bool = True
 
@@ -106,7 +135,7 @@ class FirewallRuleConfig(_Model):
 
     @property
     def opens_internet(self) -> bool:
-        return self.start_ip_address == "0.0.0.0" and self.end_ip_address == "255.255.255.255"
+        return azure_rules.is_internet_wide(self.start_ip_address, self.end_ip_address)
 
 
 class NetworkConfig(_Model):
@@ -117,7 +146,8 @@ class NetworkConfig(_Model):
     firewall_rules: list[FirewallRuleConfig] = Field(default_factory=list)
     # The rule Azure names AllowAllWindowsAzureIps (0.0.0.0-0.0.0.0).
     allow_azure_services: bool = False
-    # A 0.0.0.0-255.255.255.255 rule opens the workspace to the internet: only on request.
+    # A rule wider than a /8 opens the workspace to the internet: only on request (and the
+    # policy pack's no-internet-wide-firewall must be lowered too).
     allow_internet_wide_firewall: bool = False
 
 
@@ -129,8 +159,8 @@ class IdentityConfig(_Model):
 
 
 class WorkspaceConfig(_Model):
-    # Synapse workspace names: 1-50 lowercase letters, digits and hyphens, globally unique.
-    name: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
+    # Synapse workspace names are globally unique (components/azure_rules.py has the rule).
+    name: Annotated[str, AfterValidator(_workspace_name)]
     location: str = Field(min_length=1)
     resource_group: ResourceGroupConfig
     data_lake: DataLakeConfig
@@ -184,7 +214,7 @@ class SparkPoolConfig(_Model):
     # None: the runtime's deep-learning set on GPU pools, nothing on others.
     deep_learning_libraries: bool | None = None
     extra_libraries: list[str] = Field(default_factory=list)
-    spark_config: dict[str, str] = Field(default_factory=dict)
+    spark_config: SparkProperties = Field(default_factory=dict)
     session_level_packages_enabled: bool = False
     tags: dict[str, str] = Field(default_factory=dict)
 
@@ -224,7 +254,7 @@ class StackJobConfig(_Model):
     driver: dict[str, Any] | None = None
     executor: dict[str, Any] | None = None
     num_executors: int | None = None
-    conf: dict[str, str] | None = None
+    conf: SparkProperties | None = None
 
     def placement(self) -> dict[str, Any]:
         """The job.yaml keys this stack sets, under their job.yaml names."""
@@ -245,7 +275,7 @@ class StackConfig(_Model):
 
 def _pool_problems(index: int, pool: SparkPoolConfig, workspace: WorkspaceConfig) -> list[str]:
     key = f"{PROJECT}:sparkPools[{index}]"
-    problems = []
+    problems = azure_rules.tag_problems(f"{key}.tags", pool.tags)
     if pool.auto_scale.enabled and pool.auto_scale.min_node_count > pool.auto_scale.max_node_count:
         problems.append(
             f"{key}.autoScale.minNodeCount = {pool.auto_scale.min_node_count}: must be <= "
@@ -294,14 +324,28 @@ def _pool_problems(index: int, pool: SparkPoolConfig, workspace: WorkspaceConfig
 def _workspace_problems(workspace: WorkspaceConfig) -> list[str]:
     key = f"{PROJECT}:workspace.network"
     problems = []
+    if problem := azure_rules.region_problem(
+        f"{PROJECT}:workspace.location", workspace.location, workspace.region
+    ):
+        problems.append(problem)
+    # The group, the lake (a storage account) and the workspace carry these tags.
+    problems += azure_rules.tag_problems(
+        f"{PROJECT}:workspace.tags", workspace.tags, azure_rules.MAX_TAG_KEY_STORAGE
+    )
     network = workspace.network
     for i, rule in enumerate(network.firewall_rules):
         if rule.opens_internet and not network.allow_internet_wide_firewall:
+            addresses = azure_rules.addresses_in(rule.start_ip_address, rule.end_ip_address)
             problems.append(
-                f"{key}.firewallRules[{i}] = {rule.start_ip_address}-{rule.end_ip_address}: opens "
-                "the workspace to the whole internet; narrow the range or set "
-                f"{key}.allowInternetWideFirewall: true"
+                f"{key}.firewallRules[{i}] = {rule.start_ip_address}-{rule.end_ip_address}: "
+                f"admits {addresses:,} addresses, more than a /8 "
+                f"({azure_rules.INTERNET_WIDE_ADDRESSES:,}), which opens the workspace to the "
+                "internet. Narrow the range; to open it on purpose, set "
+                f"{key}.allowInternetWideFirewall: true and lower the policy "
+                "no-internet-wide-firewall to advisory in the policy pack config "
+                '({"no-internet-wide-firewall": "advisory"})'
             )
+    problems += _firewall_name_problems(key, network)
     if network.public_network_access == "Disabled" and not network.managed_virtual_network:
         problems.append(
             f"{key}.publicNetworkAccess = 'Disabled': needs {key}.managedVirtualNetwork: true"
@@ -310,6 +354,23 @@ def _workspace_problems(workspace: WorkspaceConfig) -> list[str]:
         problems.append(
             f"{key}.preventDataExfiltration = true: needs {key}.managedVirtualNetwork: true"
         )
+    return problems
+
+
+def _firewall_name_problems(key: str, network: NetworkConfig) -> list[str]:
+    """Rule names are unique in a workspace, without regard to case (ARM names), counting the
+    rule allowAzureServices adds."""
+    seen: dict[str, str] = {}
+    if network.allow_azure_services:
+        seen[azure_rules.AZURE_SERVICES_RULE.lower()] = f"{key}.allowAzureServices"
+    problems = []
+    for i, rule in enumerate(network.firewall_rules):
+        first = seen.setdefault(rule.name.lower(), f"{key}.firewallRules[{i}].name")
+        if first != f"{key}.firewallRules[{i}].name":
+            problems.append(
+                f"{key}.firewallRules[{i}].name = {rule.name!r}: a workspace holds one rule of "
+                f"a name, and {first} already names it"
+            )
     return problems
 
 
@@ -328,26 +389,34 @@ def _duplicate_pool_problems(pools: list[SparkPoolConfig]) -> list[str]:
 
 
 def _format_pydantic_error(error: ValidationError) -> list[str]:
+    # Top-level fields are config keys of their own: `synapse-dl:workspace`.
+    return [f"{PROJECT}:{e.text}" for e in field_errors(error, StackConfig)]
+
+
+def _unknown_key_problems(raw: Mapping[str, Any]) -> list[str]:
     problems = []
-    for e in error.errors():
-        loc = e["loc"]
-        # Top-level fields are config keys of their own: `synapse-dl:workspace`.
-        key = f"{PROJECT}:{loc[0]}" if loc else PROJECT
-        for part in loc[1:]:
-            key += f"[{part}]" if isinstance(part, int) else f".{part}"
-        value = e.get("input")
-        shown = "(missing)" if e["type"] == "missing" else repr(value)
-        message = e["msg"].removeprefix("Value error, ")
-        problems.append(f"{key} = {shown}: {message}")
+    for key in raw:
+        if key in KNOWN_KEYS:
+            continue
+        nearest = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {PROJECT}:{nearest[0]}?"
+            if nearest
+            else f"the keys are {', '.join(f'{PROJECT}:{k}' for k in KNOWN_KEYS)}"
+        )
+        problems.append(f"{PROJECT}:{key}: not a key this project reads; {hint}")
     return problems
 
 
 def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
     """Validate the project's config values (keys without the `synapse-dl:` prefix)."""
+    unknown = _unknown_key_problems(raw)
     try:
-        stack = StackConfig.model_validate(dict(raw))
+        stack = StackConfig.model_validate({k: v for k, v in raw.items() if k in KNOWN_KEYS})
     except ValidationError as error:
-        raise ConfigError(_format_pydantic_error(error)) from None
+        raise ConfigError(unknown + _format_pydantic_error(error)) from None
+    if unknown:
+        raise ConfigError(unknown)
     # Local import: libraries needs the models above.
     from components.libraries import library_problems
 
@@ -361,15 +430,26 @@ def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
     return stack
 
 
-def load_stack_config() -> StackConfig:
-    """Read the running stack's config through Pulumi (the same path under mocks and the CLI)."""
-    import pulumi
+def _config_value(text: Any) -> Any:
+    """A value as the engine passes it: objects and lists as JSON text, strings as they are."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
-    config = pulumi.Config(PROJECT)
+
+def load_stack_config() -> StackConfig:
+    """Read the running stack's config as the engine passed it (the same under mocks and the
+    CLI): every `synapse-dl:` key, so a misspelt one is an error rather than absent."""
+    from pulumi.runtime.config import CONFIG
+
+    prefix = f"{PROJECT}:"
     raw = {
-        key: config.get_object(key)
-        for key in ("workspace", "sparkPools", "jobs")
-        if config.get(key) is not None
+        key[len(prefix) :]: _config_value(value)
+        for key, value in CONFIG.get().items()
+        if key.startswith(prefix)
     }
     return parse_stack_config(raw)
 
@@ -382,8 +462,3 @@ def project_values(document: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in (document.get("config") or {}).items()
         if key.startswith(prefix)
     }
-
-
-def read_stack_file(path: Path) -> StackConfig:
-    """Validate a `Pulumi.<stack>.yaml` outside a Pulumi program (tools such as the job runner)."""
-    return parse_stack_config(project_values(yaml.safe_load(path.read_text()) or {}))

@@ -40,8 +40,17 @@ def library_problems(key: str, pool: SparkPoolConfig) -> list[str]:
         try:
             requirement = Requirement(line)
         except InvalidRequirement as error:
+            # One line: packaging's own message points at the column over several.
+            reason = " ".join(str(error).split())
             problems.append(
-                f"{key}.extraLibraries[{i}] = {line!r}: not a pip requirement ({error})"
+                f"{key}.extraLibraries[{i}] = {line!r}: not a pip requirement ({reason})"
+            )
+            continue
+        # packaging accepts `numpy===`; pip refuses a specifier without a version.
+        if empty := [spec.operator for spec in requirement.specifier if not spec.version]:
+            problems.append(
+                f"{key}.extraLibraries[{i}] = {line!r}: {empty[0]!r} has no version after it "
+                "(write name==version)"
             )
             continue
         pinned = pins.get(canonicalize_name(requirement.name))

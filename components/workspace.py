@@ -8,6 +8,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, resources, storage, synapse
 
+from components import azure_rules
 from components.config import WorkspaceConfig
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
@@ -16,7 +17,7 @@ STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 # Fixed namespace so a role assignment's name is the same on every run of the same stack.
 _ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0b8f5e-3c56-4d52-9a52-6a2f3e4c8d21")
 # Azure's own name and range for "allow Azure services" (0.0.0.0-0.0.0.0).
-ALLOW_AZURE_SERVICES_RULE = "AllowAllWindowsAzureIps"
+ALLOW_AZURE_SERVICES_RULE = azure_rules.AZURE_SERVICES_RULE
 
 
 def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> str:

@@ -4,14 +4,20 @@ The plan runs the program under Pulumi's mocks, then the policy pack in policies
 planned resource and on the stack, over the engine's own Analyzer protocol.
 
 Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
-or a program error; 3 planned, with a mandatory policy violation.
+or a program error; 3 planned, with a mandatory policy violation. (`make plan` runs this and
+make turns any failure into its own 2; `bin/plan` keeps these.)
+
+With --json, the file is written on every outcome: the plan, or `{"stack", "error"}`. A file
+left from an earlier run is removed first, so it never passes for this run's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from components.config import ConfigError
@@ -29,6 +35,12 @@ def _write_json(path: Path | None, document: dict) -> None:
         path.write_text(json.dumps(document, indent=2) + "\n")
 
 
+def _fail(json_path: Path | None, stack: str, message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    _write_json(json_path, {"stack": stack, "error": message})
+    return EXIT_INVALID_CONFIG
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="offline_plan", description=__doc__)
     source = parser.add_mutually_exclusive_group()
@@ -42,22 +54,28 @@ def main(argv: list[str] | None = None) -> int:
 
     stack_file = args.stack_file or PROJECT_DIR / f"Pulumi.{args.stack}.yaml"
     stack = stack_name_of(stack_file)
+    if args.json is not None:
+        args.json.unlink(missing_ok=True)
     if not stack_file.is_file():
-        print(f"error: no stack file {stack_file}", file=sys.stderr)
-        return EXIT_INVALID_CONFIG
+        return _fail(args.json, stack, f"no stack file {stack_file}")
     try:
         plan = plan_stack(stack_file)
-    except (ConfigError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        _write_json(args.json, {"stack": stack, "error": str(error)})
-        return EXIT_INVALID_CONFIG
+    except ConfigError as error:
+        return _fail(args.json, stack, str(error))
+    except Exception as error:  # noqa: BLE001 (a bug, still reported as one line)
+        if os.environ.get("SYNAPSE_DL_DEBUG"):
+            traceback.print_exc()
+        return _fail(
+            args.json,
+            stack,
+            f"the program failed planning {stack_file.name} ({type(error).__name__}: {error}); "
+            "this is a bug in synapse-dl: please report it (SYNAPSE_DL_DEBUG=1 shows where)",
+        )
 
     try:
         report = run_policy_pack(plan.resources, config_path=args.policy_config, stack=stack)
     except PolicyConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        _write_json(args.json, {"stack": stack, "error": str(error)})
-        return EXIT_INVALID_CONFIG
+        return _fail(args.json, stack, str(error))
 
     print(render_text(plan))
     print(render_policy(report))

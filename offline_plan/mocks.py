@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
+
+from components.stack_file import read_stack_document
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_MASK = "[secret]"
@@ -221,17 +222,12 @@ class _WarningCollector(logging.Handler):
 
 
 def pulumi_config_values(stack_file: Path) -> dict[str, str]:
-    """The stack's config as the CLI passes it to a program: `project:key` -> JSON text."""
-    document = yaml.safe_load(stack_file.read_text()) or {}
-    config = document.get("config") or {}
-    values = {}
-    for key, value in config.items():
-        if isinstance(value, dict) and "secure" in value:
-            raise ValueError(
-                f"{stack_file}: {key} is an encrypted secret; the offline plan cannot decrypt it"
-            )
-        values[key] = value if isinstance(value, str) else json.dumps(value)
-    return values
+    """The stack's config as the CLI passes it to a program: `project:key` -> text, objects and
+    lists as JSON. Raises ConfigError, naming the file, for a file the CLI would refuse."""
+    config = read_stack_document(stack_file)["config"]
+    return {
+        key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()
+    }
 
 
 def stack_name_of(stack_file: Path) -> str:

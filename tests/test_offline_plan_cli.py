@@ -134,3 +134,41 @@ def test_a_bad_policy_config_is_an_error_naming_the_policy_and_key(tmp_path):
     assert result.returncode == 1
     assert "'spark-pool-auto-pause'" in result.stderr
     assert "'maxGpuDelayMinutes'" in result.stderr
+
+
+def test_a_json_file_from_an_earlier_run_never_passes_for_this_one(tmp_path):
+    out = tmp_path / "plan.json"
+    out.write_text('{"stack": "nosuchstack", "resources": []}\n')
+
+    result = run_plan("--stack", "nosuchstack", "--json", str(out))
+
+    assert result.returncode == 1
+    assert json.loads(out.read_text()) == {
+        "stack": "nosuchstack",
+        "error": f"no stack file {ROOT / 'Pulumi.nosuchstack.yaml'}",
+    }
+
+
+def test_a_stack_file_that_is_not_yaml_is_one_line_and_a_json_error(tmp_path):
+    stack_file = tmp_path / "Pulumi.broken.yaml"
+    stack_file.write_text("config:\n  synapse-dl:sparkPools:\n    - name: [gpularge\n")
+    out = tmp_path / "plan.json"
+    out.write_text("{}")
+
+    result = run_plan("--stack-file", str(stack_file), "--json", str(out))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1].strip().startswith(f"{stack_file}:4:1: expected ','")
+    assert json.loads(out.read_text())["error"].startswith("invalid stack config:")
+
+
+def test_bin_plan_keeps_the_documented_exit_status(tmp_path, dev_config, write_stack):
+    # make turns every failure into 2; bin/plan exits 0, 1 or 3 as the README says.
+    plan = [str(ROOT / "bin" / "plan")]
+    assert subprocess.run(plan, cwd=ROOT, capture_output=True).returncode == 0
+    invalid = subprocess.run([*plan, "--stack", "nosuchstack"], cwd=ROOT, capture_output=True)
+    assert invalid.returncode == 1
+    opened = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
+    violation = subprocess.run([*plan, "--stack-file", str(opened)], cwd=ROOT, capture_output=True)
+    assert violation.returncode == 3

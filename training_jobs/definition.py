@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from components.runtimes import GPU_EXECUTOR_LAYOUTS, GPU_FAMILY, RUNTIMES, node_spec
+from components.spark_properties import SparkProperties
+from components.strict_yaml import YamlFileError, load_yaml
+from components.validation_messages import field_errors
 
 JOB_FILE = "job.yaml"
 # Spark's memory notation as Synapse takes it for driverMemory/executorMemory: whole gigabytes.
@@ -94,7 +96,7 @@ class JobDefinition(_Model):
     driver: Resources
     executor: Resources
     numExecutors: int = Field(ge=1)
-    conf: dict[str, str] = {}
+    conf: SparkProperties = {}
     data: Location
     output: Location
 
@@ -120,20 +122,15 @@ class JobDefinition(_Model):
 
 
 def _format_validation_error(error: ValidationError) -> list[Problem]:
-    problems = []
-    for e in error.errors():
-        key = ""
-        for part in e["loc"]:
-            key += f"[{part}]" if isinstance(part, int) else f".{part}"
-        key = key.lstrip(".") or "(top level)"
-        shown = "(missing)" if e["type"] == "missing" else repr(e.get("input"))
-        message = e["msg"].removeprefix("Value error, ")
-        root = str(e["loc"][0]) if e["loc"] else ""
-        problems.append(Problem(root, f"{key} = {shown}: {message}"))
-    return problems
+    return [
+        Problem(str(e.loc[0]) if e.loc else "", e.text) for e in field_errors(error, JobDefinition)
+    ]
 
 
 def _files_problems(job: JobDefinition, job_dir: Path) -> list[Problem]:
+    """Entry and pyFiles are files inside the job's folder or the shared training_jobs/common,
+    once `..` and symlinks are resolved: a job.yaml cannot upload any other file."""
+    allowed = (job_dir.resolve(), (job_dir.parent / "common").resolve())
     problems = []
     files = [("entry", job.entry)] + [(f"pyFiles[{i}]", f) for i, f in enumerate(job.pyFiles)]
     for key, relative in files:
@@ -142,7 +139,17 @@ def _files_problems(job: JobDefinition, job_dir: Path) -> list[Problem]:
             problems.append(
                 Problem(root, f"{key} = {relative!r}: must be a path relative to {job_dir}")
             )
-        elif not (job_dir / relative).is_file():
+            continue
+        resolved = (job_dir / relative).resolve()
+        if not any(resolved.is_relative_to(folder) for folder in allowed):
+            problems.append(
+                Problem(
+                    root,
+                    f"{key} = {relative!r}: resolves to {resolved}, outside the job's folder "
+                    "and training_jobs/common; a job ships only files from those two",
+                )
+            )
+        elif not resolved.is_file():
             problems.append(
                 Problem(root, f"{key} = {relative!r}: no such file {job_dir / relative}")
             )
@@ -174,11 +181,9 @@ def load_job_definition(job_dir: Path, placement: Mapping[str, Any] | None = Non
     if not path.is_file():
         raise JobDefinitionError(job_dir.name, [Problem("", f"{JOB_FILE}: no such file {path}")])
     try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as error:
-        raise JobDefinitionError(
-            job_dir.name, [Problem("", f"{JOB_FILE}: not valid YAML: {error}")]
-        ) from None
+        raw = load_yaml(path)
+    except YamlFileError as error:
+        raise JobDefinitionError(job_dir.name, [Problem("", str(error))]) from None
     if placement and isinstance(raw, Mapping):
         raw = {**raw, **placement}
     return parse_job_definition(raw, job_dir)

@@ -27,10 +27,18 @@ def test_the_dev_stack_is_valid(dev_config):
     assert (cpu.node_size_family, cpu.spark_version, cpu.max_nodes) == ("MemoryOptimized", "3.5", 5)
 
 
-def test_an_unquoted_spark_version_read_as_a_float_is_accepted(dev_config):
-    dev_config["sparkPools"][0]["sparkVersion"] = 3.2
+@pytest.mark.parametrize("number", [3.2, 3.1, 3])
+def test_an_unquoted_spark_version_read_as_a_number_is_refused_with_how_to_quote_it(
+    dev_config, number
+):
+    # `sparkVersion: 3.10` reaches the program as the number 3.1: no number is trusted.
+    dev_config["sparkPools"][0]["sparkVersion"] = number
 
-    assert parse_stack_config(dev_config).spark_pools[0].spark_version == "3.2"
+    assert problems_of(dev_config) == [
+        f"synapse-dl:sparkPools[0].sparkVersion = {number!r}: a version must be quoted text, "
+        f'such as "3.5": YAML read this one as the number {number!r}, and reads an unquoted '
+        "3.10 as 3.1"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -165,9 +173,12 @@ def test_an_internet_wide_firewall_rule_needs_an_explicit_opt_in(dev_config):
     dev_config["workspace"]["network"]["firewallRules"].append(rule)
 
     assert problems_of(dev_config) == [
-        "synapse-dl:workspace.network.firewallRules[1] = 0.0.0.0-255.255.255.255: opens the "
-        "workspace to the whole internet; narrow the range or set "
-        "synapse-dl:workspace.network.allowInternetWideFirewall: true"
+        "synapse-dl:workspace.network.firewallRules[1] = 0.0.0.0-255.255.255.255: admits "
+        "4,294,967,296 addresses, more than a /8 (16,777,216), which opens the workspace to the "
+        "internet. Narrow the range; to open it on purpose, set "
+        "synapse-dl:workspace.network.allowInternetWideFirewall: true and lower the policy "
+        "no-internet-wide-firewall to advisory in the policy pack config "
+        '({"no-internet-wide-firewall": "advisory"})'
     ]
     dev_config["workspace"]["network"]["allowInternetWideFirewall"] = True
     assert len(parse_stack_config(dev_config).workspace.network.firewall_rules) == 2
@@ -186,7 +197,8 @@ def test_an_unknown_key_is_rejected_by_name(dev_config):
     dev_config["sparkPools"][0]["autoscale"] = {"enabled": True}
 
     assert problems_of(dev_config) == [
-        "synapse-dl:sparkPools[0].autoscale = {'enabled': True}: Extra inputs are not permitted"
+        "synapse-dl:sparkPools[0].autoscale = {'enabled': True}: not a known key; did you mean "
+        "'autoScale'?"
     ]
 
 

@@ -339,7 +339,8 @@ def test_a_stack_job_entry_takes_only_placement_keys(cpu_config):
         parse_stack_config(cpu_config)
 
     assert caught.value.problems == [
-        "synapse-dl:jobs[0].entry = 'other.py': Extra inputs are not permitted"
+        "synapse-dl:jobs[0].entry = 'other.py': not a known key (known here: name, pool, "
+        "launcher, args, driver, executor, numExecutors, conf)"
     ]
 
 

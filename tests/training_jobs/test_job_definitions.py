@@ -196,7 +196,7 @@ def test_bad_values_are_all_reported_with_key_value_and_what_is_allowed(tmp_path
 def test_unknown_keys_are_rejected_so_typos_do_not_pass(tmp_path):
     with pytest.raises(JobDefinitionError) as raised:
         load_job_definition(write_job(tmp_path, numExecutor=3))
-    assert "numExecutor = 3: Extra inputs are not permitted" in str(raised.value)
+    assert "numExecutor = 3: not a known key; did you mean 'numExecutors'?" in str(raised.value)
 
 
 def test_the_definition_module_imports_nothing_of_spark_torch_or_tensorflow():
@@ -305,3 +305,78 @@ def test_every_shared_module_is_listed_once_and_every_job_ships_only_shared_modu
             "parquet_shards",
             "checkpoints",
         } <= shipped, job.name
+
+
+# --- files a job ships: only its own folder and training_jobs/common ------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../../../../etc/passwd", "../../job.yaml", "/etc/passwd", "../tensorflow_digits/train.py"],
+)
+def test_an_entry_outside_the_job_folder_and_common_is_refused(tmp_path, path):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, entry=path))
+    message = str(raised.value)
+    assert f"entry = {path!r}: " in message
+    assert "outside the job's folder" in message or "must be a path relative" in message
+
+
+def test_a_py_file_reached_through_a_symlink_out_of_the_tree_is_refused(tmp_path):
+    secret = tmp_path / "secret.py"
+    secret.write_text("TOKEN = 'x'\n")
+    job_dir = write_job(tmp_path, pyFiles=["helper.py"])
+    (job_dir / "helper.py").symlink_to(secret)
+
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    assert f"pyFiles[0] = 'helper.py': resolves to {secret}, outside the job's folder" in str(
+        raised.value
+    )
+
+
+def test_files_in_the_job_folder_and_in_common_are_accepted(tmp_path):
+    job_dir = write_job(tmp_path, pyFiles=["extra.py", "../common/launcher.py"])
+    (job_dir / "extra.py").write_text("")
+
+    assert load_job_definition(job_dir).pyFiles == ["extra.py", "../common/launcher.py"]
+
+
+# --- job.yaml as a file, and its conf ----------------------------------------------------------
+
+
+def test_a_job_yaml_that_is_not_yaml_names_the_line_and_column(tmp_path):
+    job_dir = write_job(tmp_path)
+    (job_dir / "job.yaml").write_text("name: pytorch_digits\nargs: [--epochs\n")
+
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    assert f"{job_dir / 'job.yaml'}:3:1: expected ',' or ']'" in str(raised.value)
+
+
+def test_a_key_set_twice_in_job_yaml_is_refused(tmp_path):
+    job_dir = write_job(tmp_path)
+    text = (job_dir / "job.yaml").read_text()
+    (job_dir / "job.yaml").write_text(text + "numExecutors: 2\n")
+
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    assert "'numExecutors' is set twice in one mapping; keep one" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        ({"spark.a b": "1"}, "conf['spark.a b'] = 'spark.a b': the key: a Spark property name"),
+        (
+            {"spark.x": "1\nspark.y 2"},
+            "conf['spark.x'] = '1\\nspark.y 2': a Spark property value is one line",
+        ),
+        ({"spark.x": ""}, "conf['spark.x'] = '': a Spark property value cannot be empty"),
+        ({"": "1"}, "conf[''] = '': the key: a Spark property name"),
+    ],
+)
+def test_conf_keys_and_values_are_checked_not_pasted(tmp_path, conf, expected):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, conf=conf))
+    assert expected in str(raised.value)

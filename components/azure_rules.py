@@ -1,0 +1,112 @@
+"""Azure's own rules for what the stack config names: tags, resource names, regions, firewall
+ranges. Checked before anything is registered, so a value Azure would refuse fails the plan
+with its rule instead of failing `pulumi up` halfway. Each limit cites its documentation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import re
+from collections.abc import Mapping
+
+# --- tags: docs "Use tags to organize your Azure resources" (azure-resource-manager/
+# management/tag-resources), "Limitations" -------------------------------------------------
+MAX_TAGS = 50  # "Each resource, resource group, and subscription can have a maximum of 50"
+MAX_TAG_KEY = 512  # "The tag name has a limit of 512 characters"
+MAX_TAG_KEY_STORAGE = 128  # "For storage accounts, the tag name has a limit of 128 characters"
+MAX_TAG_VALUE = 256  # "the tag value has a limit of 256 characters"
+TAG_KEY_FORBIDDEN = "<>%&\\?/"  # "Tag names can't contain these characters: <, >, %, &, \, ?, /"
+
+
+def tag_problems(key: str, tags: Mapping[str, str], max_key: int = MAX_TAG_KEY) -> list[str]:
+    """Problems with the tags at config key `key`, each naming the tag."""
+    problems = []
+    if len(tags) > MAX_TAGS:
+        problems.append(f"{key} has {len(tags)} tags: Azure allows at most {MAX_TAGS}")
+    for name, value in tags.items():
+        if not name:
+            problems.append(f"{key} has a tag with an empty name")
+        if len(name) > max_key:
+            problems.append(
+                f"{key}[{name[:20]!r}...] tag name has {len(name)} characters: at most {max_key}"
+                + (" (storage accounts take the group's tags)" if max_key < MAX_TAG_KEY else "")
+            )
+        if bad := sorted({c for c in name if c in TAG_KEY_FORBIDDEN}):
+            problems.append(
+                f"{key}[{name!r}] tag name holds {''.join(bad)!r}: Azure refuses "
+                f"{' '.join(TAG_KEY_FORBIDDEN)} in tag names"
+            )
+        if len(value) > MAX_TAG_VALUE:
+            problems.append(
+                f"{key}[{name!r}] = {value[:20]!r}...: {len(value)} characters, at most "
+                f"{MAX_TAG_VALUE}"
+            )
+    return problems
+
+
+# --- names: docs "Naming rules and restrictions for Azure resources" (azure-resource-manager/
+# management/resource-name-rules) ----------------------------------------------------------
+# Microsoft.Resources/resourcegroups: 1-90 characters; "Underscores, hyphens, periods,
+# parentheses, and letters or digits. Can't end with period." (letters and digits include
+# Unicode ones).
+RESOURCE_GROUP_NAME = re.compile(r"^[\w\-.()]{0,89}[\w\-()]$")
+# Microsoft.Synapse/workspaces: 1-50; "Lowercase letters, hyphens, and numbers. Start and end
+# with letter or number. Can't contain -ondemand".
+WORKSPACE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
+WORKSPACE_NAME_FORBIDDEN = "-ondemand"
+
+
+# --- regions: the public cloud's region names, as ARM's Subscriptions - List Locations returns
+# them (`name`) and docs "Azure regions list" (reliability/regions-list) lists them. A region
+# Azure opens later is added here. ------------------------------------------------------------
+AZURE_REGIONS = frozenset(
+    {
+        # Americas
+        "eastus", "eastus2", "centralus", "northcentralus", "southcentralus", "westcentralus",
+        "westus", "westus2", "westus3", "canadacentral", "canadaeast", "brazilsouth",
+        "brazilsoutheast", "mexicocentral", "chilecentral",
+        # Europe
+        "northeurope", "westeurope", "uksouth", "ukwest", "francecentral", "francesouth",
+        "germanywestcentral", "germanynorth", "switzerlandnorth", "switzerlandwest",
+        "norwayeast", "norwaywest", "swedencentral", "swedensouth", "polandcentral",
+        "italynorth", "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast",
+        # Asia Pacific
+        "eastasia", "southeastasia", "japaneast", "japanwest", "koreacentral", "koreasouth",
+        "australiaeast", "australiasoutheast", "australiacentral", "australiacentral2",
+        "centralindia", "southindia", "westindia", "jioindiawest", "jioindiacentral",
+        "newzealandnorth", "indonesiacentral", "malaysiawest", "taiwannorth",
+        "taiwannorthwest",
+        # Middle East and Africa
+        "uaenorth", "uaecentral", "southafricanorth", "southafricawest", "qatarcentral",
+        "israelcentral",
+    }
+)  # fmt: skip
+
+
+def region_problem(key: str, location: str, normalized: str) -> str | None:
+    """None for a known region; else the problem, with the nearest region when one is close."""
+    if normalized in AZURE_REGIONS:
+        return None
+    nearest = difflib.get_close_matches(normalized, sorted(AZURE_REGIONS), n=1, cutoff=0.75)
+    hint = f"; did you mean {nearest[0]!r}?" if nearest else " (write a region such as westeurope)"
+    return f"{key} = {location!r}: not an Azure region{hint}"
+
+
+# --- firewall -------------------------------------------------------------------------------
+# The rule "allow Azure services" stands for: Azure's own name for it and its range (docs
+# "Azure Synapse Analytics IP firewall rules": "Allow Azure services and resources to access
+# this workspace"; ARM firewallRules/AllowAllWindowsAzureIps, 0.0.0.0-0.0.0.0).
+AZURE_SERVICES_RULE = "AllowAllWindowsAzureIps"
+# A rule wider than a /8 cannot be one organization's network: the largest allocation one
+# holder gets (IANA IPv4 address space registry, whole /8s). This project treats such a range
+# as opening the workspace to the internet; the policy pack's facts.py holds the same number.
+INTERNET_WIDE_ADDRESSES = 2**24
+
+
+def addresses_in(start: str, end: str) -> int:
+    return int(ipaddress.IPv4Address(end)) - int(ipaddress.IPv4Address(start)) + 1
+
+
+def is_internet_wide(start: str, end: str) -> bool:
+    return addresses_in(start, end) > INTERNET_WIDE_ADDRESSES

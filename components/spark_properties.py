@@ -1,0 +1,43 @@
+"""Spark properties as the project writes them: a pool's `spark-defaults.conf` and a job
+definition's `conf`.
+
+`spark-defaults.conf` is one `key value` per line, split at the first whitespace (Spark docs
+"Configuration", "Dynamically Loading Spark Properties"), so a key with a space, or a value
+with a line break, would write settings nobody asked for. Keys and values are checked, never
+pasted: a key is a Spark property name; a value is one line of text without control
+characters. Values may hold spaces (`-Dx=1 -Dy=2` for Java options).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _property_name(key: str) -> str:
+    if not _KEY.match(key):
+        raise ValueError(
+            "a Spark property name is letters, digits, '.', '_' and '-', starting with a "
+            "letter or digit (no spaces or line breaks)"
+        )
+    return key
+
+
+def _property_value(value: str) -> str:
+    if not value.strip():
+        raise ValueError("a Spark property value cannot be empty")
+    if _CONTROL.search(value):
+        raise ValueError("a Spark property value is one line: no line breaks, tabs or controls")
+    if value != value.strip():
+        raise ValueError("a Spark property value cannot start or end with spaces")
+    return value
+
+
+SparkPropertyName = Annotated[str, AfterValidator(_property_name)]
+SparkPropertyValue = Annotated[str, AfterValidator(_property_value)]
+SparkProperties = dict[SparkPropertyName, SparkPropertyValue]
