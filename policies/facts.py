@@ -37,6 +37,10 @@ LAUNCHERS = {
     "3.5": ("spark",),
 }
 
+# A firewall rule admitting more addresses than a /8 (the largest block one holder gets) opens
+# the workspace to the internet.
+INTERNET_WIDE_ADDRESSES = 2**24
+
 # vCores per GPU node, docs "apache-spark-rapids-gpu": GPU-Large 16 vCPU (1 GPU);
 # GPU-XLarge is the NC64as_T4_v3 shape, 64 vCPU (4 GPUs).
 GPU_NODE_VCORES = {"Large": 16, "XLarge": 64}

@@ -11,34 +11,66 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\s*\[[^\]]*\])?"
+_SPEC = r"(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9._*+!-]+"
 # name[extras] == version [; marker]: an exact pin (no wildcard, no range).
-_PIP_PIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^\s,;*<>=!~]+\s*(;.*)?$")
+_PIP_PIN = re.compile(rf"^{_NAME}\s*===?\s*[^\s,;*<>=!~]+\s*(;.*)?$")
+# Any well-formed requirement: a name, specifiers each with a version, a marker (PEP 508).
+_PIP_REQUIREMENT = re.compile(rf"^{_NAME}\s*(?:{_SPEC}(?:\s*,\s*{_SPEC})*)?\s*(;.*)?$")
+# name @ url (a direct reference), or a bare URL, VCS or path.
+_PIP_DIRECT = re.compile(rf"^(?:{_NAME}\s*@\s*\S+|\S*://\S+|(?:git|hg|svn|bzr)\+\S+|[./]\S*)")
 # conda: [channel::]name=version[=build] or name==version.
 _CONDA_PIN = re.compile(
     r"^([A-Za-z0-9_.-]+::)?[A-Za-z0-9][A-Za-z0-9._-]*\s*==?\s*[^\s,*<>=!~]+(=[^\s*]+)?$"
 )
-# pip options that name more packages than they pin (requirement files, editable installs).
-_PIP_PACKAGE_OPTIONS = ("-r", "--requirement", "-c", "--constraint", "-e", "--editable")
+_FILE_OPTIONS = ("-r", "--requirement", "-c", "--constraint")
+_EDITABLE_OPTIONS = ("-e", "--editable")
+
+# What a package line is, as the pinned-libraries policy judges it.
+PINNED = "pinned"  # exactly one version from an index
+UNPINNED = "unpinned"  # any version in a range, or any at all
+DIRECT_URL = "direct URL"  # a URL, VCS or path: no index and no version stand behind it
+REQUIREMENT_FILE = "requirement file"  # -r/-c: packages this file does not show
+NOT_A_REQUIREMENT = "not a requirement"  # a line pip would refuse (`numpy===`)
 
 
 @dataclass(frozen=True)
 class LibrarySpec:
-    """One package line: where it installs from ('pip' or 'conda') and whether it is pinned."""
+    """One package line: where it installs from ('pip' or 'conda') and what kind it is."""
 
     source: str
     spec: str
-    pinned: bool
+    kind: str
+
+    @property
+    def pinned(self) -> bool:
+        return self.kind == PINNED
 
 
 def _strip_comment(line: str) -> str:
     return re.split(r"(^|\s)#", line, maxsplit=1)[0].rstrip()
 
 
+def _pip_kind(line: str) -> str | None:
+    if line.startswith(_FILE_OPTIONS):
+        return REQUIREMENT_FILE
+    if line.startswith(_EDITABLE_OPTIONS):
+        return DIRECT_URL
+    if line.startswith("-"):
+        return None  # an index or install option, not a package
+    if _PIP_DIRECT.match(line):
+        return DIRECT_URL
+    if _PIP_PIN.match(line):
+        return PINNED
+    if _PIP_REQUIREMENT.match(line):
+        return UNPINNED
+    return NOT_A_REQUIREMENT
+
+
 def _pip_spec(line: str) -> LibrarySpec | None:
     line = line.strip()
-    if line.startswith("-") and not line.startswith(_PIP_PACKAGE_OPTIONS):
-        return None  # an index or install option, not a package
-    return LibrarySpec("pip", line, bool(_PIP_PIN.match(line)))
+    kind = _pip_kind(line)
+    return LibrarySpec("pip", line, kind) if kind is not None else None
 
 
 def _pip_specs(content: str) -> Iterator[LibrarySpec]:
@@ -69,7 +101,7 @@ def _conda_specs(content: str) -> Iterator[LibrarySpec]:
                 yield spec
         else:
             pip_indent = None
-            yield LibrarySpec("conda", item, bool(_CONDA_PIN.match(item)))
+            yield LibrarySpec("conda", item, PINNED if _CONDA_PIN.match(item) else UNPINNED)
 
 
 def is_conda_environment(filename: str | None, content: str) -> bool:

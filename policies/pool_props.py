@@ -46,3 +46,10 @@ def max_nodes(props: Mapping[str, Any]) -> int | None:
     auto_scale = props.get("autoScale") or {}
     count = auto_scale.get("maxNodeCount") if auto_scale.get("enabled") else props.get("nodeCount")
     return int(count) if isinstance(count, int | float) else None
+
+
+def node_count_key(props: Mapping[str, Any]) -> str:
+    """The property that sets max_nodes: where a user lowers it."""
+    return (
+        "autoScale.maxNodeCount" if (props.get("autoScale") or {}).get("enabled") else "nodeCount"
+    )

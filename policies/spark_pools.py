@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from facts import END_OF_SUPPORT, GPU_RUNTIMES
-from library_requirements import library_specs
+from library_requirements import (
+    DIRECT_URL,
+    NOT_A_REQUIREMENT,
+    REQUIREMENT_FILE,
+    UNPINNED,
+    library_specs,
+)
 from pool_props import is_gpu_pool, max_nodes, pool_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -104,15 +110,30 @@ def _check_pinned_libraries(
     # other programs may set them on the pool itself.
     if args.resource_type not in (BIG_DATA_POOL, POOL_LIBRARIES):
         return
-    unpinned = [
-        s.spec for s in library_specs(args.props.get("libraryRequirements")) if not s.pinned
-    ]
-    if not unpinned:
+    by_kind: dict[str, list[str]] = {}
+    for spec in library_specs(args.props.get("libraryRequirements")):
+        if not spec.pinned:
+            by_kind.setdefault(spec.kind, []).append(spec.spec)
+    if not by_kind:
         return
+    # Each kind is its own finding, with its own fix.
+    findings = {
+        UNPINNED: ("unpinned libraries", "pin each to one version: name==version (pip) or "
+                   "name=version (conda)"),
+        DIRECT_URL: ("libraries from direct URLs, which no index or version stands behind",
+                     "install a pinned release from an index, or upload the wheel as a "
+                     "workspace package"),
+        REQUIREMENT_FILE: ("requirement files whose packages it cannot see", "list the "
+                           "packages themselves, pinned"),
+        NOT_A_REQUIREMENT: ("lines that are not requirements", "fix them: pip refuses them, "
+                            "and the pool's library installation fails"),
+    }  # fmt: skip
+    parts = [
+        f"{findings[kind][0]}: {', '.join(specs)} ({findings[kind][1]})"
+        for kind, specs in by_kind.items()
+    ]
     report_violation(
-        f"Pool '{pool_name(args.props, args.name)}' installs unpinned libraries: "
-        f"{', '.join(unpinned)}. Pin every package to one version: name==version (pip) or "
-        "name=version (conda).",
+        f"Pool '{pool_name(args.props, args.name)}' installs {'; '.join(parts)}.",
         args.urn,
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES, LAUNCHERS
 from library_requirements import library_specs
-from pool_props import is_gpu_pool, max_nodes, pool_name
+from pool_props import is_gpu_pool, max_nodes, node_count_key, pool_name
 from pool_props import workspace_name as pool_workspace
 from pulumi_policy import (
     EnforcementLevel,
@@ -47,12 +47,13 @@ def _check_gpu_quota(args: StackValidationArgs, report_violation: ReportViolatio
         if total <= quota:
             continue
         parts = ", ".join(
-            f"{pool_name(p.props, p.name)}: {nodes} x {vcores}" for p, nodes, vcores in pools
+            f"{pool_name(p.props, p.name)}: {nodes} x {vcores} ({node_count_key(p.props)})"
+            for p, nodes, vcores in pools
         )
         report_violation(
             f"Workspace '{ws}' GPU pools can scale to {total} GPU vCores ({parts}), above the "
-            f"quota of {quota}. Lower their autoScale.maxNodeCount, or get a higher quota and set "
-            "gpuVcoreQuota in this policy's config.",
+            f"quota of {quota}. Lower the node counts named beside each pool, or get a higher "
+            "quota and set gpuVcoreQuota in this policy's config.",
             _workspace_urn(args, ws) or pools[0][0].urn,
         )
 

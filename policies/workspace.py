@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from facts import INTERNET_WIDE_ADDRESSES
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -18,8 +19,6 @@ from pulumi_policy import (
     Severity,
 )
 from resource_types import IP_FIREWALL_RULE, WORKSPACE
-
-_WHOLE_IPV4 = (ipaddress.IPv4Address("0.0.0.0"), ipaddress.IPv4Address("255.255.255.255"))
 
 
 def workspace_name(props: Mapping[str, Any], resource_name: str) -> str:
@@ -50,23 +49,24 @@ def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolat
         return
     start, end = args.props.get("startIpAddress"), args.props.get("endIpAddress")
     try:
-        span = (ipaddress.IPv4Address(start), ipaddress.IPv4Address(end))
+        addresses = int(ipaddress.IPv4Address(end)) - int(ipaddress.IPv4Address(start)) + 1
     except (ipaddress.AddressValueError, TypeError):
         return  # not an IPv4 range; ARM rejects it
-    if span != _WHOLE_IPV4:
+    if addresses <= INTERNET_WIDE_ADDRESSES:
         return
     rule = args.props.get("ruleName") or args.name
     report_violation(
-        f"Firewall rule '{rule}' opens the workspace to the whole internet ({start}-{end}). "
-        "Allow only your clients' address ranges; for Azure services use the rule "
-        "'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0.",
+        f"Firewall rule '{rule}' admits {addresses:,} addresses ({start}-{end}), more than a /8, "
+        "which opens the workspace to the internet. Allow only your clients' address ranges "
+        "(for Azure services, the rule 'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0); to open "
+        "it on purpose, set this policy to advisory in the policy pack config.",
         args.urn,
     )
 
 
 no_internet_wide_firewall = ResourceValidationPolicy(
     name="no-internet-wide-firewall",
-    description="No workspace firewall rule admits the whole IPv4 internet.",
+    description="No workspace firewall rule admits more addresses than a /8 (the internet).",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     validate=_check_firewall,

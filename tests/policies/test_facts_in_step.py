@@ -51,3 +51,9 @@ def test_region_normalization_agrees(pack_facts):
 
 def test_launchers_per_runtime_are_in_step(pack_facts):
     assert {v: r.launchers for v, r in runtimes.RUNTIMES.items()} == pack_facts.LAUNCHERS
+
+
+def test_the_internet_wide_firewall_width_is_in_step(pack_facts):
+    from components import azure_rules
+
+    assert pack_facts.INTERNET_WIDE_ADDRESSES == azure_rules.INTERNET_WIDE_ADDRESSES

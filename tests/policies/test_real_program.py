@@ -86,7 +86,8 @@ def test_a_fourth_gpu_node_on_the_dev_stack_exceeds_the_gpu_quota(pack, tmp_path
     pack.configure(TODAY)
     mandatory = [v for v in pack.run(resources).violations if v["level"] == "mandatory"]
     assert [v["message"] for v in mandatory] == [
-        "Workspace 'synw-dl-dev-001' GPU pools can scale to 64 GPU vCores (gpularge: 4 x 16), "
-        "above the quota of 50. Lower their autoScale.maxNodeCount, or get a higher quota and "
-        "set gpuVcoreQuota in this policy's config."
+        # The dev GPU pool does not autoscale: the message names nodeCount, its setting.
+        "Workspace 'synw-dl-dev-001' GPU pools can scale to 64 GPU vCores (gpularge: 4 x 16 "
+        "(nodeCount)), above the quota of 50. Lower the node counts named beside each pool, or "
+        "get a higher quota and set gpuVcoreQuota in this policy's config."
     ]

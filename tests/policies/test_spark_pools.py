@@ -146,24 +146,40 @@ def test_unpinned_pool_libraries_are_reported(pack):
             "level": "advisory",
             "urn": libraries["urn"],
             "message": "Pool 'gpupool' installs unpinned libraries: numpy, pandas>=1.5, "
-            "torch==1.*. Pin every package to one version: name==version (pip) or "
-            "name=version (conda).",
+            "torch==1.* (pin each to one version: name==version (pip) or name=version (conda)).",
         }
     ]
 
 
-def test_requirement_files_and_editable_installs_count_as_unpinned(pack):
-    libraries = pool_libraries(content="-r base.txt\n-e git+https://example.org/x.git\n")
+def test_requirement_files_and_direct_urls_are_reported_for_what_they_are(pack):
+    libraries = pool_libraries(
+        content="-r base.txt\n-e git+https://example.org/x.git\n"
+        "tool @ https://example.org/tool-1.0-py3-none-any.whl\n"
+        "git+https://example.org/y.git\n"
+    )
     [violation] = of_policy(pack.analyze(libraries), PINNED)
-    assert (
-        "unpinned libraries: -r base.txt, -e git+https://example.org/x.git." in violation["message"]
+    assert violation["message"] == (
+        "Pool 'gpupool' installs requirement files whose packages it cannot see: -r base.txt "
+        "(list the packages themselves, pinned); libraries from direct URLs, which no index or "
+        "version stands behind: -e git+https://example.org/x.git, "
+        "tool @ https://example.org/tool-1.0-py3-none-any.whl, git+https://example.org/y.git "
+        "(install a pinned release from an index, or upload the wheel as a workspace package)."
+    )
+
+
+def test_lines_pip_would_refuse_are_reported_as_not_requirements(pack):
+    libraries = pool_libraries(content="numpy===\npandas==\nscipy==1.7.3\n")
+    [violation] = of_policy(pack.analyze(libraries), PINNED)
+    assert violation["message"] == (
+        "Pool 'gpupool' installs lines that are not requirements: numpy===, pandas== (fix "
+        "them: pip refuses them, and the pool's library installation fails)."
     )
 
 
 def test_pools_own_library_requirements_are_checked_too(pack):
     pool = cpu_pool(libraryRequirements={"content": "scipy\n", "filename": "requirements.txt"})
     [violation] = of_policy(pack.analyze(pool), PINNED)
-    assert violation["message"].startswith("Pool 'cpupool' installs unpinned libraries: scipy.")
+    assert violation["message"].startswith("Pool 'cpupool' installs unpinned libraries: scipy (")
 
 
 def test_conda_environment_pins_with_single_equals(pack):
@@ -184,11 +200,12 @@ def test_conda_environment_pins_with_single_equals(pack):
     )
     [violation] = of_policy(pack.analyze(libraries), PINNED)
     assert violation["message"].startswith(
-        "Pool 'gpupool' installs unpinned libraries: pandas, mlflow."
+        "Pool 'gpupool' installs unpinned libraries: pandas, mlflow ("
     )
 
 
-_names = st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True)
+# PEP 508 names: letters, digits, '.', '_', '-', starting and ending with a letter or digit.
+_names = st.from_regex(r"[a-z]([a-z0-9._-]{0,14}[a-z0-9])?", fullmatch=True)
 _versions = st.from_regex(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,2})?", fullmatch=True)
 
 

@@ -35,9 +35,10 @@ def test_gpu_pools_over_the_quota_are_rejected(pack):
             "policy": QUOTA,
             "level": "mandatory",
             "urn": ws["urn"],
-            "message": f"Workspace '{WS}' GPU pools can scale to 112 GPU vCores (train: 3 x 16, "
-            "tune: 1 x 64), above the quota of 50. Lower their autoScale.maxNodeCount, or get a "
-            "higher quota and set gpuVcoreQuota in this policy's config.",
+            "message": f"Workspace '{WS}' GPU pools can scale to 112 GPU vCores (train: 3 x 16 "
+            "(autoScale.maxNodeCount), tune: 1 x 64 (nodeCount)), above the quota of 50. Lower "
+            "the node counts named beside each pool, or get a higher quota and set gpuVcoreQuota "
+            "in this policy's config.",
         }
     ]
 
@@ -188,6 +189,7 @@ def test_job_with_a_launcher_its_pools_runtime_cannot_run_is_rejected(pack):
 def test_the_spark_launcher_on_the_gpu_runtime_is_rejected(pack):
     job = launched_with("spark")
     [violation] = of_policy(pack.analyze_stack([gpu_pool(), job]), JOBS)
-    assert "with the spark launcher, which pool 'gpupool' on Spark 3.2 cannot run" in (
-        violation["message"]
+    assert (
+        "with the spark launcher, which pool 'gpupool' on Spark 3.2 cannot run"
+        in (violation["message"])
     )

@@ -22,11 +22,35 @@ def test_internet_wide_firewall_rule_is_rejected(pack):
             "policy": FIREWALL,
             "level": "mandatory",
             "urn": rule["urn"],
-            "message": "Firewall rule 'allowAll' opens the workspace to the whole internet "
-            "(0.0.0.0-255.255.255.255). Allow only your clients' address ranges; for Azure "
-            "services use the rule 'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0.",
+            "message": "Firewall rule 'allowAll' admits 4,294,967,296 addresses "
+            "(0.0.0.0-255.255.255.255), more than a /8, which opens the workspace to the "
+            "internet. Allow only your clients' address ranges (for Azure services, the rule "
+            "'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0); to open it on purpose, set this "
+            "policy to advisory in the policy pack config.",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "rejected"),
+    [
+        ("0.0.0.0", "255.255.255.254", True),  # all but one address
+        ("1.0.0.0", "2.0.0.0", True),  # a /8 and one more: 16,777,217
+        ("10.0.0.0", "10.255.255.255", False),  # exactly a /8: 16,777,216
+        ("203.0.113.0", "203.0.113.255", False),
+    ],
+)
+def test_internet_wide_means_more_addresses_than_a_slash_8(pack, start, end, rejected):
+    found = of_policy(pack.analyze(firewall_rule("wide", start, end)), FIREWALL)
+    assert bool(found) is rejected
+
+
+def test_the_policy_and_the_stack_config_draw_the_line_at_the_same_width(pack):
+    from components import azure_rules
+
+    for start, end in (("1.0.0.0", "2.0.0.0"), ("10.0.0.0", "10.255.255.255")):
+        policy_rejects = bool(of_policy(pack.analyze(firewall_rule("w", start, end)), FIREWALL))
+        assert policy_rejects is azure_rules.is_internet_wide(start, end)
 
 
 def test_hardened_workspace_passes_every_workspace_policy(pack):
