@@ -10,12 +10,39 @@ import argparse
 import sys
 from pathlib import Path
 
-from components.config import ConfigError, read_stack_file
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+)
+
+from components.config import ConfigError
 from components.job_catalog import load_stack_jobs
 from components.spark_job_definition import SynapsePermissionError, workspace_endpoint
+from components.stack_file import read_stack_file
 from job_runner.run import run_job_definition
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _explain(error: Exception, endpoint: str) -> str:
+    """One line for what went wrong between this machine and the workspace."""
+    if isinstance(error, ClientAuthenticationError):
+        # No login at all: DefaultAzureCredential lists every source it tried.
+        cause = str(error).strip().splitlines()[0]
+        return (
+            "no Azure credential could sign in to the workspace. Log in with `az login` (a "
+            "person), or give a pipeline's identity AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+            f"AZURE_FEDERATED_TOKEN_FILE (or AZURE_CLIENT_SECRET). ({cause})"
+        )
+    if isinstance(error, ServiceRequestError):
+        return (
+            f"cannot reach {endpoint} ({error}): check the workspace name, and that this machine "
+            "may reach the workspace (public network access, or a private endpoint)"
+        )
+    if isinstance(error, HttpResponseError):
+        return f"Synapse answered HTTP {error.status_code}: {error.message}"
+    return str(error)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     endpoint = args.endpoint or workspace_endpoint(stack.workspace.name)
     try:
         result = run_job_definition(endpoint, job.name, job.pool, poll_seconds=args.poll_seconds)
-    except SynapsePermissionError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (SynapsePermissionError, HttpResponseError, ServiceRequestError) as error:
+        print(f"error: {_explain(error, endpoint)}", file=sys.stderr)
         return 1
     for message in result.errors:
         print(f"error: {message}", file=sys.stderr)

@@ -14,8 +14,17 @@ policy-bench: $(VENV)/.installed
 _POLICY_FLAGS = --policy-pack policies $(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG))
 
 ## preview / up: the real Pulumi CLI with the policy pack (POLICY_CONFIG=file.json to configure it)
+# The CLI is a downloaded binary, not a Python package: say how to get it rather than fail
+# with "command not found".
+_NEED_PULUMI = @command -v pulumi >/dev/null 2>&1 || { \
+	echo "make $@: the Pulumi CLI is not installed. Install the version the pinned SDK expects with"; \
+	echo "  bash gitops/install_pulumi_cli.sh   (then add ~/.pulumi/bin to PATH)"; \
+	echo "or see https://www.pulumi.com/docs/install/"; exit 1; }
+
 preview: $(VENV)/.installed
+	$(_NEED_PULUMI)
 	pulumi preview -s $(STACK) $(_POLICY_FLAGS)
 
 up: $(VENV)/.installed
+	$(_NEED_PULUMI)
 	pulumi up -s $(STACK) $(_POLICY_FLAGS)

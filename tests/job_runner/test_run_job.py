@@ -122,3 +122,40 @@ def test_killed_and_error_are_failures(synapse: FakeSynapse, states):
     synapse.next_batch_states = states
 
     assert run(synapse) == 1
+
+
+def test_without_an_azure_login_it_says_how_to_log_in_and_exits_1(
+    synapse: FakeSynapse, monkeypatch, capsys
+):
+    from azure.identity import CredentialUnavailableError
+
+    from components import spark_job_definition
+
+    class NoLogin:
+        def get_token(self, *scopes, **kwargs):
+            raise CredentialUnavailableError(
+                "DefaultAzureCredential failed to retrieve a token from the included credentials."
+                "\nAttempted credentials:\n\tEnvironmentCredential: not configured"
+            )
+
+    monkeypatch.setattr(spark_job_definition, "make_credential", NoLogin)
+    deploy(synapse)
+
+    assert run(synapse) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no Azure credential could sign in to the workspace. Log in ")
+    assert "`az login`" in err and "AZURE_FEDERATED_TOKEN_FILE" in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert synapse.calls("POST") == []
+
+
+def test_an_unreachable_workspace_is_one_line_naming_the_endpoint(synapse: FakeSynapse, capsys):
+    # Nothing listens on port 9 of this machine.
+    code = main(
+        ["--job", "pytorch_digits", "--endpoint", "https://127.0.0.1:9", "--poll-seconds", "0"]
+    )
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: cannot reach https://127.0.0.1:9 (")
+    assert len(err.splitlines()) == 1
