@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -172,3 +173,24 @@ def test_bin_plan_keeps_the_documented_exit_status(tmp_path, dev_config, write_s
     opened = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
     violation = subprocess.run([*plan, "--stack-file", str(opened)], cwd=ROOT, capture_output=True)
     assert violation.returncode == 3
+
+
+def test_make_preview_without_the_pulumi_cli_says_how_to_install_it(tmp_path):
+    # A PATH holding only what make needs, so no pulumi can be found (nor run by accident).
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("make", "sh", "bash"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+
+    result = subprocess.run(
+        ["make", "preview", "STACK=dev"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(bin_dir)},
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "make preview: the Pulumi CLI is not installed" in result.stdout
+    assert "bash gitops/install_pulumi_cli.sh" in result.stdout
