@@ -26,6 +26,9 @@ from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLo
 from azure.mgmt.core.polling.arm_polling import ARMPolling
 
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
+# The audience of ARM tokens in Azure's public cloud. Apart from the endpoint: a token's
+# audience is ARM's whatever address the client calls (a sovereign cloud passes both).
+ARM_SCOPE = "https://management.azure.com/.default"
 BIG_DATA_POOL_API_VERSION = "2021-06-01"
 
 
@@ -46,6 +49,7 @@ class ArmClient:
         credential: TokenCredential,
         endpoint: str = DEFAULT_ARM_ENDPOINT,
         *,
+        scope: str = ARM_SCOPE,
         retry_total: int = 6,
         retry_backoff_factor: float = 0.8,
         polling_interval: float = 15,
@@ -59,7 +63,7 @@ class ArmClient:
                 HeadersPolicy(),
                 UserAgentPolicy(sdk_moniker="synapse-dl/0.1.0"),
                 RetryPolicy(retry_total=retry_total, retry_backoff_factor=retry_backoff_factor),
-                ARMChallengeAuthenticationPolicy(credential, f"{endpoint}/.default"),
+                ARMChallengeAuthenticationPolicy(credential, scope),
                 # Redacts the Authorization header: tokens never reach the logs.
                 ARMHttpLoggingPolicy(),
             ],

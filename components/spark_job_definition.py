@@ -8,6 +8,7 @@ are azure-core's RetryPolicy; long-running operations are azure-core's LRO polli
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
@@ -57,7 +58,31 @@ def definition_body(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# What the workspace answers (403) when its firewall refuses the caller's address.
+FIREWALL_REFUSAL = "ClientIpAddressNotAuthorized"
+
+
+def _error_code_and_message(error: HttpResponseError) -> tuple[str, str]:
+    """The service's error code and message, from `{"error": {...}}` or the top level."""
+    try:
+        body = json.loads(error.response.text()) if error.response is not None else {}
+    except ValueError:
+        body = {}
+    detail = body.get("error", body) if isinstance(body, dict) else {}
+    detail = detail if isinstance(detail, dict) else {}
+    return str(detail.get("code") or ""), str(detail.get("message") or "")
+
+
 def permission_error(error: HttpResponseError, action: str, role: str) -> Exception:
+    """A refusal as the fix it needs: the firewall, or a Synapse role; other errors as they are."""
+    code, message = _error_code_and_message(error)
+    if code == FIREWALL_REFUSAL:
+        # Not a missing role: the workspace does not accept this machine's address at all.
+        return SynapsePermissionError(
+            f"the workspace firewall refused the request to {action} ({message}): add this "
+            "machine's address to workspace.network.firewallRules, or reach the workspace "
+            "through a private endpoint"
+        )
     if error.status_code in (401, 403):
         return SynapsePermissionError(
             f"Synapse refused to {action} (HTTP {error.status_code}): the identity needs the "

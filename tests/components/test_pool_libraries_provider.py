@@ -9,6 +9,9 @@ from components.arm import ArmPermissionError, big_data_pool_path
 from components.pool_libraries import PoolLibrariesProvider
 from tests.fakes.arm_server import TOKEN, FakeArm
 
+# What the pool API's every call carries (bigDataPool.json 2021-06-01).
+API = {"api-version": "2021-06-01"}
+
 POOL = big_data_pool_path("sub-1", "rg-dl", "synw-dl", "gpularge")
 POOL_PROPERTIES = {
     "nodeSizeFamily": "HardwareAcceleratedGPU",
@@ -173,7 +176,7 @@ def test_arm_refuses_libraries_on_a_pools_creation(arm: FakeArm):
     status, _, body = arm.handle(
         "PUT",
         POOL,
-        {},
+        API,
         {"location": "eastus", "properties": {**POOL_PROPERTIES, "libraryRequirements": {}}},
         f"Bearer {TOKEN}",
     )
@@ -186,7 +189,7 @@ def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(a
     provider = PoolLibrariesProvider()
     # 1. The azure-native provider creates the pool without libraries.
     arm.handle(
-        "PUT", POOL, {}, {"location": "eastus", "properties": POOL_PROPERTIES}, f"Bearer {TOKEN}"
+        "PUT", POOL, API, {"location": "eastus", "properties": POOL_PROPERTIES}, f"Bearer {TOKEN}"
     )
     # 2. The library step applies them.
     before = props(arm, fingerprint="pool-v1")
@@ -197,7 +200,7 @@ def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(a
         **POOL_PROPERTIES,
         "autoScale": {"enabled": True, "minNodeCount": 3, "maxNodeCount": 4},
     }
-    arm.handle("PUT", POOL, {}, {"location": "eastus", "properties": scaled}, f"Bearer {TOKEN}")
+    arm.handle("PUT", POOL, API, {"location": "eastus", "properties": scaled}, f"Bearer {TOKEN}")
     assert libraries_on_azure(arm) is None
     # 4. The pool's new fingerprint makes the library step update, which puts them back.
     after = props(arm, fingerprint="pool-v2")
@@ -206,3 +209,38 @@ def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(a
 
     assert libraries_on_azure(arm)["content"] == REQUIREMENTS
     assert arm.pools[POOL]["properties"]["autoScale"]["maxNodeCount"] == 4
+
+
+def test_the_put_keeps_the_pools_tags(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    arm.pools[POOL]["tags"] = {"project": "synapse-dl", "environment": "dev"}
+
+    PoolLibrariesProvider().create(props(arm))
+
+    # A PUT replaces the pool: tags it does not carry are gone.
+    assert arm.calls("PUT")[0].body["tags"] == {"project": "synapse-dl", "environment": "dev"}
+    assert arm.pools[POOL]["tags"] == {"project": "synapse-dl", "environment": "dev"}
+
+
+def test_every_call_names_the_api_version_the_fake_arm_demands(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+
+    PoolLibrariesProvider().create(props(arm))
+
+    # The fake refuses any other (400 NoRegisteredProviderFound), so the create succeeding
+    # already proves it; the count shows each kind of call was made.
+    assert {r.method for r in arm.requests} == {"GET", "PUT"}
+
+
+def test_a_token_for_another_audience_is_refused_as_arm_refuses_it(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    from components.arm import ArmClient
+    from tests.fakes.credentials import FakeCredential
+
+    client = ArmClient(
+        FakeCredential(), arm.base_url, scope="https://dev.azuresynapse.net/.default"
+    )
+
+    with pytest.raises(ArmPermissionError, match=r"HTTP 401"):
+        client.get(POOL, "2021-06-01")
+    assert arm.requests[-1].authorization.endswith("https://dev.azuresynapse.net/.default")

@@ -148,3 +148,47 @@ def test_the_token_is_sent_and_never_logged_or_kept(synapse: FakeSynapse, caplog
     assert synapse.authorizations == {f"Bearer {TOKEN}"}
     assert TOKEN not in caplog.text
     assert TOKEN not in repr(result.outs)
+
+
+def test_a_403_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: FakeSynapse):
+    # "Gone" would make Pulumi drop a live definition from its state.
+    SparkJobDefinitionProvider().create(props(synapse))
+    synapse.fail("GET", 403, body={"error": {"code": "Forbidden", "message": "no role"}})
+
+    with pytest.raises(SynapsePermissionError, match="Synapse Artifact Publisher"):
+        SparkJobDefinitionProvider().read("id", props(synapse))
+
+
+def test_a_500_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: FakeSynapse):
+    SparkJobDefinitionProvider().create(props(synapse))
+    for _ in range(4):  # more than the retries
+        synapse.fail("GET", 500)
+
+    with pytest.raises(HttpResponseError):
+        SparkJobDefinitionProvider().read("id", props(synapse))
+
+
+def test_a_firewall_refusal_says_so_instead_of_naming_a_role(synapse: FakeSynapse):
+    synapse.firewall_refuses = True
+
+    with pytest.raises(SynapsePermissionError) as raised:
+        SparkJobDefinitionProvider().create(props(synapse))
+
+    message = str(raised.value)
+    assert message.startswith(
+        "the workspace firewall refused the request to deploy 'pytorch_digits' (Client Ip "
+        "address : 203.0.113.7)"
+    )
+    assert "Synapse Artifact Publisher" not in message
+
+
+def test_a_definition_missing_a_required_property_is_refused_as_the_service_does(
+    synapse: FakeSynapse,
+):
+    without_file = props(synapse)
+    without_file["jobProperties"] = {
+        k: v for k, v in without_file["jobProperties"].items() if k != "file"
+    }
+
+    with pytest.raises(HttpResponseError, match="properties.jobProperties.file is required"):
+        SparkJobDefinitionProvider().create(without_file)

@@ -1,9 +1,12 @@
 """A local HTTPS server on 127.0.0.1 that answers like ARM for Synapse Spark pools.
 
-What it does as ARM does: bearer-token auth, 404 for a missing pool, a PUT answered 201 with
-an `Azure-AsyncOperation` URL that reports InProgress, then Succeeded or Failed, and
-`SparkComputePropertiesNotAllowed` for libraries on a pool's creation. A PUT replaces the
-pool's properties, so a PUT without `libraryRequirements` drops them, as Azure does.
+As strict as ARM (tests/fakes/specs.py has the spec facts): a bearer token for ARM's own
+audience (a token for another audience is 401 InvalidAuthenticationTokenAudience); the
+api-version the pool API speaks (missing: 400 MissingApiVersionParameter; another: 400
+NoRegisteredProviderFound); a PUT body with `location`. 404 for a missing pool. A PUT is
+answered 202 with an `Azure-AsyncOperation` URL that reports InProgress, then Succeeded or
+Failed; libraries on a pool's creation are `SparkComputePropertiesNotAllowed`. A PUT replaces
+the pool's properties, so a PUT without `libraryRequirements` drops them, as Azure does.
 Faults (429 with Retry-After, 500, 403) are queued per method and served first.
 """
 
@@ -16,9 +19,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from tests.fakes import specs
+from tests.fakes.credentials import audience_of, token_for
 from tests.fakes.https_server import Faults, error_body
 
-TOKEN = "fake-arm-token"
+TOKEN = token_for(specs.ARM_AUDIENCE)
 _POOL_PATH = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Synapse"
     r"/workspaces/[^/]+/bigDataPools/[^/]+$"
@@ -74,8 +79,8 @@ class FakeArm:
     def handle(self, method: str, path: str, query: dict, body: Any, authorization: str | None):
         with self._lock:
             self.requests.append(SeenRequest(method, path, body, authorization, time.monotonic()))
-            if authorization != f"Bearer {TOKEN}":
-                return 401, {}, error_body("AuthenticationFailed", "missing or bad bearer token")
+            if refused := self._refuse(authorization, query):
+                return refused
             if fault := self.faults.next(method):
                 return fault
             operation = _OPERATION_PATH.match(path)
@@ -90,7 +95,46 @@ class FakeArm:
                 return self._put(path, body)
             return 405, {}, error_body("MethodNotAllowed", method)
 
+    @staticmethod
+    def _refuse(authorization: str | None, query: dict) -> tuple | None:
+        audience = audience_of(authorization)
+        if audience is None:
+            return 401, {}, error_body("AuthenticationFailed", "missing or bad bearer token")
+        if audience != specs.ARM_AUDIENCE:
+            return (
+                401,
+                {},
+                error_body(
+                    "InvalidAuthenticationTokenAudience",
+                    f"The access token has been obtained for wrong audience or resource "
+                    f"'{audience}'. It should exactly match with one of the allowed audiences "
+                    f"'{specs.ARM_AUDIENCE.removesuffix('.default')}'.",
+                ),
+            )
+        version = query.get("api-version")
+        if version is None:
+            return (
+                400,
+                {},
+                error_body(
+                    "MissingApiVersionParameter",
+                    "The api-version query parameter (?api-version=) is required for all requests.",
+                ),
+            )
+        if version != specs.BIG_DATA_POOL_API_VERSION:
+            return (
+                400,
+                {},
+                error_body(
+                    "NoRegisteredProviderFound",
+                    f"No registered resource provider found for API version '{version}'.",
+                ),
+            )
+        return None
+
     def _put(self, path: str, body: dict[str, Any]):
+        if problem := specs.missing(body, ("location",), "body"):
+            return 400, {}, error_body("InvalidRequestContent", problem)
         properties = dict(body.get("properties", {}))
         created = path not in self.pools
         if created and "libraryRequirements" in properties:
@@ -110,12 +154,18 @@ class FakeArm:
             path, self.polls_before_done, self.fail_next_operation
         )
         self.fail_next_operation = None
+        operation_url = (
+            f"{self.base_url}/operations/{operation_id}"
+            f"?api-version={specs.BIG_DATA_POOL_API_VERSION}"
+        )
         headers = {
-            "Azure-AsyncOperation": f"{self.base_url}/operations/{operation_id}",
+            "Azure-AsyncOperation": operation_url,
+            "Location": operation_url,
             # Fractional seconds keep the tests quick; ARM itself sends whole seconds.
             "Retry-After": "0.05",
         }
-        return (201 if created else 200), headers, self.pools[path]
+        # bigDataPool.json: a PUT answers 200 or 202; it runs on as a long-running operation.
+        return 202, headers, self.pools[path]
 
     def _poll(self, operation_id: str):
         operation = self.operations[operation_id]

@@ -1,4 +1,5 @@
-"""A token credential for the fake servers: hands out a fixed token for the expected scope."""
+"""A token credential for the fake servers: its token names the audience it was asked for, so a
+fake can refuse a token obtained for the wrong one, as Azure does."""
 
 from __future__ import annotations
 
@@ -6,12 +7,25 @@ import time
 
 from azure.core.credentials import AccessToken
 
+_PREFIX = "fake-token-for:"
 
-def static_credential(token: str, scope: str | None = None) -> type:
-    class StaticCredential:
-        def get_token(self, *scopes: str, **_: object) -> AccessToken:
-            if scope is not None:
-                assert scopes == (scope,), scopes
-            return AccessToken(token, int(time.time()) + 3600)
 
-    return StaticCredential
+def token_for(scope: str) -> str:
+    return f"{_PREFIX}{scope}"
+
+
+def audience_of(authorization: str | None) -> str | None:
+    """The scope a fake token was issued for; None when it is not a fake bearer token."""
+    prefix = f"Bearer {_PREFIX}"
+    if authorization is None or not authorization.startswith(prefix):
+        return None
+    return authorization[len(prefix) :]
+
+
+class FakeCredential:
+    """Issues a token for whichever one scope is asked."""
+
+    def get_token(self, *scopes: str, **_: object) -> AccessToken:
+        if len(scopes) != 1:
+            raise ValueError(f"one scope per token, got {scopes}")
+        return AccessToken(token_for(scopes[0]), int(time.time()) + 3600)

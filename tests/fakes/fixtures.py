@@ -11,10 +11,8 @@ import trustme
 
 from components import pool_libraries, spark_job_definition
 from tests.fakes import arm_server, synapse_server
-from tests.fakes.credentials import static_credential
+from tests.fakes.credentials import FakeCredential
 from tests.fakes.https_server import ServedFake
-
-SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default"
 
 
 @pytest.fixture(scope="session")
@@ -33,17 +31,13 @@ def trusted_ca(ca: trustme.CA, tmp_path, monkeypatch: pytest.MonkeyPatch) -> tru
 
 @pytest.fixture
 def arm(trusted_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(pool_libraries, "make_credential", static_credential(arm_server.TOKEN))
+    monkeypatch.setattr(pool_libraries, "make_credential", FakeCredential)
     with ServedFake(arm_server.FakeArm(), trusted_ca) as served:
         yield served
 
 
 @pytest.fixture
 def synapse(trusted_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(
-        spark_job_definition,
-        "make_credential",
-        static_credential(synapse_server.TOKEN, SYNAPSE_SCOPE),
-    )
+    monkeypatch.setattr(spark_job_definition, "make_credential", FakeCredential)
     with ServedFake(synapse_server.FakeSynapse(), trusted_ca) as served:
         yield served

@@ -1,9 +1,13 @@
 """A fake Synapse data plane (`https://{workspace}.dev.azuresynapse.net`) for job definitions.
 
-As the service does: bearer-token auth; `PUT/GET/DELETE /sparkJobDefinitions/{name}`, PUT and
-DELETE answered 202 with a `Location` to poll (202 while running, then 200 with the result,
-or an error status with the operation's error); `POST .../{name}/execute` answered the same
-way with a Spark batch; and the Livy batch API to follow that batch to its end.
+As strict as the service (tests/fakes/specs.py has the spec facts): a bearer token for the
+data plane's audience; api-version 2020-12-01 on the artifacts API; a definition body with its
+required properties (`targetBigDataPool`, `jobProperties` and its `file`, sizes and executors).
+`PUT/GET/DELETE /sparkJobDefinitions/{name}`: PUT and DELETE answered 202 with a `Location` to
+poll (202 while running, then 200 with the result, or an error status with the operation's
+error); `POST .../{name}/execute` answered the same way with a Spark batch; and the Livy batch
+API to follow that batch to its end. With `firewall_refuses` set, every call is refused as a
+workspace firewall refuses a client (403 ClientIpAddressNotAuthorized).
 Faults (429 with Retry-After, 500, 503, 401, 403) are queued per method and served first.
 """
 
@@ -16,9 +20,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fakes import specs
+from tests.fakes.credentials import audience_of, token_for
 from tests.fakes.https_server import Faults, error_body
 
-TOKEN = "fake-synapse-token"
+TOKEN = token_for(specs.SYNAPSE_AUDIENCE)
+# The caller's address as the firewall reports it.
+CLIENT_IP = "203.0.113.7"
 _DEFINITION = re.compile(r"^/sparkJobDefinitions/(?P<name>[^/]+)$")
 _EXECUTE = re.compile(r"^/sparkJobDefinitions/(?P<name>[^/]+)/execute$")
 _OPERATION = re.compile(r"^/operationResults/(?P<id>[0-9a-f-]+)$")
@@ -57,6 +65,7 @@ class FakeSynapse:
         self.next_batch_states = ["not_started", "starting", "running", "success"]
         self.next_batch_errors: list[dict[str, str]] = []
         self.writes: Counter[str] = Counter()
+        self.firewall_refuses = False
         self.base_url = ""
         self._lock = threading.Lock()
 
@@ -72,8 +81,18 @@ class FakeSynapse:
         with self._lock:
             self.requests.append((method, path))
             self.authorizations.add(authorization)
-            if authorization != f"Bearer {TOKEN}":
-                return 401, {}, error_body("Unauthorized", "missing or bad bearer token")
+            if self.firewall_refuses:
+                # The service's own shape for it: code and message at the top level.
+                return (
+                    403,
+                    {},
+                    {
+                        "code": "ClientIpAddressNotAuthorized",
+                        "message": f"Client Ip address : {CLIENT_IP}",
+                    },
+                )
+            if refused := self._refuse(authorization, path, query):
+                return refused
             if fault := self.faults.next(method):
                 return fault
             if method == "GET" and (match := _OPERATION.match(path)):
@@ -100,7 +119,42 @@ class FakeSynapse:
                 return self._accept(None)
             return 405, {}, error_body("MethodNotAllowed", method)
 
+    @staticmethod
+    def _refuse(authorization: str | None, path: str, query: dict) -> tuple | None:
+        audience = audience_of(authorization)
+        if audience is None:
+            return 401, {}, error_body("Unauthorized", "missing or bad bearer token")
+        if audience != specs.SYNAPSE_AUDIENCE:
+            return (
+                401,
+                {},
+                error_body(
+                    "Unauthorized", f"Token Authentication failed: audience {audience!r} is wrong"
+                ),
+            )
+        # The Livy API carries its version in the path; the artifacts API in the query.
+        if not _BATCH.match(path) and query.get("api-version") != specs.SYNAPSE_API_VERSION:
+            return (
+                400,
+                {},
+                error_body(
+                    "InvalidApiVersion",
+                    f"api-version {query.get('api-version')!r} is not supported",
+                ),
+            )
+        return None
+
     def _put(self, name: str, body: dict[str, Any]):
+        properties = body.get("properties") if isinstance(body, dict) else None
+        problem = specs.missing(
+            properties, specs.SPARK_JOB_DEFINITION_REQUIRED, "properties"
+        ) or specs.missing(
+            (properties or {}).get("jobProperties"),
+            specs.SPARK_JOB_PROPERTIES_REQUIRED,
+            "properties.jobProperties",
+        )
+        if problem:
+            return 400, {}, error_body("BadRequest", problem)
         resource = {
             "id": f"/sparkJobDefinitions/{name}",
             "name": name,
