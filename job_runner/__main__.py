@@ -20,7 +20,12 @@ from components.config import ConfigError
 from components.job_catalog import load_stack_jobs
 from components.spark_job_definition import SynapsePermissionError, workspace_endpoint
 from components.stack_file import read_stack_file
-from job_runner.run import run_job_definition
+from job_runner.run import (
+    DEFAULT_TIMEOUT_SECONDS,
+    RunTimeout,
+    UnknownBatchState,
+    run_job_definition,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job", required=True, help="a job the stack deploys (its jobs key)")
     parser.add_argument("--endpoint", help="the workspace's dev endpoint (default: from the stack)")
     parser.add_argument("--poll-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--timeout-minutes",
+        type=float,
+        default=DEFAULT_TIMEOUT_SECONDS / 60,
+        help="stop following the batch after this long (it runs on)",
+    )
     args = parser.parse_args(argv)
 
     stack_file = args.stack_file or ROOT / f"Pulumi.{args.stack}.yaml"
@@ -73,7 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     endpoint = args.endpoint or workspace_endpoint(stack.workspace.name)
     try:
-        result = run_job_definition(endpoint, job.name, job.pool, poll_seconds=args.poll_seconds)
+        result = run_job_definition(
+            endpoint,
+            job.name,
+            job.pool,
+            poll_seconds=args.poll_seconds,
+            timeout_seconds=args.timeout_minutes * 60,
+        )
+    except (RunTimeout, UnknownBatchState) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (SynapsePermissionError, HttpResponseError, ServiceRequestError) as error:
         print(f"error: {_explain(error, endpoint)}", file=sys.stderr)
         return 1

@@ -28,9 +28,21 @@ from components import spark_job_definition
 RUN_ROLE = "Synapse Compute Operator"
 LIVY_API_VERSION = "2019-11-01-preview"
 SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default"
-# Livy's final batch states.
+# Livy's batch states (Apache Livy's SessionState; the Synapse Livy API returns the same
+# names): final ones, and the ones a batch passes through on its way.
 SUCCEEDED = {"success"}
 FAILED = {"dead", "killed", "error"}
+RUNNING = {"not_started", "starting", "recovering", "idle", "running", "busy", "shutting_down"}
+# How long `make run-job` follows a batch before it stops following (the batch runs on).
+DEFAULT_TIMEOUT_SECONDS = 6 * 3600
+
+
+class RunTimeout(Exception):
+    """The batch was still running at the deadline; it goes on running on the pool."""
+
+
+class UnknownBatchState(Exception):
+    """Livy reported a state this runner does not know, so it cannot tell how it ends."""
 
 
 @dataclass(frozen=True)
@@ -82,9 +94,16 @@ def run_job_definition(
     pool: str,
     *,
     poll_seconds: float = 10.0,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
     report: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> RunResult:
-    """Execute `definition` and wait for its batch; reports each state change."""
+    """Execute `definition` and wait for its batch; reports each state change.
+
+    Raises RunTimeout when the batch is still running after `timeout_seconds`, and
+    UnknownBatchState for a state Livy does not document.
+    """
     credential = spark_job_definition.make_credential()
     try:
         batch = (
@@ -94,6 +113,7 @@ def run_job_definition(
         )
         report(f"submitted {definition!r} to pool {pool!r} as batch {batch.id}")
         livy = LivyBatches(endpoint, pool, credential)
+        deadline = clock() + timeout_seconds
         last_state = None
         while True:
             status = livy.status(batch.id)
@@ -102,7 +122,18 @@ def run_job_definition(
                 last_state = status.state
             if status.state in SUCCEEDED | FAILED:
                 return RunResult(batch.id, status.state, status.errors)
-            time.sleep(poll_seconds)
+            if status.state not in RUNNING:
+                raise UnknownBatchState(
+                    f"batch {batch.id} is in state {status.state!r}, which Livy does not "
+                    "document; follow it in Synapse Studio (Monitor > Apache Spark applications)"
+                )
+            if clock() + poll_seconds > deadline:
+                raise RunTimeout(
+                    f"batch {batch.id} is still {status.state!r} after {timeout_seconds:.0f} s; "
+                    "it goes on running on the pool: follow it in Synapse Studio, or run with "
+                    "a longer --timeout-minutes"
+                )
+            sleep(poll_seconds)
     except HttpResponseError as error:
         raise spark_job_definition.permission_error(
             error, f"run {definition!r}", RUN_ROLE

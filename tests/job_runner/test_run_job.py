@@ -159,3 +159,116 @@ def test_an_unreachable_workspace_is_one_line_naming_the_endpoint(synapse: FakeS
     assert code == 1
     assert err.startswith("error: cannot reach https://127.0.0.1:9 (")
     assert len(err.splitlines()) == 1
+
+
+# --- following the batch: sleeps, deadline, unknown states, non-200 answers ----------------
+
+
+class FakeClock:
+    """A clock that only moves when the runner sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def follow(synapse: FakeSynapse, clock: FakeClock, **options):
+    from job_runner.run import run_job_definition
+
+    return run_job_definition(
+        synapse.base_url,
+        "pytorch_digits",
+        "gpularge",
+        report=lambda _: None,
+        sleep=clock.sleep,
+        clock=clock.time,
+        **options,
+    )
+
+
+def test_the_runner_sleeps_the_poll_interval_between_status_reads(synapse: FakeSynapse):
+    deploy(synapse)
+    clock = FakeClock()
+
+    result = follow(synapse, clock, poll_seconds=7.5)
+
+    assert result.state == "success"
+    reads = synapse.calls("GET", "/livyApi/")
+    # not_started, starting, running, success: a sleep between each pair of reads.
+    assert len(reads) == 4
+    assert clock.sleeps == [7.5, 7.5, 7.5]
+
+
+def test_a_batch_still_running_at_the_deadline_stops_the_runner_with_a_clear_error(
+    synapse: FakeSynapse,
+):
+    from job_runner.run import RunTimeout
+
+    deploy(synapse)
+    synapse.next_batch_states = ["running"]  # forever
+    clock = FakeClock()
+
+    with pytest.raises(RunTimeout, match=r"batch 1 is still 'running' after 60 s; it goes on"):
+        follow(synapse, clock, poll_seconds=10, timeout_seconds=60)
+    assert clock.now <= 60
+    assert len(synapse.calls("GET", "/livyApi/")) == 7  # at 0, 10, ..., 60 s
+
+
+def test_a_state_livy_does_not_document_is_an_error_not_a_loop(synapse: FakeSynapse):
+    from job_runner.run import UnknownBatchState
+
+    deploy(synapse)
+    synapse.next_batch_states = ["starting", "teleporting"]
+
+    with pytest.raises(UnknownBatchState, match=r"state 'teleporting', which Livy does not"):
+        follow(synapse, FakeClock(), poll_seconds=1)
+
+
+def test_a_non_200_from_livy_is_raised(synapse: FakeSynapse):
+    from azure.core.exceptions import HttpResponseError
+
+    from job_runner.run import run_job_definition
+
+    deploy(synapse)
+    clock = FakeClock()
+
+    # The batch runs on gpularge; asked on another pool, Livy answers 404.
+    with pytest.raises(HttpResponseError, match="batch 1 in pool otherpool"):
+        run_job_definition(
+            synapse.base_url, "pytorch_digits", "otherpool", report=lambda _: None,
+            sleep=clock.sleep, clock=clock.time,
+        )  # fmt: skip
+    assert synapse.calls("GET", "/livyApi/") == [
+        "/livyApi/versions/2019-11-01-preview/sparkPools/otherpool/batches/1"
+    ]
+    assert clock.sleeps == []
+
+
+def test_the_command_line_turns_the_deadline_into_one_line_and_exit_1(synapse: FakeSynapse, capsys):
+    deploy(synapse)
+    synapse.next_batch_states = ["running"]
+
+    code = main(
+        ["--job", "pytorch_digits", "--endpoint", synapse.base_url, "--poll-seconds", "0.01",
+         "--timeout-minutes", "0.001"]
+    )  # fmt: skip
+
+    assert code == 1
+    assert capsys.readouterr().err.startswith("error: batch 1 is still 'running' after 0 s")
+
+
+def test_a_firewall_refusal_on_submit_says_so(synapse: FakeSynapse, capsys):
+    deploy(synapse)
+    synapse.firewall_refuses = True
+
+    assert run(synapse) == 1
+    err = capsys.readouterr().err
+    assert "the workspace firewall refused the request to run 'pytorch_digits'" in err
+    assert "Synapse Compute Operator" not in err
