@@ -114,6 +114,11 @@ _ARM_SHAPES: dict[str, tuple[str, str]] = {
         "Microsoft.Synapse/workspaces/{workspaceName}/firewallRules",
         "ruleName",
     ),
+    "azure-native:storage:Blob": (
+        "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers"
+        "/{containerName}/blobs",
+        "blobName",
+    ),
 }
 
 
@@ -132,6 +137,68 @@ def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
     return f"{type_.rsplit(':', 1)[-1].lower()}-{name}", name
 
 
+# What azure-native returns as a resource's outputs is the ARM response: `id`, `name`, `type`
+# and the body's properties (flattened), never the path parameters that addressed it
+# (the specs' response definitions; tests/fakes/specs.py). These are those parameters.
+_PATH_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "azure-native:resources:ResourceGroup": ("resourceGroupName",),
+    "azure-native:storage:StorageAccount": ("resourceGroupName", "accountName"),
+    "azure-native:storage:BlobServiceProperties": (
+        "resourceGroupName",
+        "accountName",
+        "blobServicesName",
+    ),
+    "azure-native:storage:BlobContainer": ("resourceGroupName", "accountName", "containerName"),
+    # A blob goes through the storage data plane: its outputs are name, url and its settings.
+    "azure-native:storage:Blob": (
+        "resourceGroupName",
+        "accountName",
+        "containerName",
+        "blobName",
+        "source",
+    ),
+    "azure-native:synapse:Workspace": ("resourceGroupName", "workspaceName"),
+    "azure-native:synapse:BigDataPool": ("resourceGroupName", "workspaceName", "bigDataPoolName"),
+    "azure-native:synapse:IpFirewallRule": ("resourceGroupName", "workspaceName", "ruleName"),
+    # The role assignment's response carries its scope as a property; the lock's does not.
+    "azure-native:authorization:RoleAssignment": ("roleAssignmentName",),
+    "azure-native:authorization:ManagementLockByScope": ("scope", "lockName"),
+}
+# The ARM `type` of each, as the responses carry it.
+_ARM_TYPES = {
+    "azure-native:resources:ResourceGroup": "Microsoft.Resources/resourceGroups",
+    "azure-native:storage:StorageAccount": "Microsoft.Storage/storageAccounts",
+    "azure-native:storage:BlobServiceProperties": "Microsoft.Storage/storageAccounts/blobServices",
+    "azure-native:storage:BlobContainer": (
+        "Microsoft.Storage/storageAccounts/blobServices/containers"
+    ),
+    "azure-native:synapse:Workspace": "Microsoft.Synapse/workspaces",
+    "azure-native:synapse:BigDataPool": "Microsoft.Synapse/workspaces/bigDataPools",
+    "azure-native:synapse:IpFirewallRule": "Microsoft.Synapse/workspaces/firewallRules",
+    "azure-native:authorization:RoleAssignment": "Microsoft.Authorization/roleAssignments",
+    "azure-native:authorization:ManagementLockByScope": "Microsoft.Authorization/locks",
+}
+# Resources whose responses report a provisioning state (read-only in their specs).
+_PROVISIONED = (
+    "azure-native:storage:StorageAccount",
+    "azure-native:synapse:Workspace",
+    "azure-native:synapse:BigDataPool",
+    "azure-native:synapse:IpFirewallRule",
+)
+
+
+def provider_outputs(type_: str, inputs: dict[str, Any], arm_id: str, name: str) -> dict:
+    """Outputs shaped as azure-native returns them: the ARM response, without path parameters."""
+    outputs = {k: v for k, v in inputs.items() if k not in _PATH_PARAMETERS.get(type_, ())}
+    outputs.update({"id": arm_id, "name": name})
+    if type_ in _ARM_TYPES:
+        # (A blob's `type` is its blob type, an input it keeps.)
+        outputs["type"] = _ARM_TYPES[type_]
+    if type_ in _PROVISIONED:
+        outputs["provisioningState"] = "Succeeded"
+    return outputs
+
+
 class PlanMocks(pulumi_mocks.Mocks):
     """Outputs as Azure would compute them, deterministic so plans can be compared."""
 
@@ -144,12 +211,20 @@ class PlanMocks(pulumi_mocks.Mocks):
             password = f"mock-{uuid.uuid5(uuid.NAMESPACE_URL, args.name)}"
             return args.name, {**inputs, "result": rpc.wrap_rpc_secret(password)}
         arm_id, name = _arm_id(args.typ, inputs)
-        outputs: dict[str, Any] = {**inputs, "name": name}
+        if not args.typ.startswith("azure-native:"):
+            # Dynamic providers return their inputs (and what they add) as outputs.
+            return arm_id, {**inputs, "name": inputs.get("name", name)}
+        outputs = provider_outputs(args.typ, inputs, arm_id, name)
         if args.typ == "azure-native:storage:StorageAccount":
             outputs["primaryEndpoints"] = {
                 service: f"https://{name}.{service}.core.windows.net/"
                 for service in ("blob", "dfs", "queue", "table", "web", "file")
             }
+        if args.typ == "azure-native:storage:Blob":
+            outputs["url"] = (
+                f"https://{inputs['accountName']}.blob.core.windows.net/"
+                f"{inputs['containerName']}/{name}"
+            )
         if args.typ == "azure-native:synapse:Workspace":
             outputs["identity"] = {
                 **inputs.get("identity", {}),

@@ -127,3 +127,21 @@ def test_a_pack_that_fails_to_start_is_a_clear_error(tmp_path):
     with pytest.raises(PolicyPackStartError, match="exit code 1") as error:
         PolicyPackSession(tmp_path)
     assert "broken pack" in str(error.value)
+
+
+def test_analyze_judges_inputs_and_analyze_stack_judges_outputs(pack):
+    from tests.policies.policy_resources import gpu_pool, of_policy, resource
+
+    # Planned at 4 nodes (over the quota), created at 3 (within): the engine hands the pack
+    # the inputs per resource and the outputs at the end of the stack.
+    planned = gpu_pool(autoScale={"maxNodeCount": 4})
+    created = resource(
+        planned["type"],
+        planned["name"],
+        planned["inputs"],
+        {**planned["inputs"], "autoScale": {"enabled": True, "minNodeCount": 3, "maxNodeCount": 3}},
+    )
+
+    assert of_policy(pack.analyze_stack([created]), "gpu-vcore-quota") == []
+    flipped = resource(planned["type"], planned["name"], created["outputs"], planned["inputs"])
+    assert len(of_policy(pack.analyze_stack([flipped]), "gpu-vcore-quota")) == 1

@@ -91,3 +91,27 @@ def test_a_fourth_gpu_node_on_the_dev_stack_exceeds_the_gpu_quota(pack, tmp_path
         "(nodeCount)), above the quota of 50. Lower the node counts named beside each pool, or "
         "get a higher quota and set gpuVcoreQuota in this policy's config."
     ]
+
+
+def test_outputs_are_shaped_as_azure_native_returns_them(dev_plan):
+    pool = next(r for r in dev_plan.resources if r.name == "gpularge" and r.custom)
+    assert pool.outputs["id"].endswith("/workspaces/synw-dl-dev-001/bigDataPools/gpularge")
+    assert pool.outputs["name"] == "gpularge"
+    assert pool.outputs["type"] == "Microsoft.Synapse/workspaces/bigDataPools"
+    assert pool.outputs["provisioningState"] == "Succeeded"
+    # The path parameters that addressed it are inputs only.
+    assert {"resourceGroupName", "workspaceName", "bigDataPoolName"} <= set(pool.inputs)
+    assert not {"resourceGroupName", "workspaceName", "bigDataPoolName"} & set(pool.outputs)
+    assert pool.outputs["sparkVersion"] == pool.inputs["sparkVersion"] == "3.2"
+
+
+def test_stack_policies_find_nothing_mandatory_on_the_real_shaped_outputs(pack, dev_plan):
+    pack.configure(TODAY)
+    stack_verdicts = pack.analyze_stack(dev_plan.resources)
+    assert [v for v in stack_verdicts if v["level"] == "mandatory"] == []
+    # ... and still judge those outputs: a job pointed at a pool the stack lacks is found.
+    resources = [copy.copy(r) for r in dev_plan.resources]
+    job = next(r for r in resources if r.name == "pytorch_digits-definition")
+    job.outputs = {**job.outputs, "targetBigDataPool": "nosuchpool"}
+    found = [v["policy"] for v in pack.analyze_stack(resources)]
+    assert "spark-jobs-target-stack-pools" in found
