@@ -217,3 +217,47 @@ def test_public_access_disabled_without_the_managed_network_is_rejected(dev_conf
         "synapse-dl:workspace.network.publicNetworkAccess = 'Disabled': needs "
         "synapse-dl:workspace.network.managedVirtualNetwork: true"
     ]
+
+
+def test_exfiltration_protection_without_the_managed_network_is_rejected(dev_config):
+    dev_config["workspace"]["network"].update(
+        {"preventDataExfiltration": True, "managedVirtualNetwork": False}
+    )
+
+    assert problems_of(dev_config) == [
+        "synapse-dl:workspace.network.preventDataExfiltration = true: needs "
+        "synapse-dl:workspace.network.managedVirtualNetwork: true"
+    ]
+
+
+def test_a_firewall_range_that_ends_before_it_starts_is_rejected(dev_config):
+    dev_config["workspace"]["network"]["firewallRules"][0].update(
+        {"startIpAddress": "203.0.113.9", "endIpAddress": "203.0.113.1"}
+    )
+
+    assert problems_of(dev_config) == [
+        "synapse-dl:workspace.network.firewallRules[0] = {'name': 'corp-office', "
+        "'startIpAddress': '203.0.113.9', 'endIpAddress': '203.0.113.1'}: startIpAddress "
+        "203.0.113.9 is after endIpAddress 203.0.113.1 (allowed: start <= end)"
+    ]
+
+
+def test_a_firewall_range_of_one_address_is_accepted(dev_config):
+    dev_config["workspace"]["network"]["firewallRules"][0].update(
+        {"startIpAddress": "203.0.113.9", "endIpAddress": "203.0.113.9"}
+    )
+
+    assert parse_stack_config(dev_config).workspace.network.firewall_rules[0].start_ip_address
+
+
+def test_dynamic_executor_minimum_above_maximum_is_rejected(dev_config):
+    dev_config["sparkPools"][1]["dynamicExecutorAllocation"] = {
+        "enabled": True,
+        "minExecutors": 5,
+        "maxExecutors": 2,
+    }
+
+    assert problems_of(dev_config) == [
+        "synapse-dl:sparkPools[1].dynamicExecutorAllocation.minExecutors = 5: must be <= "
+        "maxExecutors (2)"
+    ]

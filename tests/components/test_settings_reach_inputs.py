@@ -1,0 +1,391 @@
+"""Every config setting that reaches an ARM input, on every stack: change the setting to a
+value neither stack uses and the planned input follows it. A value the program hard-codes,
+or a setting it drops, fails here.
+
+Also: the pool fingerprint over every pool argument, and the SQL password secret even when
+the provider (here, the mocks) does not mark it secret.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pulumi.runtime import mocks as pulumi_mocks
+
+from components.config import parse_stack_config, project_values
+from components.spark_pool import fingerprint, pool_arguments
+from offline_plan.mocks import SECRET_MASK, PlanMocks, PlannedResource, RecordingMonitor, plan_stack
+from tests.conftest import ROOT
+
+STACKS = {"dev": ROOT / "Pulumi.dev.yaml", "cpu": ROOT / "Pulumi.cpu.yaml"}
+WORKSPACE = "azure-native:synapse:Workspace"
+POOL = "azure-native:synapse:BigDataPool"
+ACCOUNT = "azure-native:storage:StorageAccount"
+GROUP = "azure-native:resources:ResourceGroup"
+LIBRARIES = "pulumi-python:dynamic/synapse:PoolLibraries"
+
+
+def stack_config(stack: str) -> dict[str, Any]:
+    config = project_values(yaml.safe_load(STACKS[stack].read_text()))
+    # Pool settings are tested apart from the jobs, which check sizes against the pools.
+    config["jobs"] = []
+    return config
+
+
+class Planned:
+    def __init__(self, resources: list[PlannedResource]):
+        self.resources = resources
+
+    def of(self, type_: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> PlannedResource:
+        [found] = self.of(type_)
+        return found
+
+    def pool(self) -> PlannedResource:
+        # Pool 0 is the one each change below edits; plans sort by URN, so look it up.
+        return next(r for r in self.of(POOL) if r.inputs["bigDataPoolName"] == self.pool_name)
+
+
+def plan_with(tmp_path: Path, config: dict[str, Any], monitor=None) -> Planned:
+    path = tmp_path / "Pulumi.setting.yaml"
+    document = {"config": {f"synapse-dl:{k}": v for k, v in config.items()}}
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    planned = Planned(plan_stack(path, monitor=monitor).resources)
+    planned.pool_name = config["sparkPools"][0]["name"]
+    return planned
+
+
+Change = Callable[[dict[str, Any]], None]
+Check = Callable[[Planned], None]
+
+
+def _ws(config):
+    return config["workspace"]
+
+
+def _pool(config):
+    return config["sparkPools"][0]
+
+
+def _network(config):
+    return config["workspace"].setdefault("network", {})
+
+
+def _other_size(config):
+    pool = _pool(config)
+    pool["nodeSize"] = "XLarge" if pool["nodeSizeFamily"] == "HardwareAcceleratedGPU" else "Large"
+
+
+# (id, change to the config, what the plan must then hold)
+CASES: list[tuple[str, Change, Check]] = [
+    (
+        "workspace.name",
+        lambda c: _ws(c).update(name="synw-setting-042"),
+        lambda p: p.one(WORKSPACE).inputs["workspaceName"] == "synw-setting-042",
+    ),
+    (
+        "workspace.location",
+        lambda c: _ws(c).update(location="northeurope"),
+        lambda p: {p.one(WORKSPACE).inputs["location"], p.one(ACCOUNT).inputs["location"],
+                   p.pool().inputs["location"]} == {"northeurope"},
+    ),
+    (
+        "workspace.resourceGroup.name",
+        lambda c: _ws(c)["resourceGroup"].update(name="rg-setting-042"),
+        lambda p: p.one(GROUP).inputs["resourceGroupName"] == "rg-setting-042"
+        and p.one(WORKSPACE).inputs["resourceGroupName"] == "rg-setting-042",
+    ),
+    (
+        "workspace.resourceGroup.create",
+        lambda c: _ws(c)["resourceGroup"].update(create=False),
+        lambda p: p.of(GROUP) == []
+        and p.one(ACCOUNT).inputs["resourceGroupName"]
+        == p.one(WORKSPACE).inputs["resourceGroupName"],
+    ),
+    (
+        "workspace.dataLake.accountName",
+        lambda c: _ws(c)["dataLake"].update(accountName="stsetting042"),
+        lambda p: p.one(ACCOUNT).inputs["accountName"] == "stsetting042",
+    ),
+    (
+        "workspace.dataLake.filesystem",
+        lambda c: _ws(c)["dataLake"].update(filesystem="lake-fs"),
+        lambda p: p.one("azure-native:storage:BlobContainer").inputs["containerName"] == "lake-fs"
+        and p.one(WORKSPACE).inputs["defaultDataLakeStorage"]["filesystem"] == "lake-fs",
+    ),
+    (
+        "workspace.dataLake.sku",
+        lambda c: _ws(c)["dataLake"].update(sku="Standard_RAGRS"),
+        lambda p: p.one(ACCOUNT).inputs["sku"] == {"name": "Standard_RAGRS"},
+    ),
+    (
+        "workspace.dataLake.softDeleteRetentionDays",
+        lambda c: _ws(c)["dataLake"].update(softDeleteRetentionDays=42),
+        lambda p: (service := p.one("azure-native:storage:BlobServiceProperties").inputs)[
+            "deleteRetentionPolicy"] == {"enabled": True, "days": 42.0}
+        and service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": 42.0},
+    ),
+    (
+        "workspace.dataLake.deleteLock",
+        lambda c: _ws(c)["dataLake"].update(deleteLock=False),
+        lambda p: p.of("azure-native:authorization:ManagementLockByScope") == [],
+    ),
+    (
+        "workspace.dataLake.protect",
+        lambda c: _ws(c)["dataLake"].update(protect=False),
+        lambda p: p.one(ACCOUNT).protect is False
+        and p.one("azure-native:storage:BlobContainer").protect is False,
+    ),
+    (
+        "workspace.network.managedVirtualNetwork",
+        lambda c: _network(c).update(managedVirtualNetwork=False, preventDataExfiltration=False,
+                                     publicNetworkAccess="Enabled"),
+        lambda p: "managedVirtualNetwork" not in p.one(WORKSPACE).inputs
+        and "managedVirtualNetworkSettings" not in p.one(WORKSPACE).inputs,
+    ),
+    (
+        "workspace.network.preventDataExfiltration",
+        lambda c: _network(c).update(
+            preventDataExfiltration=not _network(c).get("preventDataExfiltration", False)),
+        lambda p: p.one(WORKSPACE).inputs["managedVirtualNetworkSettings"][
+            "preventDataExfiltration"] is not p.expected_exfiltration,
+    ),
+    (
+        "workspace.network.allowedAadTenantIdsForLinking",
+        lambda c: _network(c).update(allowedAadTenantIdsForLinking=["tenant-042"]),
+        lambda p: p.one(WORKSPACE).inputs["managedVirtualNetworkSettings"][
+            "allowedAadTenantIdsForLinking"] == ["tenant-042"],
+    ),
+    (
+        "workspace.network.publicNetworkAccess",
+        lambda c: _network(c).update(publicNetworkAccess="Disabled"
+                                     if _network(c).get("publicNetworkAccess") == "Enabled"
+                                     else "Enabled"),
+        lambda p: p.one(WORKSPACE).inputs["publicNetworkAccess"] != p.expected_public,
+    ),
+    (
+        "workspace.network.firewallRules",
+        lambda c: _network(c).update(firewallRules=[
+            {"name": "vpn-042", "startIpAddress": "198.51.100.4", "endIpAddress": "198.51.100.42"}
+        ]),
+        lambda p: [(r.inputs["ruleName"], r.inputs["startIpAddress"], r.inputs["endIpAddress"])
+                   for r in p.of("azure-native:synapse:IpFirewallRule")]
+        == [("vpn-042", "198.51.100.4", "198.51.100.42")],
+    ),
+    (
+        "workspace.network.allowAzureServices",
+        lambda c: _network(c).update(allowAzureServices=True, firewallRules=[]),
+        lambda p: [(r.inputs["ruleName"], r.inputs["startIpAddress"], r.inputs["endIpAddress"])
+                   for r in p.of("azure-native:synapse:IpFirewallRule")]
+        == [("AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")],
+    ),
+    (
+        "workspace.identity.entraOnlyAuthentication",
+        lambda c: _ws(c).setdefault("identity", {}).update(entraOnlyAuthentication=False),
+        lambda p: p.one(WORKSPACE).inputs["azureADOnlyAuthentication"] is False,
+    ),
+    (
+        "workspace.identity.sqlAdministratorLogin",
+        lambda c: _ws(c).setdefault("identity", {}).update(sqlAdministratorLogin="admin042"),
+        lambda p: p.one(WORKSPACE).inputs["sqlAdministratorLogin"] == "admin042",
+    ),
+    (
+        "workspace.tags",
+        lambda c: _ws(c).update(tags={"team": "ml-042"}),
+        lambda p: all(r.inputs["tags"] == {"team": "ml-042"}
+                      for r in (p.one(GROUP), p.one(ACCOUNT), p.one(WORKSPACE))),
+    ),
+    (
+        "sparkPools[0].name",
+        lambda c: _pool(c).update(name="pool042"),
+        lambda p: p.pool().inputs["bigDataPoolName"] == "pool042",
+    ),
+    (
+        "sparkPools[0].nodeSize",
+        _other_size,
+        lambda p: p.pool().inputs["nodeSize"] in ("XLarge", "Large")
+        and p.pool().inputs["nodeSize"] != p.expected_size,
+    ),
+    (
+        "sparkPools[0].sparkVersion",
+        lambda c: _pool(c).update(
+            sparkVersion="3.1" if _pool(c)["sparkVersion"] == "3.2" else "3.4"),
+        lambda p: p.pool().inputs["sparkVersion"] in ("3.1", "3.4"),
+    ),
+    (
+        "sparkPools[0].autoScale",
+        lambda c: _pool(c).update(autoScale={"enabled": True, "minNodeCount": 3, "maxNodeCount": 3}
+                                  if _pool(c)["nodeSizeFamily"] == "HardwareAcceleratedGPU"
+                                  else {"enabled": True, "minNodeCount": 4, "maxNodeCount": 9}),
+        lambda p: p.pool().inputs["autoScale"] in (
+            {"enabled": True, "minNodeCount": 3.0, "maxNodeCount": 3.0},
+            {"enabled": True, "minNodeCount": 4.0, "maxNodeCount": 9.0})
+        and "nodeCount" not in p.pool().inputs,
+    ),
+    (
+        "sparkPools[0].nodeCount",
+        lambda c: _pool(c).update(autoScale={"enabled": False}, nodeCount=4),
+        lambda p: p.pool().inputs["nodeCount"] == 4.0
+        and p.pool().inputs["autoScale"] == {"enabled": False},
+    ),
+    (
+        "sparkPools[0].autoPause",
+        lambda c: _pool(c).update(autoPause={"enabled": True, "delayInMinutes": 42}),
+        lambda p: p.pool().inputs["autoPause"] == {"enabled": True, "delayInMinutes": 42.0},
+    ),
+    (
+        "sparkPools[0].autoPause.enabled",
+        lambda c: _pool(c).update(autoPause={"enabled": False}),
+        lambda p: p.pool().inputs["autoPause"]["enabled"] is False,
+    ),
+    (
+        "sparkPools[0].dynamicExecutorAllocation",
+        lambda c: _pool(c).update(
+            dynamicExecutorAllocation={"enabled": True, "minExecutors": 2, "maxExecutors": 7}),
+        lambda p: p.pool().inputs["dynamicExecutorAllocation"]
+        == {"enabled": True, "minExecutors": 2.0, "maxExecutors": 7.0},
+    ),
+    (
+        "sparkPools[0].extraLibraries",
+        lambda c: _pool(c).update(extraLibraries=["scikit-learn==1.6.1"]),
+        lambda p: next(r for r in p.of(LIBRARIES) if r.inputs["bigDataPoolName"] == p.pool_name)
+        .inputs["libraryRequirements"]["content"].endswith("scikit-learn==1.6.1\n"),
+    ),
+    (
+        "sparkPools[0].sparkConfig",
+        lambda c: _pool(c).update(sparkConfig={"spark.setting.x": "42"}),
+        lambda p: p.pool().inputs["sparkConfigProperties"]
+        == {"configurationType": "File", "filename": "spark-defaults.conf",
+            "content": "spark.setting.x 42\n"},
+    ),
+    (
+        "sparkPools[0].sessionLevelPackagesEnabled",
+        lambda c: _pool(c).update(sessionLevelPackagesEnabled=True),
+        lambda p: p.pool().inputs["sessionLevelPackagesEnabled"] is True,
+    ),
+    (
+        "sparkPools[0].tags",
+        lambda c: _pool(c).update(tags={"cost": "042"}),
+        lambda p: p.pool().inputs["tags"] == {"cost": "042"},
+    ),
+    (
+        "sparkPools[0].deepLearningLibraries",
+        lambda c: _pool(c).update(deepLearningLibraries=False),
+        lambda p: [r for r in p.of(LIBRARIES) if r.inputs["bigDataPoolName"] == p.pool_name]
+        == [],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("stack", sorted(STACKS))
+@pytest.mark.parametrize(("setting", "change", "check"), CASES, ids=[c[0] for c in CASES])
+def test_a_changed_setting_reaches_its_arm_input(tmp_path, stack, setting, change, check):
+    config = stack_config(stack)
+    before = parse_stack_config(copy.deepcopy(config))
+    change(config)
+
+    planned = plan_with(tmp_path, config)
+    # What the unchanged stack had, for settings that flip a value.
+    planned.expected_exfiltration = before.workspace.network.prevent_data_exfiltration
+    planned.expected_public = before.workspace.network.public_network_access
+    planned.expected_size = before.spark_pools[0].node_size
+
+    assert check(planned), f"{stack}: {setting} did not reach its input"
+
+
+def test_every_config_setting_of_the_stack_file_has_a_case():
+    # Settings that reach no ARM input: they are checked elsewhere (test_config.py).
+    checked_elsewhere = {
+        "workspace.network.allowInternetWideFirewall",
+        "sparkPools[0].nodeSizeFamily",  # its sizes and layouts differ: test_program.py
+    }
+    from components.config import SparkPoolConfig, WorkspaceConfig
+
+    def aliases(model, prefix: str) -> set[str]:
+        keys = set()
+        for name, field in model.model_fields.items():
+            key = f"{prefix}{field.alias or name}"
+            nested = getattr(field.annotation, "model_fields", None)
+            keys |= aliases(field.annotation, f"{key}.") if nested else {key}
+        return keys
+
+    every = aliases(WorkspaceConfig, "workspace.") | aliases(SparkPoolConfig, "sparkPools[0].")
+    covered = {case[0] for case in CASES} | checked_elsewhere
+    # A case on a whole mapping (autoScale, dynamicExecutorAllocation) covers its fields.
+    uncovered = {k for k in every if not any(k == c or k.startswith(f"{c}.") for c in covered)}
+    assert uncovered == set()
+
+
+# --- generated values --------------------------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    days=st.integers(1, 365),
+    delay=st.integers(5, 10080),
+    low=st.integers(3, 100),
+    extra=st.integers(0, 100),
+)
+def test_generated_numbers_reach_their_inputs_unchanged(days, delay, low, extra):
+    import tempfile
+
+    config = stack_config("cpu")
+    _ws(config)["dataLake"]["softDeleteRetentionDays"] = days
+    _pool(config)["autoPause"] = {"enabled": True, "delayInMinutes": delay}
+    _pool(config)["autoScale"] = {"enabled": True, "minNodeCount": low, "maxNodeCount": low + extra}
+
+    with tempfile.TemporaryDirectory() as folder:
+        planned = plan_with(Path(folder), config)
+
+    service = planned.one("azure-native:storage:BlobServiceProperties").inputs
+    assert service["deleteRetentionPolicy"]["days"] == days
+    assert service["containerDeleteRetentionPolicy"]["days"] == days
+    assert planned.pool().inputs["autoPause"]["delayInMinutes"] == delay
+    assert planned.pool().inputs["autoScale"]["maxNodeCount"] == low + extra
+
+
+# --- the fingerprint over every pool argument ---------------------------------------------
+
+
+@pytest.mark.parametrize("stack", sorted(STACKS))
+def test_the_fingerprint_changes_with_every_pool_argument(stack):
+    pool = parse_stack_config(stack_config(stack)).spark_pools[0]
+    args = pool_arguments(pool, "westeurope")
+    base = fingerprint("synw", args)
+
+    assert fingerprint("synw", dict(args)) == base
+    assert fingerprint("other", args) != base
+    for key, value in args.items():
+        changed = {**args, key: {"changed": value} if not isinstance(value, str) else value + "x"}
+        assert fingerprint("synw", changed) != base, key
+
+
+# --- secrets, whatever the provider says ---------------------------------------------------
+
+
+class PlainPasswordMocks(PlanMocks):
+    """A provider that does not mark the generated password secret."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs):
+        if args.typ == "random:index/randomPassword:RandomPassword":
+            return args.name, {**args.inputs, "result": "plain-password-042"}
+        return super().new_resource(args)
+
+
+@pytest.mark.parametrize("stack", sorted(STACKS))
+def test_the_sql_password_is_secret_even_when_the_provider_does_not_mark_it(tmp_path, stack):
+    monitor = RecordingMonitor(PlainPasswordMocks())
+
+    planned = plan_with(tmp_path, stack_config(stack), monitor=monitor)
+
+    assert planned.one(WORKSPACE).inputs["sqlAdministratorLoginPassword"] == SECRET_MASK
+    assert "plain-password-042" not in repr([r.inputs for r in planned.resources])
