@@ -107,4 +107,4 @@ class SparkPool(pulumi.ComponentResource):
         self.id: pulumi.Output[str] = pool.id
         # What a job targeting this pool must wait for: the pool and its libraries.
         self.ready: list[pulumi.Resource] = [pool] + ([self.libraries] if self.libraries else [])
-        self.register_outputs({"name": self.name, "requirements": self.requirements})
+        self.register_outputs({"name": self.name, "id": self.id, "requirements": self.requirements})

@@ -199,11 +199,17 @@ class SynapseWorkspace(pulumi.ComponentResource):
         self.data_lake_url = pulumi.Output.concat(
             "abfss://", lake.filesystem, "@", account.name, ".dfs.core.windows.net/"
         )
+        # Every output the docstring (and the README) lists, as the engine records them.
         self.register_outputs(
             {
                 "name": self.name,
+                "resourceGroupName": self.resource_group_name,
                 "id": self.id,
                 "devEndpoint": self.dev_endpoint,
+                "sqlEndpoint": self.sql_endpoint,
+                "principalId": self.principal_id,
+                "dataLakeAccountName": self.data_lake_account_name,
+                "filesystem": self.filesystem,
                 "dataLakeUrl": self.data_lake_url,
             }
         )

@@ -255,6 +255,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks or PlanMocks())
         self.planned: list[PlannedResource] = []
         self.stack_outputs: dict[str, Any] = {}
+        self.component_outputs: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
@@ -282,8 +283,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = mask_secrets(rpc.deserialize_properties(request.outputs))
         if request.urn == getattr(self, "stack_urn", None):
-            self.stack_outputs = mask_secrets(rpc.deserialize_properties(request.outputs))
+            self.stack_outputs = outputs
+        else:
+            # What a component registers: its outputs as the engine records them.
+            self.component_outputs[request.urn] = outputs
         return super().RegisterResourceOutputs(request)
 
 

@@ -271,3 +271,24 @@ def test_invalid_config_fails_before_any_resource_is_registered(dev_config, writ
         plan_stack(write_stack(dev_config), monitor=monitor)
 
     assert monitor.planned == []
+
+
+def test_each_component_registers_every_output_the_readme_lists():
+    monitor = RecordingMonitor()
+    plan_stack(DEV_STACK, monitor=monitor)
+    # urn:pulumi:<stack>::<project>::<parent type>$<type>::<name> -> "<type>::<name>"
+    registered = {
+        urn.split("$")[-1]: set(outputs) for urn, outputs in monitor.component_outputs.items()
+    }
+
+    assert registered["synapse-dl:workspace:SynapseWorkspace::synw-dl-dev-001"] == {
+        "name", "resourceGroupName", "id", "devEndpoint", "sqlEndpoint", "principalId",
+        "dataLakeAccountName", "filesystem", "dataLakeUrl",
+    }  # fmt: skip
+    assert registered["synapse-dl:spark:SparkPool::gpularge"] == {"name", "id", "requirements"}
+    assert registered["synapse-dl:jobs:TrainingJob::pytorch_digits"] == {"name", "file"}
+    workspace = monitor.component_outputs[
+        next(u for u in monitor.component_outputs if u.endswith("::synw-dl-dev-001"))
+    ]
+    assert workspace["sqlEndpoint"] == "synw-dl-dev-001.sql.azuresynapse.net"
+    assert workspace["dataLakeUrl"] == "abfss://synapse@stsynapsedldev001.dfs.core.windows.net/"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from training_jobs import local_run
-from training_jobs.definition import load_job_definition
+from training_jobs.definition import discover_jobs, load_job_definition
 
 JOBS_ROOT = Path(__file__).resolve().parents[2] / "training_jobs"
 
@@ -72,3 +72,23 @@ def test_an_unknown_job_is_refused_listing_the_jobs(capsys):
     assert "invalid choice: 'no_such_job' (choose from 'pytorch_digits', 'tensorflow_digits')" in (
         capsys.readouterr().err
     )
+
+
+def test_every_shared_module_is_listed_once_and_every_job_ships_only_shared_modules():
+    import launcher  # a pyFiles module (conftest.py puts training_jobs/common on the path)
+
+    common = {p.stem for p in (JOBS_ROOT / "common").glob("*.py")}
+    assert sorted(launcher.SHARED_MODULES) == sorted(common)
+    for job_dir in discover_jobs(JOBS_ROOT):
+        job = load_job_definition(job_dir)
+        shipped = {Path(f).stem for f in job.pyFiles}
+        assert shipped <= common, job.name
+        # What the launchers and the digits reader import at the top must travel too.
+        assert {
+            "launcher",
+            "horovod_launcher",
+            "spark_launcher",
+            "digits_data",
+            "parquet_shards",
+            "checkpoints",
+        } <= shipped, job.name
