@@ -7,9 +7,9 @@ Extra fields are ignored: offline_plan may add more without breaking the check.
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from policy_harness.levels import REPORTED_LEVELS
 
 
 class _Model(BaseModel):
@@ -18,10 +18,17 @@ class _Model(BaseModel):
 
 class Violation(_Model):
     policy: str
-    level: Literal["mandatory", "advisory"]
+    level: str
     # a stack-level policy (AnalyzeStack) may report without a resource
     urn: str | None = None
     message: str
+
+    @field_validator("level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value not in REPORTED_LEVELS:
+            raise ValueError(f"not one of {', '.join(REPORTED_LEVELS)}")
+        return value
 
 
 class PolicyReport(_Model):

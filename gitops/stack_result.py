@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from gitops.plan_json import Plan, PlanError, PlanJsonInvalid, Violation, parse_plan_json
-
-EXIT_PLANNED = 0
-EXIT_CONFIG_OR_PROGRAM_ERROR = 1
-EXIT_MANDATORY_VIOLATION = 3
+from offline_plan.contract import EXIT_INVALID_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_PLANNED
+from policy_harness.levels import MANDATORY
 
 
 class Outcome(Enum):
@@ -65,7 +63,7 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
     if isinstance(parsed, PlanError):
         return StackResult(stack, Outcome.CONFIG_ERROR, error=parsed.error)
 
-    if exit_code == EXIT_CONFIG_OR_PROGRAM_ERROR:
+    if exit_code == EXIT_INVALID_INPUT:
         # offline_plan writes {"stack", "error"} for every config error it catches, so
         # exit 1 without it is a crash: show the end of the traceback
         return StackResult(
@@ -91,7 +89,7 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
             + _stderr_tail(stderr),
         )
 
-    has_mandatory = bool(parsed.policy.at_level("mandatory"))
+    has_mandatory = bool(parsed.policy.at_level(MANDATORY))
     if exit_code == EXIT_MANDATORY_VIOLATION or has_mandatory:
         error = None
         if not has_mandatory:

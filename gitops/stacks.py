@@ -10,14 +10,13 @@ GitHub Actions matrix (`fromJSON`) and an Azure Pipelines template loop take.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from offline_plan.contract import STACK_FILE, stack_name
 
-_STACK_FILE = re.compile(r"^Pulumi\.(?P<name>[^/]+)\.ya?ml$")
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -26,15 +25,9 @@ class StackFile:
     path: Path
 
 
-def stack_name(path: Path) -> str:
-    """`Pulumi.dev.yaml` -> `dev`; any other file -> its stem."""
-    match = _STACK_FILE.match(path.name)
-    return match.group("name") if match else path.stem
-
-
 def root_stack_files(root: Path = REPO_ROOT) -> list[StackFile]:
     """Every `Pulumi.<stack>.yaml` at the root, sorted by stack name."""
-    files = [p for p in root.iterdir() if p.is_file() and _STACK_FILE.match(p.name)]
+    files = [p for p in root.iterdir() if p.is_file() and STACK_FILE.match(p.name)]
     return sorted((StackFile(stack_name(p), p) for p in files), key=lambda s: s.name)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from gitops.plan_json import Violation
 from gitops.stack_result import Outcome, StackResult
+from policy_harness.levels import ADVISORY, MANDATORY, REPORTED_LEVELS
 
 TITLE = "synapse-dl plan check"
 
@@ -27,7 +28,8 @@ OFFLINE_NOTE = (
 # GitHub rejects comments over 65,536 characters; stay well under it.
 MAX_CHARS = 60_000
 
-_LEVELS = ("mandatory", "advisory")
+# The levels a summary counts: what blocks a merge, and what only advises.
+_LEVELS = REPORTED_LEVELS
 
 
 def _inline(text: str) -> str:
@@ -72,7 +74,7 @@ def _overview(results: Sequence[StackResult]) -> list[str]:
         warnings = str(len(r.plan.warnings)) if r.plan else "–"
         lines.append(
             f"| {_code(r.stack)} | {r.outcome.icon} {r.outcome.value} | {resources} "
-            f"| {_count(r, 'mandatory')} | {_count(r, 'advisory')} | {warnings} |"
+            f"| {_count(r, MANDATORY)} | {_count(r, ADVISORY)} | {warnings} |"
         )
     return lines
 

@@ -21,12 +21,15 @@ import traceback
 from pathlib import Path
 
 from components.config import ConfigError
-from offline_plan.mocks import PROJECT_DIR, plan_stack, stack_name_of
+from offline_plan.contract import (
+    EXIT_INVALID_INPUT,
+    EXIT_MANDATORY_VIOLATION,
+    EXIT_PLANNED,
+    stack_name,
+)
+from offline_plan.mocks import PROJECT_DIR, plan_stack
 from offline_plan.render import plan_json, render_policy, render_text
 from policy_harness import PolicyConfigError, run_policy_pack
-
-EXIT_INVALID_CONFIG = 1
-EXIT_MANDATORY_VIOLATION = 3
 
 
 def _write_json(path: Path | None, document: dict) -> None:
@@ -38,7 +41,7 @@ def _write_json(path: Path | None, document: dict) -> None:
 def _fail(json_path: Path | None, stack: str, message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     _write_json(json_path, {"stack": stack, "error": message})
-    return EXIT_INVALID_CONFIG
+    return EXIT_INVALID_INPUT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     stack_file = args.stack_file or PROJECT_DIR / f"Pulumi.{args.stack}.yaml"
-    stack = stack_name_of(stack_file)
+    stack = stack_name(stack_file)
     if args.json is not None:
         args.json.unlink(missing_ok=True)
     if not stack_file.is_file():
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     print(render_text(plan))
     print(render_policy(report))
     _write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
-    return EXIT_MANDATORY_VIOLATION if report.has_mandatory else 0
+    return EXIT_MANDATORY_VIOLATION if report.has_mandatory else EXIT_PLANNED
 
 
 if __name__ == "__main__":

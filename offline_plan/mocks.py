@@ -24,6 +24,7 @@ from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components.stack_file import read_stack_document
+from offline_plan.contract import stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_MASK = "[secret]"
@@ -310,13 +311,6 @@ def pulumi_config_values(stack_file: Path) -> dict[str, str]:
     }
 
 
-def stack_name_of(stack_file: Path) -> str:
-    name = stack_file.name
-    if name.startswith("Pulumi.") and name.endswith((".yaml", ".yml")):
-        return name.split(".", 1)[1].rsplit(".", 1)[0]
-    return stack_file.stem
-
-
 def plan_stack(
     stack_file: Path, program_dir: Path = PROJECT_DIR, monitor: RecordingMonitor | None = None
 ) -> Plan:
@@ -324,7 +318,7 @@ def plan_stack(
 
     Pass a `monitor` to see what was registered even when the program fails.
     """
-    stack = stack_name_of(stack_file)
+    stack = stack_name(stack_file)
     config = pulumi_config_values(stack_file)
 
     settings.ROOT.set(None)

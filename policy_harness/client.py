@@ -19,16 +19,13 @@ from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from policy_harness.config import PolicyConfig, PolicySchema, load_config_file, reconcile
+from policy_harness.levels import ENFORCEMENT_LEVELS
 from policy_harness.process import POLICY_PACK_DIR, PackProcess
 from policy_harness.report import PolicyReport
 
-_LEVEL_NAMES = {
-    pb.ADVISORY: "advisory",
-    pb.MANDATORY: "mandatory",
-    pb.REMEDIATE: "remediate",
-    pb.DISABLED: "disabled",
-}
-_LEVEL_VALUES = {name: value for value, name in _LEVEL_NAMES.items()}
+# The protocol's enum values by level name (ADVISORY, MANDATORY, ...), and back.
+_LEVEL_VALUES = {name: pb.EnforcementLevel.Value(name.upper()) for name in ENFORCEMENT_LEVELS}
+_LEVEL_NAMES = {value: name for name, value in _LEVEL_VALUES.items()}
 _STACK_TYPE = "pulumi:pulumi:Stack"
 
 

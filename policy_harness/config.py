@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+from policy_harness.levels import ENFORCEMENT_LEVELS
 
 
 class PolicyConfigError(ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LEVELS = ("mandatory", "advisory", "remediate", "disabled")
+from policy_harness.levels import ENFORCEMENT_LEVELS, MANDATORY
 
 
 @dataclass(frozen=True)
@@ -17,13 +17,13 @@ class PolicyReport:
 
     @property
     def has_mandatory(self) -> bool:
-        return any(v["level"] == "mandatory" for v in self.violations)
+        return any(v["level"] == MANDATORY for v in self.violations)
 
     def by_level(self) -> dict[str, list[dict[str, str]]]:
         """Violations grouped by level, mandatory first; levels without any are left out."""
         return {
             level: found
-            for level in LEVELS
+            for level in ENFORCEMENT_LEVELS
             if (found := [v for v in self.violations if v["level"] == level])
         }
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gitops.stacks import root_stack_files, stack_files_from_paths, stack_name
+from gitops.stacks import root_stack_files, stack_files_from_paths
+from offline_plan.contract import stack_name
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -103,8 +103,8 @@ def test_unknown_policy_is_rejected(pack, tmp_path):
 def test_bad_enforcement_level_is_rejected(pack, tmp_path):
     assert _error(pack, tmp_path, {"gpu-pool-region": {"enforcementLevel": "strict"}}) == (
         "FILE is invalid:\n"
-        "  policy 'gpu-pool-region', key 'enforcementLevel': \"strict\" is not one of advisory, "
-        "mandatory, remediate, disabled"
+        "  policy 'gpu-pool-region', key 'enforcementLevel': \"strict\" is not one of mandatory, "
+        "advisory, remediate, disabled"
     )
 
 

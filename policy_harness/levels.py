@@ -1,0 +1,17 @@
+"""Enforcement levels by the names the engine, the CLI's policy config and the plan JSON use.
+
+The one list of them: the harness maps them to the Analyzer protocol's enum, validates policy
+config against them, and the offline plan and the pull-request check read them in its output.
+In the order violations are reported: what blocks a deployment first.
+"""
+
+from __future__ import annotations
+
+MANDATORY = "mandatory"
+ADVISORY = "advisory"
+REMEDIATE = "remediate"
+DISABLED = "disabled"
+ENFORCEMENT_LEVELS = (MANDATORY, ADVISORY, REMEDIATE, DISABLED)
+# The levels a reported violation carries: a disabled policy reports nothing, and one at
+# remediate fixes the resource instead (a stack policy at remediate counts as mandatory).
+REPORTED_LEVELS = (MANDATORY, ADVISORY)
