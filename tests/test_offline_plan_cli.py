@@ -1,4 +1,8 @@
-"""`python -m offline_plan`, as `make plan` runs it: text, JSON, exit codes, no secrets."""
+"""`python -m offline_plan`, as `make plan` runs it: text, JSON, exit codes, no secrets.
+
+main() runs in this process (so mutation testing sees what it covers); bin/plan's test runs it
+as the process `make plan` starts.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,33 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import pytest
+
+from offline_plan.__main__ import main
 from tests.conftest import ROOT
 
 
-def run_plan(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "offline_plan", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_the_dev_plan_prints_the_tree_and_writes_the_json(tmp_path):
+@pytest.fixture
+def run_plan(capsys) -> Callable[..., Ran]:
+    def run(*args: str) -> Ran:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Ran(code, captured.out, captured.err)
+
+    return run
+
+
+def test_the_dev_plan_prints_the_tree_and_writes_the_json(run_plan, tmp_path):
     out = tmp_path / "plan.json"
 
     result = run_plan("--stack", "dev", "--json", str(out))
@@ -42,7 +58,7 @@ def test_the_dev_plan_prints_the_tree_and_writes_the_json(tmp_path):
     }
 
 
-def test_the_sql_password_appears_nowhere_in_the_plan(tmp_path):
+def test_the_sql_password_appears_nowhere_in_the_plan(run_plan, tmp_path):
     out = tmp_path / "plan.json"
 
     result = run_plan("--json", str(out))
@@ -55,7 +71,7 @@ def test_the_sql_password_appears_nowhere_in_the_plan(tmp_path):
     assert "__provider" not in out.read_text()
 
 
-def test_invalid_config_exits_non_zero_naming_the_key(dev_config, write_stack, tmp_path):
+def test_invalid_config_exits_non_zero_naming_the_key(run_plan, dev_config, write_stack, tmp_path):
     dev_config["sparkPools"][0]["autoScale"] = {
         "enabled": True,
         "minNodeCount": 3,
@@ -73,14 +89,14 @@ def test_invalid_config_exits_non_zero_naming_the_key(dev_config, write_stack, t
     assert "autoScale.maxNodeCount = 500" in document["error"]
 
 
-def test_a_missing_stack_file_is_an_error():
+def test_a_missing_stack_file_is_an_error(run_plan):
     result = run_plan("--stack", "nosuchstack")
 
     assert result.returncode == 1
     assert "no stack file" in result.stderr
 
 
-def test_the_dev_plan_passes_every_mandatory_policy_and_lists_its_advisories(tmp_path):
+def test_the_dev_plan_passes_every_mandatory_policy_and_lists_its_advisories(run_plan, tmp_path):
     out = tmp_path / "plan.json"
 
     result = run_plan("--json", str(out))
@@ -97,7 +113,9 @@ def test_the_dev_plan_passes_every_mandatory_policy_and_lists_its_advisories(tmp
     assert "  advisory (3):" in result.stdout
 
 
-def test_a_mandatory_violation_fails_the_plan_with_exit_3(dev_config, write_stack, tmp_path):
+def test_a_mandatory_violation_fails_the_plan_with_exit_3(
+    run_plan, dev_config, write_stack, tmp_path
+):
     network = dev_config["workspace"]["network"]
     network["allowInternetWideFirewall"] = True
     network["firewallRules"].append(
@@ -117,7 +135,7 @@ def test_a_mandatory_violation_fails_the_plan_with_exit_3(dev_config, write_stac
     assert mandatory["urn"].endswith("::synw-dl-dev-001-fw-anyone")
 
 
-def test_policy_config_raises_an_advisory_policy_to_mandatory(tmp_path):
+def test_policy_config_raises_an_advisory_policy_to_mandatory(run_plan, tmp_path):
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"workspace-public-network-disabled": "mandatory"}))
 
@@ -127,7 +145,7 @@ def test_policy_config_raises_an_advisory_policy_to_mandatory(tmp_path):
     assert "[workspace-public-network-disabled] synw-dl-dev-001-workspace" in result.stdout
 
 
-def test_a_bad_policy_config_is_an_error_naming_the_policy_and_key(tmp_path):
+def test_a_bad_policy_config_is_an_error_naming_the_policy_and_key(run_plan, tmp_path):
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"spark-pool-auto-pause": {"maxGpuDelayMinutes": "thirty"}}))
 
@@ -138,7 +156,7 @@ def test_a_bad_policy_config_is_an_error_naming_the_policy_and_key(tmp_path):
     assert "'maxGpuDelayMinutes'" in result.stderr
 
 
-def test_a_json_file_from_an_earlier_run_never_passes_for_this_one(tmp_path):
+def test_a_json_file_from_an_earlier_run_never_passes_for_this_one(run_plan, tmp_path):
     out = tmp_path / "plan.json"
     out.write_text('{"stack": "nosuchstack", "resources": []}\n')
 
@@ -151,7 +169,7 @@ def test_a_json_file_from_an_earlier_run_never_passes_for_this_one(tmp_path):
     }
 
 
-def test_a_stack_file_that_is_not_yaml_is_one_line_and_a_json_error(tmp_path):
+def test_a_stack_file_that_is_not_yaml_is_one_line_and_a_json_error(run_plan, tmp_path):
     stack_file = tmp_path / "Pulumi.broken.yaml"
     stack_file.write_text("config:\n  synapse-dl:sparkPools:\n    - name: [gpularge\n")
     out = tmp_path / "plan.json"
