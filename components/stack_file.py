@@ -14,19 +14,10 @@ from typing import Any
 
 from components.config import ConfigError, StackConfig, parse_stack_config, project_values
 from components.strict_yaml import YamlFileError, load_yaml
+from components.validation_messages import shape_of
 
 # What a stack file may hold besides config (same reference).
 _FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
-
-
-def _shape(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
 
 
 def read_stack_document(path: Path) -> dict[str, Any]:
@@ -40,7 +31,7 @@ def read_stack_document(path: Path) -> dict[str, Any]:
         return {"config": {}}
     if not isinstance(document, dict):
         raise ConfigError(
-            [f"{path}: the file is {_shape(document)}; it must be a mapping with a config: key"]
+            [f"{path}: the file is {shape_of(document)}; it must be a mapping with a config: key"]
         )
     problems = [
         f"{path}: {key!r} is not a stack file setting (allowed: {', '.join(_FILE_KEYS)})"
@@ -54,7 +45,7 @@ def read_stack_document(path: Path) -> dict[str, Any]:
         raise ConfigError(
             [
                 *problems,
-                f"{path}: config is {_shape(config)}; it must be a mapping of "
+                f"{path}: config is {shape_of(config)}; it must be a mapping of "
                 "<namespace>:<key> to values",
             ]
         )

@@ -41,7 +41,8 @@ def key_path(loc: tuple[Any, ...]) -> str:
     return text.lstrip(".")
 
 
-def _shape(value: Any) -> str:
+def shape_of(value: Any) -> str:
+    """What a YAML value is, in the words an error message uses."""
     names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"the number {value!r}"
@@ -116,11 +117,11 @@ def field_errors(error: ValidationError, root: type[BaseModel]) -> list[FieldErr
         if kind == "extra_forbidden":
             message = _unknown_key_message(str(loc[-1]), known_keys(root, loc[:-1]))
         elif kind in ("dict_type", "model_type", "model_attributes_type"):
-            message = f"must be a mapping of keys to values, not {_shape(value)}"
+            message = f"must be a mapping of keys to values, not {shape_of(value)}"
         elif kind == "list_type":
-            message = f"must be a list, not {_shape(value)}"
+            message = f"must be a list, not {shape_of(value)}"
         elif kind == "string_type":
-            message = f"must be text, not {_shape(value)}; quote it in the YAML"
+            message = f"must be text, not {shape_of(value)}; quote it in the YAML"
         if loc and loc[-1] == "[key]":
             message = f"the key: {message}"
         key = key_path(loc)

@@ -159,7 +159,20 @@ def test_delete_when_the_pool_is_already_gone_succeeds(arm: FakeArm):
 
 
 def test_read_reports_a_deleted_pool_as_gone(arm: FakeArm):
-    assert PoolLibrariesProvider().read(POOL, props(arm)).id == ""
+    result = PoolLibrariesProvider().read(POOL, props(arm))
+
+    assert (result.id, result.outs) == ("", {})
+
+
+def test_read_reports_the_libraries_azure_holds_not_the_ones_last_sent(arm: FakeArm):
+    # Someone changed the pool's libraries outside Pulumi: refresh must show Azure's.
+    on_azure = {"content": "numpy==1.26.4\n", "filename": "environment.txt"}
+    arm.add_pool(POOL, {**POOL_PROPERTIES, "libraryRequirements": on_azure})
+
+    result = PoolLibrariesProvider().read(POOL, props(arm))
+
+    assert result.id == POOL
+    assert result.outs == {**props(arm), "libraryRequirements": on_azure}
 
 
 def test_read_shows_libraries_that_azure_dropped(arm: FakeArm):

@@ -91,6 +91,21 @@ def test_an_auth_refusal_names_the_role_needed_to_deploy(synapse: FakeSynapse, s
         SparkJobDefinitionProvider().create(props(synapse))
 
 
+def test_a_refused_delete_names_the_definition_and_the_role_and_keeps_it(synapse: FakeSynapse):
+    provider = SparkJobDefinitionProvider()
+    provider.create(props(synapse))
+    synapse.fail("DELETE", 403, body={"error": {"code": "Forbidden", "message": "no"}})
+
+    with pytest.raises(SynapsePermissionError) as refused:
+        provider.delete("x", props(synapse))
+
+    assert str(refused.value) == (
+        "Synapse refused to delete 'pytorch_digits' (HTTP 403): the identity needs the "
+        "Synapse RBAC role 'Synapse Artifact Publisher' on the workspace"
+    )
+    assert set(synapse.definitions) == {"pytorch_digits"}
+
+
 def test_read_of_a_missing_definition_reports_it_gone(synapse: FakeSynapse):
     assert SparkJobDefinitionProvider().read("x", props(synapse)).id == ""
 

@@ -73,6 +73,7 @@ def test_a_tab_in_the_indentation_names_its_line(tmp_path):
     ("document", "expected"),
     [
         ([1, 2], "the file is a list; it must be a mapping with a config: key"),
+        (7, "the file is the number 7; it must be a mapping with a config: key"),
         ({"config": ["a", "b"]}, "config is a list; it must be a mapping of <namespace>:<key>"),
         ({"config": "x"}, "config is text; it must be a mapping"),
         ({"confg": {}}, "'confg' is not a stack file setting (allowed: config, "),

@@ -143,9 +143,13 @@ def test_without_an_azure_login_it_says_how_to_log_in_and_exits_1(
 
     assert run(synapse) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: no Azure credential could sign in to the workspace. Log in ")
-    assert "`az login`" in err and "AZURE_FEDERATED_TOKEN_FILE" in err
-    assert "Traceback" not in err and len(err.splitlines()) == 1
+    # The whole line: what to do, for a person and for a pipeline, and the credential's cause.
+    assert err == (
+        "error: no Azure credential could sign in to the workspace. Log in with `az login` (a "
+        "person), or give a pipeline's identity AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+        "AZURE_FEDERATED_TOKEN_FILE (or AZURE_CLIENT_SECRET). (DefaultAzureCredential failed "
+        "to retrieve a token from the included credentials.)\n"
+    )
     assert synapse.calls("POST") == []
 
 
@@ -158,6 +162,11 @@ def test_an_unreachable_workspace_is_one_line_naming_the_endpoint(synapse: FakeS
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("error: cannot reach https://127.0.0.1:9 (")
+    # The connection error's own text sits between; what to check comes after it.
+    assert err.endswith(
+        "): check the workspace name, and that this machine may reach the workspace "
+        "(public network access, or a private endpoint)\n"
+    )
     assert len(err.splitlines()) == 1
 
 
