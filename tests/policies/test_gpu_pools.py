@@ -30,6 +30,12 @@ def test_gpu_pool_outside_supported_region_is_rejected(pack):
     ]
 
 
+def test_only_synapse_pools_are_judged_as_gpu_pools(pack):
+    # Another service's resource with the same properties is not a Synapse pool.
+    other = {**gpu_pool(location="West Europe"), "type": "azure-native:compute:VirtualMachine"}
+    assert pack.analyze(other) == []
+
+
 def test_gpu_region_list_comes_from_config(pack):
     pack.configure({"gpu-pool-region": {"allowedRegions": ["westeurope"]}})
     assert of_policy(pack.analyze(gpu_pool(location="West Europe")), "gpu-pool-region") == []

@@ -51,6 +51,15 @@ def test_gpu_quota_is_per_workspace(pack):
     assert of_policy(pack.analyze_stack(resources), QUOTA) == []
 
 
+def test_a_workspace_within_its_quota_does_not_hide_the_next_one_over_it(pack):
+    resources = [
+        gpu_pool("a", autoScale={"maxNodeCount": 3}),
+        gpu_pool("b", workspaceName="other-ws", autoScale={"maxNodeCount": 10}),
+    ]
+    [violation] = of_policy(pack.analyze_stack(resources), QUOTA)
+    assert violation["message"].startswith("Workspace 'other-ws' GPU pools can scale to ")
+
+
 def test_gpu_quota_comes_from_config(pack):
     pack.configure({QUOTA: {"gpuVcoreQuota": 64}})
     assert of_policy(pack.analyze_stack([gpu_pool(autoScale={"maxNodeCount": 4})]), QUOTA) == []

@@ -1,0 +1,24 @@
+# Mutation testing (mutation/): on demand, never in CI; hours on 2 cores.
+#   make mutation                    both tools, the score and every survivor in out/mutation/report.md
+#   make mutation MUTATION_ONLY=mutmut      (or cosmic-ray) one tool
+MUT_VENV := .venv-mutation
+MUT_PY := $(MUT_VENV)/bin/python
+# A copy of the working tree: both tools rewrite source files where they run.
+MUTATION_WORK ?= .cache/mutation
+MUTATION_OUT ?= out/mutation
+
+.PHONY: mutation mutation-report
+
+$(MUT_VENV)/.installed: requirements-mutation.txt requirements-dev.txt requirements.txt policies/requirements.txt
+	$(PYTHON) -m venv $(MUT_VENV)
+	$(MUT_PY) -m pip install -q --upgrade pip
+	$(MUT_PY) -m pip install -q -r requirements-mutation.txt
+	touch $@
+
+## mutation: mutate components/, offline_plan/, policy_harness/, job_runner/ (mutmut) and policies/ (cosmic-ray)
+mutation: $(MUT_VENV)/.installed
+	MUTATION_ONLY=$(MUTATION_ONLY) bash mutation/run.sh $(MUT_PY) $(MUTATION_WORK) $(MUTATION_OUT)
+
+## mutation-report: the score and survivors of the last run, again
+mutation-report: $(VENV)/.installed
+	$(PY) mutation/report.py --out $(MUTATION_OUT)

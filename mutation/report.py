@@ -1,0 +1,114 @@
+"""The mutation score of `make mutation`, per package, and every surviving mutant.
+
+Reads what mutation/run.sh left in OUTDIR (mutmut's `results --all true`, cosmic-ray's dump),
+writes OUTDIR/report.md and prints it. A mutant counts as killed when a test failed or the
+suite ran past the tool's timeout (a hang is a detected change, not a pass). Survivors listed
+in mutation/accepted.txt with a reason are shown as accepted; any other survivor is shown as
+unexplained, and the exit status is 1 while there is one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ACCEPTED = Path(__file__).with_name("accepted.txt")
+KILLED = {"killed", "timeout"}
+# mutmut's `results` line: "    components.arm.x_get__mutmut_3: survived"
+MUTMUT_LINE = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+): (?P<status>.+)$")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    package: str
+    name: str  # mutmut's mutant name, or cosmic-ray's module:operator:occurrence
+    status: str  # killed, timeout, survived, no tests, ...
+
+
+def mutmut_mutants(results: Path) -> list[Mutant]:
+    mutants = []
+    for line in results.read_text().splitlines():
+        if match := MUTMUT_LINE.match(line):
+            name = match["name"]
+            mutants.append(Mutant(name.split(".")[0], name, match["status"].strip()))
+    return mutants
+
+
+def cosmic_ray_mutants(dump: Path) -> list[Mutant]:
+    mutants = []
+    for line in dump.read_text().splitlines():
+        item, result = json.loads(line)
+        if result is not None and result["worker_outcome"] == "skipped":
+            continue  # taken out by cr-filter-operators: not a mutant of this run
+        [mutation] = item["mutations"]
+        module = Path(mutation["module_path"]).with_suffix("").as_posix().replace("/", ".")
+        name = f"{module}:{mutation['operator_name']}:{mutation['occurrence']}"
+        if result is None:
+            status = "not run"
+        elif result["worker_outcome"] != "normal":
+            status = result["worker_outcome"]
+        else:
+            status = result["test_outcome"]
+        mutants.append(Mutant(module.split(".")[0], name, status))
+    return mutants
+
+
+def accepted_survivors(path: Path) -> dict[str, str]:
+    """`name  reason` per line; blank lines and # comments are skipped."""
+    accepted: dict[str, str] = {}
+    if not path.exists():
+        return accepted
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, reason = line.strip().partition(" ")
+            accepted[name] = reason.strip()
+    return accepted
+
+
+def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
+    by_package: dict[str, Counter[str]] = {}
+    for mutant in mutants:
+        by_package.setdefault(mutant.package, Counter())[mutant.status] += 1
+    lines = ["| package | mutants | killed | survived | score |", "|---|---:|---:|---:|---:|"]
+    total, killed = 0, 0
+    for package, counts in sorted(by_package.items()):
+        n = sum(counts.values())
+        k = sum(counts[s] for s in KILLED)
+        total, killed = total + n, killed + k
+        lines.append(f"| {package} | {n} | {k} | {n - k} | {100 * k / n:.1f}% |")
+    if total:
+        lines.append(
+            f"| **all** | {total} | {killed} | {total - killed} | {100 * killed / total:.1f}% |"
+        )
+    survivors = [m for m in mutants if m.status not in KILLED]
+    unexplained = [m for m in survivors if m.name not in accepted]
+    lines += ["", f"Survivors: {len(survivors)}, unexplained: {len(unexplained)}", ""]
+    for mutant in survivors:
+        reason = accepted.get(mutant.name, "UNEXPLAINED")
+        lines.append(f"- `{mutant.name}` ({mutant.status}): {reason}")
+    return "\n".join(lines) + "\n", len(unexplained)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="mutation/run.sh's OUTDIR")
+    parser.add_argument("--accepted", type=Path, default=ACCEPTED, help="survivors with reasons")
+    args = parser.parse_args(argv)
+    mutants: list[Mutant] = []
+    if (results := args.out / "mutmut-results.txt").exists():
+        mutants += mutmut_mutants(results)
+    if (dump := args.out / "cosmic-ray.jsonl").exists():
+        mutants += cosmic_ray_mutants(dump)
+    text, unexplained = report(mutants, accepted_survivors(args.accepted))
+    (args.out / "report.md").write_text(text)
+    print(text, end="")
+    return 1 if unexplained else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
