@@ -1,0 +1,55 @@
+"""Reports, as violations, what each policy call received, so tests can check that the
+harness sends what the engine sends (policy_harness's contract, not the synapse-dl pack's)."""
+
+import json
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyPack,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+)
+
+
+def _provider(provider):
+    if provider is None:
+        return None
+    return {"type": provider.resource_type, "name": provider.name, "urn": provider.urn}
+
+
+def _echo_resource(args, report_violation):
+    received = {
+        "type": args.resource_type,
+        "name": args.name,
+        "props": dict(args.props),
+        "parent": args.opts.parent,
+        "provider": _provider(args.provider),
+    }
+    report_violation(json.dumps(received, sort_keys=True))
+
+
+def _echo_stack(args, report_violation):
+    for r in args.resources:
+        received = {
+            "type": r.resource_type,
+            "name": r.name,
+            "props": dict(r.props),
+            "parent": r.parent.urn if r.parent else None,
+            "dependencies": [d.urn for d in r.dependencies],
+            "propertyDependencies": {
+                prop: [d.urn for d in deps] for prop, deps in r.property_dependencies.items()
+            },
+            "provider": _provider(r.provider),
+        }
+        report_violation(json.dumps(received, sort_keys=True), r.urn)
+    report_violation("about the stack, with no resource named")
+
+
+PolicyPack(
+    name="probe",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=[
+        ResourceValidationPolicy(name="echo-resource", description="echo", validate=_echo_resource),
+        StackValidationPolicy(name="echo-stack", description="echo", validate=_echo_stack),
+    ],
+)

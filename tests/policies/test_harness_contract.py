@@ -1,0 +1,126 @@
+"""What the harness sends a pack, checked by a pack that reports back what it received.
+
+The synapse-dl pack reads only some fields; the probe pack (probe_pack/) reads every field the
+engine fills, so a field the harness dropped or filled wrongly shows here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policy_harness import PolicyPackSession
+
+PROBE = Path(__file__).with_name("probe_pack")
+STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
+PROVIDER = (
+    "urn:pulumi:dev::synapse-dl::pulumi:providers:azure-native::default_3_29_0"
+    "::04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+)
+WS_URN = "urn:pulumi:dev::synapse-dl::azure-native:synapse:Workspace::ws"
+POOL_URN = "urn:pulumi:dev::synapse-dl::azure-native:synapse:BigDataPool::pool"
+
+STACK = {"urn": STACK_URN, "type": "pulumi:pulumi:Stack", "name": "synapse-dl-dev"}
+WORKSPACE = {
+    "urn": WS_URN,
+    "type": "azure-native:synapse:Workspace",
+    "name": "ws",
+    "parent": STACK_URN,
+    "provider": PROVIDER,
+    "inputs": {"workspaceName": "ws", "location": "eastus"},
+    "outputs": {"name": "ws", "location": "eastus", "id": "/subscriptions/s/ws"},
+}
+POOL = {
+    "urn": POOL_URN,
+    "type": "azure-native:synapse:BigDataPool",
+    "name": "pool",
+    "parent": WS_URN,
+    "inputs": {"nodeCount": 3},
+    # No outputs recorded: judged on its inputs.
+    "dependencies": [WS_URN],
+    "propertyDependencies": {"workspaceName": [WS_URN], "tags": []},
+}
+AZURE_NATIVE = {
+    "type": "pulumi:providers:azure-native",
+    "name": "default_3_29_0",
+    "urn": "urn:pulumi:dev::synapse-dl::pulumi:providers:azure-native::default_3_29_0",
+}
+
+
+@pytest.fixture(scope="module")
+def probe():
+    with PolicyPackSession(PROBE) as session:
+        yield session
+
+
+def received(violation: dict[str, str]) -> dict:
+    return json.loads(violation["message"])
+
+
+def test_the_name_and_the_version_come_from_the_packs_own_files(probe):
+    assert (probe.name, probe.version) == ("probe", "7.7.7")
+
+
+def test_analyze_sends_one_resource_with_its_inputs_parent_and_provider(probe):
+    [violation] = probe.analyze(WORKSPACE)
+
+    assert violation["urn"] == WS_URN
+    assert received(violation) == {
+        "type": "azure-native:synapse:Workspace",
+        "name": "ws",
+        "props": WORKSPACE["inputs"],
+        "parent": STACK_URN,
+        "provider": AZURE_NATIVE,
+    }
+
+
+def test_analyze_stack_sends_every_resource_with_outputs_and_its_links(probe):
+    violations = probe.analyze_stack([STACK, WORKSPACE, POOL])
+
+    by_urn = {v["urn"]: received(v) for v in violations if v["message"].startswith("{")}
+    assert by_urn[WS_URN] == {
+        "type": "azure-native:synapse:Workspace",
+        "name": "ws",
+        "props": WORKSPACE["outputs"],
+        "parent": STACK_URN,
+        "dependencies": [],
+        "propertyDependencies": {},
+        "provider": AZURE_NATIVE,
+    }
+    assert by_urn[POOL_URN] == {
+        "type": "azure-native:synapse:BigDataPool",
+        "name": "pool",
+        "props": {"nodeCount": 3.0},  # the engine sends every number as a float
+        "parent": WS_URN,
+        "dependencies": [WS_URN],
+        # A property with no dependencies is not sent.
+        "propertyDependencies": {"workspaceName": [WS_URN]},
+        "provider": None,
+    }
+
+
+def test_a_stack_finding_without_a_resource_is_filed_under_the_stack(probe):
+    violations = probe.analyze_stack([STACK, WORKSPACE])
+
+    [about_stack] = [v for v in violations if not v["message"].startswith("{")]
+    assert about_stack == {
+        "policy": "echo-stack",
+        "level": "advisory",
+        "urn": STACK_URN,
+        "message": "about the stack, with no resource named",
+    }
+
+
+def test_run_reports_every_resource_then_the_stack_under_the_packs_name(probe):
+    report = probe.run([STACK, WORKSPACE])
+
+    assert (report.pack, report.version) == ("probe", "7.7.7")
+    assert [v["policy"] for v in report.violations] == [
+        "echo-resource",
+        "echo-resource",
+        "echo-stack",
+        "echo-stack",
+        "echo-stack",
+    ]
