@@ -7,11 +7,12 @@ engine fills, so a field the harness dropped or filled wrongly shows here.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
-from policy_harness import PolicyPackSession
+from policy_harness import PolicyPackSession, PolicyPackStartError
 
 PROBE = Path(__file__).with_name("probe_pack")
 STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
@@ -104,7 +105,7 @@ def test_analyze_stack_sends_every_resource_with_outputs_and_its_links(probe):
 def test_a_stack_finding_without_a_resource_is_filed_under_the_stack(probe):
     violations = probe.analyze_stack([STACK, WORKSPACE])
 
-    [about_stack] = [v for v in violations if not v["message"].startswith("{")]
+    [about_stack] = [v for v in violations if v["message"].startswith("about the stack")]
     assert about_stack == {
         "policy": "echo-stack",
         "level": "advisory",
@@ -123,4 +124,82 @@ def test_run_reports_every_resource_then_the_stack_under_the_packs_name(probe):
         "echo-stack",
         "echo-stack",
         "echo-stack",
+        "echo-stack",
     ]
+
+
+def environment(session: PolicyPackSession) -> dict:
+    [line] = [
+        v["message"] for v in session.analyze_stack([STACK]) if v["message"].startswith("env")
+    ]
+    return json.loads(line.removeprefix("environment "))
+
+
+def test_the_pack_is_started_with_the_stack_the_cli_would_name():
+    with PolicyPackSession(PROBE) as session:
+        assert environment(session) == {
+            "PULUMI_PROJECT": "synapse-dl",
+            "PULUMI_STACK": "dev",
+            "PULUMI_DRY_RUN": "true",
+            "PULUMI_CONFIG": None,
+        }
+    config = {"synapse-dl:workspace": {"name": "w"}}
+    with PolicyPackSession(
+        PROBE, project="p", stack="prod", dry_run=False, stack_config=config
+    ) as session:
+        assert environment(session) == {
+            "PULUMI_PROJECT": "p",
+            "PULUMI_STACK": "prod",
+            "PULUMI_DRY_RUN": "false",
+            "PULUMI_CONFIG": json.dumps(config),
+        }
+        # What the pack writes to stdout after its port is kept, never blocking it.
+        assert session.process.extra_stdout == [b"chatter after the port\n"]
+
+
+# --- a pack that does not start ----------------------------------------------------------
+
+
+def processes_working_in(folder: Path) -> list[str]:
+    """Process ids whose working directory is `folder` (Linux /proc)."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        try:
+            if cwd.resolve() == folder.resolve():
+                found.append(cwd.parent.name)
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def write_pack(folder: Path, main: str) -> Path:
+    (folder / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (folder / "__main__.py").write_text(main)
+    return folder
+
+
+def test_a_pack_that_prints_no_port_is_stopped_and_named(tmp_path):
+    pack = write_pack(
+        tmp_path,
+        "import sys, time\nprint('starting', file=sys.stderr, flush=True)\ntime.sleep(60)\n",
+    )
+    started = time.monotonic()
+
+    with pytest.raises(PolicyPackStartError) as error:
+        PolicyPackSession(pack, start_timeout_s=2)
+
+    assert str(error.value) == "policy pack printed no port within 2 s; its stderr:\nstarting\n"
+    assert time.monotonic() - started < 30  # stopped, not waited out
+    assert processes_working_in(pack) == []
+
+
+def test_a_pack_whose_first_line_is_not_a_port_is_named(tmp_path):
+    pack = write_pack(tmp_path, "print('hello', flush=True)\nimport time\ntime.sleep(60)\n")
+
+    with pytest.raises(PolicyPackStartError) as error:
+        PolicyPackSession(pack)
+
+    assert processes_working_in(pack) == []
+    assert str(error.value) == (
+        "policy pack's first stdout line is b'hello\\n', not a port; its stderr:\n"
+    )

@@ -2,6 +2,7 @@
 harness sends what the engine sends (policy_harness's contract, not the synapse-dl pack's)."""
 
 import json
+import os
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -43,6 +44,13 @@ def _echo_stack(args, report_violation):
         }
         report_violation(json.dumps(received, sort_keys=True), r.urn)
     report_violation("about the stack, with no resource named")
+    # What the CLI puts in the pack's environment (pulumi/policy reads them).
+    started_with = {k: os.environ.get(k) for k in ENVIRONMENT}
+    report_violation(f"environment {json.dumps(started_with, sort_keys=True)}")
+    print("chatter after the port")  # a pack may write to stdout at any time
+
+
+ENVIRONMENT = ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_CONFIG")
 
 
 PolicyPack(
