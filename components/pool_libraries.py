@@ -60,13 +60,17 @@ def _put_pool(client: ArmClient, props: dict[str, Any], requirements: dict | Non
     return True
 
 
+def _missing_pool(props: dict[str, Any]) -> RuntimeError:
+    return RuntimeError(
+        f"Spark pool {props['bigDataPoolName']!r} does not exist in workspace "
+        f"{props['workspaceName']!r}: it must be created before its libraries"
+    )
+
+
 class PoolLibrariesProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         if not _put_pool(_client(props), props, props["libraryRequirements"]):
-            raise RuntimeError(
-                f"Spark pool {props['bigDataPoolName']!r} does not exist in workspace "
-                f"{props['workspaceName']!r}: it must be created before its libraries"
-            )
+            raise _missing_pool(props)
         return CreateResult(id_=_path(props), outs=dict(props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -88,7 +92,7 @@ class PoolLibrariesProvider(ResourceProvider):
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if not _put_pool(_client(news), news, news["libraryRequirements"]):
-            raise RuntimeError(f"Spark pool {news['bigDataPoolName']!r} does not exist")
+            raise _missing_pool(news)
         return UpdateResult(outs=dict(news))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:

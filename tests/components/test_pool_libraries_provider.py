@@ -110,9 +110,22 @@ def test_a_403_names_the_permission_the_deploying_identity_lacks(arm: FakeArm):
         PoolLibrariesProvider().create(props(arm))
 
 
+MISSING_POOL = (
+    "Spark pool 'gpularge' does not exist in workspace 'synw-dl': it must be created before "
+    "its libraries"
+)
+
+
 def test_create_on_a_missing_pool_fails_clearly(arm: FakeArm):
-    with pytest.raises(RuntimeError, match="'gpularge' does not exist in workspace 'synw-dl'"):
+    with pytest.raises(RuntimeError) as error:
         PoolLibrariesProvider().create(props(arm))
+    assert str(error.value) == MISSING_POOL
+
+
+def test_update_on_a_pool_deleted_meanwhile_fails_the_same_way(arm: FakeArm):
+    with pytest.raises(RuntimeError) as error:
+        PoolLibrariesProvider().update(POOL, props(arm), props(arm, content="numpy\n"))
+    assert str(error.value) == MISSING_POOL
 
 
 def test_changed_libraries_are_updated_in_place(arm: FakeArm):
@@ -123,9 +136,10 @@ def test_changed_libraries_are_updated_in_place(arm: FakeArm):
     new = props(arm, content=REQUIREMENTS + "scikit-learn==1.0.2\n")
 
     diff = provider.diff(POOL, old, new)
-    provider.update(POOL, old, new)
+    updated = provider.update(POOL, old, new)
 
     assert diff.changes is True and diff.replaces == []
+    assert updated.outs == new
     assert libraries_on_azure(arm)["content"].endswith("scikit-learn==1.0.2\n")
 
 
