@@ -109,7 +109,7 @@ class PolicyPackSession:
         try:
             self._channel = grpc.insecure_channel(f"127.0.0.1:{self.process.port}")
             self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
-            self._handshake_and_configure_stack(process_options)
+            self._handshake_and_configure_stack()
             info = self._stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=self._timeout)
         except BaseException:
             self.process.close()
@@ -128,7 +128,9 @@ class PolicyPackSession:
         self.config: dict[str, PolicyConfig] = {}
         self.configure()
 
-    def _handshake_and_configure_stack(self, process_options: Mapping[str, Any]) -> None:
+    def _handshake_and_configure_stack(self) -> None:
+        # pulumi-policy (1.21) answers Handshake UNIMPLEMENTED and keeps only a stack's tags from
+        # ConfigureStack; both are sent as the engine sends them, for packs that read more.
         try:
             self._stub.Handshake(
                 pb.AnalyzerHandshakeRequest(
@@ -143,9 +145,9 @@ class PolicyPackSession:
                 raise
         self._stub.ConfigureStack(
             pb.AnalyzerStackConfigureRequest(
-                stack=process_options.get("stack", "dev"),
-                project=process_options.get("project", "synapse-dl"),
-                dry_run=process_options.get("dry_run", True),
+                stack=self.process.stack,
+                project=self.process.project,
+                dry_run=self.process.dry_run,
             ),
             timeout=self._timeout,
         )

@@ -46,6 +46,7 @@ class PackProcess:
         stack_config: Mapping[str, Any] | None = None,
         start_timeout_s: float = 30.0,
     ) -> None:
+        self.project, self.stack, self.dry_run = project, stack, dry_run
         env = dict(os.environ)
         env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_DRY_RUN=str(dry_run).lower())
         if stack_config:
