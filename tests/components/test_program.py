@@ -25,6 +25,12 @@ def plan() -> Plan:
     return plan_stack(DEV_STACK)
 
 
+def test_looking_up_a_resource_the_plan_lacks_says_what_was_sought(plan: Plan):
+    with pytest.raises(LookupError) as error:
+        plan.one(POOL, "nosuchpool")
+    assert str(error.value) == f"0 resources of type {POOL} named nosuchpool"
+
+
 def test_the_gpu_pool_has_the_exact_arm_inputs_and_no_libraries(plan: Plan):
     pool = plan.one(POOL, "gpularge")
 
