@@ -19,6 +19,8 @@ from pathlib import Path
 
 ACCEPTED = Path(__file__).with_name("accepted.txt")
 KILLED = {"killed", "timeout"}
+# Not part of this run (MUTATION_SELECT left them out, or the run was stopped): not scored.
+NOT_RUN = {"not checked", "not run"}
 # mutmut's `results` line: "    components.arm.x_get__mutmut_3: survived"
 MUTMUT_LINE = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+): (?P<status>.+)$")
 
@@ -71,6 +73,8 @@ def accepted_survivors(path: Path) -> dict[str, str]:
 
 
 def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
+    not_run = [m for m in mutants if m.status in NOT_RUN]
+    mutants = [m for m in mutants if m.status not in NOT_RUN]
     by_package: dict[str, Counter[str]] = {}
     for mutant in mutants:
         by_package.setdefault(mutant.package, Counter())[mutant.status] += 1
@@ -87,7 +91,11 @@ def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
         )
     survivors = [m for m in mutants if m.status not in KILLED]
     unexplained = [m for m in survivors if m.name not in accepted]
-    lines += ["", f"Survivors: {len(survivors)}, unexplained: {len(unexplained)}", ""]
+    lines += [
+        "",
+        f"Not run: {len(not_run)}. Survivors: {len(survivors)}, unexplained: {len(unexplained)}",
+        "",
+    ]
     for mutant in survivors:
         reason = accepted.get(mutant.name, "UNEXPLAINED")
         lines.append(f"- `{mutant.name}` ({mutant.status}): {reason}")

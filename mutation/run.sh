@@ -6,7 +6,8 @@
 #     job_runner/, against the infrastructure suite;
 #   - cosmic-ray (mutation/policies.toml): policies/, against tests/policies, because the pack
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
-# MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them.
+# MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
+# mutmut's name patterns (say 'policy_harness.*') to run part of its mutants.
 set -euo pipefail
 python=$(realpath "$1")
 work=$2
@@ -19,7 +20,8 @@ git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | t
 cd "$work"
 
 if [[ -z "$only" || "$only" == mutmut ]]; then
-    "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}"
+    # shellcheck disable=SC2086  # patterns are separate words
+    "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
     "$bin/mutmut" results --all true > "$out/mutmut-results.txt"
 fi
 if [[ -z "$only" || "$only" == cosmic-ray ]]; then

@@ -11,6 +11,7 @@ MUTMUT_RESULTS = """\
     components.arm.x_get__mutmut_2: survived
     components.arm.x_get__mutmut_3: timeout
     job_runner.run.x_follow__mutmut_1: no tests
+    job_runner.run.x_follow__mutmut_2: not checked
 """
 
 
@@ -47,7 +48,7 @@ def test_the_score_counts_timeouts_as_killed_and_untested_as_survived(tmp_path, 
     assert "| job_runner | 1 | 0 | 1 | 0.0% |" in report
     assert "| policies | 2 | 1 | 1 | 50.0% |" in report
     assert "| **all** | 6 | 3 | 3 | 50.0% |" in report
-    assert "Survivors: 3, unexplained: 3" in report
+    assert "Not run: 1. Survivors: 3, unexplained: 3" in report
     assert "- `policies.stack:core/AddNot:1` (survived): UNEXPLAINED" in report
 
 
@@ -64,7 +65,7 @@ def test_an_accepted_survivor_is_listed_with_its_reason(tmp_path, capsys):
     assert main(["--out", str(tmp_path), "--accepted", str(accepted)]) == 0
 
     report = capsys.readouterr().out
-    assert "Survivors: 3, unexplained: 0" in report
+    assert "Not run: 1. Survivors: 3, unexplained: 0" in report
     assert (
         "- `components.arm.x_get__mutmut_2` (survived): "
         "equivalent: the default is the same value" in report
