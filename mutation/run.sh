@@ -9,7 +9,8 @@
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'policy_harness.*') to run part of its mutants.
 set -euo pipefail
-python=$(realpath "$1")
+# Absolute, but not resolved: a venv's python is a link to the base interpreter.
+python=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$2
 out=$(realpath -m "$3")
 bin=$(dirname "$python")
