@@ -281,3 +281,30 @@ def test_a_firewall_refusal_on_submit_says_so(synapse: FakeSynapse, capsys):
     err = capsys.readouterr().err
     assert "the workspace firewall refused the request to run 'pytorch_digits'" in err
     assert "Synapse Compute Operator" not in err
+
+
+def test_help_names_the_command_and_says_what_each_option_is_for(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+
+    assert exited.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal width
+    assert text.startswith("usage: job_runner ")
+    assert "run a deployed job definition. Prints each state change of the Spark batch" in text
+    for option, purpose in {
+        "--stack STACK": "the stack the job was deployed with",
+        "--stack-file STACK_FILE": "instead of Pulumi.<stack>.yaml",
+        "--job JOB": "a job the stack deploys (its jobs key)",
+        "--endpoint ENDPOINT": "the workspace's dev endpoint (default: from the stack)",
+        "--timeout-minutes TIMEOUT_MINUTES": "stop following the batch after this long",
+    }.items():
+        assert f"{option} {purpose}" in text
+
+
+def test_a_stack_file_given_by_path_is_named_by_its_file_name(synapse: FakeSynapse, capsys):
+    from tests.conftest import DEV_STACK
+
+    code = main(["--stack-file", str(DEV_STACK), "--job", "nope", "--endpoint", synapse.base_url])
+
+    assert code == 1
+    assert capsys.readouterr().err.startswith("error: --job 'nope': Pulumi.dev.yaml deploys ")
