@@ -308,3 +308,11 @@ def test_a_stack_file_given_by_path_is_named_by_its_file_name(synapse: FakeSynap
 
     assert code == 1
     assert capsys.readouterr().err.startswith("error: --job 'nope': Pulumi.dev.yaml deploys ")
+
+
+def test_without_a_job_it_says_which_argument_is_missing(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--stack", "dev"])
+
+    assert exited.value.code == 2
+    assert "the following arguments are required: --job" in capsys.readouterr().err

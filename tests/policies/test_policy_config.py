@@ -135,3 +135,13 @@ def test_a_rejected_file_leaves_the_previous_config_in_force(pack, tmp_path):
         of_policy(pack.analyze(cpu_pool(autoScale={"maxNodeCount": 20})), "spark-pool-node-ceiling")
         == []
     )
+
+
+def test_a_policy_config_file_that_is_not_there_is_named_with_the_reason(tmp_path):
+    from policy_harness.config import load_config_file
+
+    missing = tmp_path / "policy-config.json"
+    with pytest.raises(PolicyConfigError) as error:
+        load_config_file(missing)
+    reason = "No such file or directory"
+    assert str(error.value) == f"{missing}: cannot read the policy config: {reason}"
