@@ -6,8 +6,10 @@ required properties (`targetBigDataPool`, `jobProperties` and its `file`, sizes 
 `PUT/GET/DELETE /sparkJobDefinitions/{name}`: PUT and DELETE answered 202 with a `Location` to
 poll (202 while running, then 200 with the result, or an error status with the operation's
 error); `POST .../{name}/execute` answered the same way with a Spark batch; and the Livy batch
-API to follow that batch to its end. With `firewall_refuses` set, every call is refused as a
-workspace firewall refuses a client (403 ClientIpAddressNotAuthorized).
+API to follow that batch to its end: Apache Livy's batch fields (id, appId, state), and
+Synapse's own (errorInfo, result, ...) only when asked with `detailed=true`. With
+`firewall_refuses` set, every call is refused as a workspace firewall refuses a client (403
+ClientIpAddressNotAuthorized).
 Faults (429 with Retry-After, 500, 503, 401, 403) are queued per method and served first.
 """
 
@@ -98,7 +100,7 @@ class FakeSynapse:
             if method == "GET" and (match := _OPERATION.match(path)):
                 return self._poll(match["id"])
             if method == "GET" and (match := _BATCH.match(path)):
-                return self._batch(int(match["id"]), match["pool"])
+                return self._batch(int(match["id"]), match["pool"], query.get("detailed"))
             if method == "POST" and (match := _EXECUTE.match(path)):
                 return self._execute(match["name"])
             match = _DEFINITION.match(path)
@@ -176,7 +178,7 @@ class FakeSynapse:
         self.batches[batch_id] = Batch(
             batch_id, pool, name, list(self.next_batch_states), list(self.next_batch_errors)
         )
-        return self._accept(self._batch_body(self.batches[batch_id], "not_started"))
+        return self._accept(self._batch_body(self.batches[batch_id], "not_started", detailed=True))
 
     def _accept(self, result: dict[str, Any] | None):
         operation_id = str(uuid.uuid4())
@@ -200,22 +202,23 @@ class FakeSynapse:
             return 400, {}, {"error": operation.error}
         return 200, {}, operation.result
 
-    def _batch(self, batch_id: int, pool: str):
+    def _batch(self, batch_id: int, pool: str, detailed: str | None):
         batch = self.batches.get(batch_id)
         if batch is None or batch.pool != pool:
             return 404, {}, error_body("NotFound", f"batch {batch_id} in pool {pool}")
         state = batch.states.pop(0) if len(batch.states) > 1 else batch.states[0]
-        return 200, {}, self._batch_body(batch, state)
+        return 200, {}, self._batch_body(batch, state, detailed == "true")
 
     @staticmethod
-    def _batch_body(batch: Batch, state: str) -> dict[str, Any]:
+    def _batch_body(batch: Batch, state: str, detailed: bool) -> dict[str, Any]:
+        livy = {"id": batch.id, "appId": f"application_{batch.id:04d}", "state": state}
+        if not detailed:
+            return livy
         result = {"success": "Succeeded", "dead": "Failed", "killed": "Cancelled"}
         return {
-            "id": batch.id,
+            **livy,
             "name": batch.job,
             "sparkPoolName": batch.pool,
-            "state": state,
             "result": result.get(state, "Uncertain"),
-            "appId": f"application_{batch.id:04d}",
             "errorInfo": batch.errors if state == "dead" else [],
         }

@@ -47,7 +47,8 @@ def test_a_failed_batch_exits_1_with_its_error(synapse: FakeSynapse, capsys):
     deploy(synapse)
     synapse.next_batch_states = ["starting", "running", "dead"]
     synapse.next_batch_errors = [
-        {"message": "Horovod: 1 process exited", "errorCode": "1", "source": "User"}
+        {"message": "Horovod: 1 process exited", "errorCode": "1", "source": "User"},
+        {"errorCode": "2", "source": "System"},  # no message: nothing to print
     ]
 
     code = run(synapse)
@@ -55,7 +56,8 @@ def test_a_failed_batch_exits_1_with_its_error(synapse: FakeSynapse, capsys):
     captured = capsys.readouterr()
     assert code == 1
     assert "final state: dead" in captured.out
-    assert "error: Horovod: 1 process exited" in captured.err
+    # Synapse's errorInfo comes only with detailed=true, which the runner asks for.
+    assert captured.err == "error: Horovod: 1 process exited\n"
 
 
 def test_a_403_names_the_role_needed_to_run(synapse: FakeSynapse, capsys):
@@ -224,8 +226,12 @@ def test_a_batch_still_running_at_the_deadline_stops_the_runner_with_a_clear_err
     synapse.next_batch_states = ["running"]  # forever
     clock = FakeClock()
 
-    with pytest.raises(RunTimeout, match=r"batch 1 is still 'running' after 60 s; it goes on"):
+    with pytest.raises(RunTimeout) as error:
         follow(synapse, clock, poll_seconds=10, timeout_seconds=60)
+    assert str(error.value) == (
+        "batch 1 is still 'running' after 60 s; it goes on running on the pool: follow it in "
+        "Synapse Studio, or run with a longer --timeout-minutes"
+    )
     assert clock.now <= 60
     assert len(synapse.calls("GET", "/livyApi/")) == 7  # at 0, 10, ..., 60 s
 
@@ -236,8 +242,33 @@ def test_a_state_livy_does_not_document_is_an_error_not_a_loop(synapse: FakeSyna
     deploy(synapse)
     synapse.next_batch_states = ["starting", "teleporting"]
 
-    with pytest.raises(UnknownBatchState, match=r"state 'teleporting', which Livy does not"):
+    with pytest.raises(UnknownBatchState) as error:
         follow(synapse, FakeClock(), poll_seconds=1)
+    assert str(error.value) == (
+        "batch 1 is in state 'teleporting', which Livy does not document; follow it in Synapse "
+        "Studio (Monitor > Apache Spark applications)"
+    )
+
+
+def test_a_state_is_reported_once_however_often_it_is_read(synapse: FakeSynapse):
+    deploy(synapse)
+    synapse.next_batch_states = ["running", "running", "running", "success"]
+    seen: list[str] = []
+
+    from job_runner.run import run_job_definition
+
+    clock = FakeClock()
+    result = run_job_definition(
+        synapse.base_url, "pytorch_digits", "gpularge", report=seen.append,
+        sleep=clock.sleep, clock=clock.time,
+    )  # fmt: skip
+
+    assert (result.batch_id, result.state, result.errors) == (1, "success", [])
+    assert seen == [
+        "submitted 'pytorch_digits' to pool 'gpularge' as batch 1",
+        "batch 1: running",
+        "batch 1: success",
+    ]
 
 
 def test_a_non_200_from_livy_is_raised(synapse: FakeSynapse):
