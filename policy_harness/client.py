@@ -179,8 +179,10 @@ class PolicyPackSession:
         self._stub.Configure(request, timeout=self._timeout)
 
     def configure_from_file(self, path: Path | str | None) -> None:
-        given = load_config_file(path) if path is not None else None
-        self.configure(given, source=str(path) if path is not None else "policy config")
+        if path is None:
+            self.configure()
+        else:
+            self.configure(load_config_file(path), source=str(path))
 
     def analyze(self, resource: Any) -> list[dict[str, str]]:
         """Resource policies on one resource's inputs."""

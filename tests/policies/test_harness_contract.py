@@ -81,11 +81,22 @@ def test_analyze_stack_sends_every_resource_with_outputs_and_its_links(probe):
     violations = probe.analyze_stack([STACK, WORKSPACE, POOL])
 
     by_urn = {v["urn"]: received(v) for v in violations if v["message"].startswith("{")}
+    assert by_urn[STACK_URN] == {
+        "type": "pulumi:pulumi:Stack",
+        "name": "synapse-dl-dev",
+        "props": {},
+        "parent": None,
+        "optionsParent": None,
+        "dependencies": [],
+        "propertyDependencies": {},
+        "provider": None,
+    }
     assert by_urn[WS_URN] == {
         "type": "azure-native:synapse:Workspace",
         "name": "ws",
         "props": WORKSPACE["outputs"],
         "parent": STACK_URN,
+        "optionsParent": STACK_URN,
         "dependencies": [],
         "propertyDependencies": {},
         "provider": AZURE_NATIVE,
@@ -95,6 +106,7 @@ def test_analyze_stack_sends_every_resource_with_outputs_and_its_links(probe):
         "name": "pool",
         "props": {"nodeCount": 3.0},  # the engine sends every number as a float
         "parent": WS_URN,
+        "optionsParent": WS_URN,
         "dependencies": [WS_URN],
         # A property with no dependencies is not sent.
         "propertyDependencies": {"workspaceName": [WS_URN]},
@@ -153,7 +165,11 @@ def test_the_pack_is_started_with_the_stack_the_cli_would_name():
             "PULUMI_DRY_RUN": "false",
             "PULUMI_CONFIG": json.dumps(config),
         }
-        # What the pack writes to stdout after its port is kept, never blocking it.
+        # What the pack writes to stdout after its port is kept, never blocking it (read by a
+        # thread of its own, so give it a moment).
+        deadline = time.monotonic() + 10
+        while not session.process.extra_stdout and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert session.process.extra_stdout == [b"chatter after the port\n"]
 
 

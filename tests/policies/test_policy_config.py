@@ -145,3 +145,13 @@ def test_a_policy_config_file_that_is_not_there_is_named_with_the_reason(tmp_pat
         load_config_file(missing)
     reason = "No such file or directory"
     assert str(error.value) == f"{missing}: cannot read the policy config: {reason}"
+
+
+def test_a_policy_entry_that_is_neither_a_level_nor_an_object_is_named():
+    from policy_harness.config import _split_entry
+
+    with pytest.raises(PolicyConfigError) as error:
+        _split_entry("gpu-pool-region", 5)
+    assert str(error.value) == (
+        "policy 'gpu-pool-region': 5 is not valid; use an enforcement level string or an object"
+    )

@@ -36,6 +36,7 @@ def _echo_stack(args, report_violation):
             "name": r.name,
             "props": dict(r.props),
             "parent": r.parent.urn if r.parent else None,
+            "optionsParent": r.opts.parent,
             "dependencies": [d.urn for d in r.dependencies],
             "propertyDependencies": {
                 prop: [d.urn for d in deps] for prop, deps in r.property_dependencies.items()
