@@ -78,14 +78,8 @@ def _split_entry(policy: str, value: Any) -> tuple[str | None, dict[str, Any]]:
 
 
 def _schema_errors(policy: PolicySchema, properties: Mapping[str, Any]) -> list[str]:
-    schema = {
-        "type": "object",
-        "properties": {
-            **policy.properties,
-            "enforcementLevel": {"type": "string", "enum": list(ENFORCEMENT_LEVELS)},
-        },
-        "required": list(policy.required),
-    }
+    # `properties` is a mapping without enforcementLevel: _split_entry took that out and checked it.
+    schema = {"properties": dict(policy.properties), "required": list(policy.required)}
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     errors = []
     for error in sorted(validator.iter_errors(properties), key=lambda e: list(e.absolute_path)):

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
+import grpc
 import pytest
 
 from policy_harness import PolicyPackSession, PolicyPackStartError
@@ -69,6 +72,7 @@ def test_analyze_sends_one_resource_with_its_inputs_parent_and_provider(probe):
 
     assert violation["urn"] == WS_URN
     assert received(violation) == {
+        "urn": WS_URN,
         "type": "azure-native:synapse:Workspace",
         "name": "ws",
         "props": WORKSPACE["inputs"],
@@ -112,6 +116,84 @@ def test_analyze_stack_sends_every_resource_with_outputs_and_its_links(probe):
         "propertyDependencies": {"workspaceName": [WS_URN]},
         "provider": None,
     }
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A resource as an object, the way the offline plan hands them over."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    inputs: dict
+    outputs: dict | None
+    dependencies: list
+    property_dependencies: dict
+    provider: str | None
+
+
+def test_resources_given_as_objects_are_sent_like_dicts(probe):
+    pool = Planned(
+        POOL_URN, POOL["type"], "pool", WS_URN, POOL["inputs"], None, [WS_URN],
+        POOL["propertyDependencies"], PROVIDER,
+    )  # fmt: skip
+    as_dict = {**POOL, "provider": PROVIDER}
+
+    def echoed(resource) -> dict:
+        violations = probe.analyze_stack([STACK, WORKSPACE, resource])
+        return next(received(v) for v in violations if v["urn"] == POOL_URN)
+
+    assert echoed(pool) == echoed(as_dict)
+    assert echoed(pool)["provider"] == AZURE_NATIVE
+
+
+def test_an_object_without_urn_type_or_name_is_refused_naming_what_it_lacks(probe):
+    with pytest.raises(TypeError) as error:
+        probe.analyze(SimpleNamespace(urn=POOL_URN))
+    assert str(error.value) == f"resource {SimpleNamespace(urn=POOL_URN)!r} lacks name, type"
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        # Without the provider's id, and with the parent types the URN carries before a `$`.
+        (
+            "urn:pulumi:dev::synapse-dl::pulumi:providers:azure-native::default_3_29_0",
+            AZURE_NATIVE,
+        ),
+        (
+            "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack$pulumi:providers:azure-native"
+            "::eu::0a1b",
+            {
+                "type": "pulumi:providers:azure-native",
+                "name": "eu",
+                "urn": "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack$pulumi:providers:"
+                "azure-native::eu",
+            },
+        ),
+    ],
+)
+def test_a_provider_reference_is_sent_as_the_provider_it_names(probe, reference, expected):
+    [violation] = probe.analyze({**WORKSPACE, "provider": reference})
+    assert received(violation)["provider"] == expected
+
+
+def test_a_provider_reference_that_is_not_one_is_refused(probe):
+    with pytest.raises(ValueError) as error:
+        probe.analyze({**WORKSPACE, "provider": "azure-native::default"})
+    assert str(error.value) == (
+        "provider 'azure-native::default' is not a provider URN or reference"
+    )
+
+
+def test_a_pack_that_hangs_in_a_call_is_given_up_on_after_the_call_timeout():
+    with PolicyPackSession(PROBE, call_timeout_s=1) as session:
+        started = time.monotonic()
+        with pytest.raises(grpc.RpcError) as error:
+            session.analyze({**WORKSPACE, "inputs": {"hangSeconds": 20}})
+        assert error.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        assert time.monotonic() - started < 10
 
 
 def test_a_stack_finding_without_a_resource_is_filed_under_the_stack(probe):

@@ -3,6 +3,7 @@ harness sends what the engine sends (policy_harness's contract, not the synapse-
 
 import json
 import os
+import time
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -19,7 +20,10 @@ def _provider(provider):
 
 
 def _echo_resource(args, report_violation):
+    # A resource asking for it makes the pack hang, as a slow or stuck policy would.
+    time.sleep(args.props.get("hangSeconds", 0))
     received = {
+        "urn": args.urn,
         "type": args.resource_type,
         "name": args.name,
         "props": dict(args.props),
