@@ -60,6 +60,23 @@ def test_a_yaml_error_is_one_line_naming_file_line_and_column(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("!!timestamp 2026-01-01", "timestamp"), ("!!binary aGk=", "binary"), ("!!set {a}", "set")],
+)
+def test_yaml_types_a_stack_file_has_no_use_for_are_refused_where_they_are(tmp_path, value, tag):
+    # Config reaches the program as JSON: text, numbers, lists and mappings (a bare date is text).
+    path = dev_text_with(tmp_path, "    name: synw-dl-dev-001\n", f"    name: {value}\n")
+    line = line_of("    name: synw-dl-dev-001\n")
+
+    [problem] = plan_problems(path)
+
+    assert problem == (
+        f"{path}:{line}:11: the tag '{tag}' is not supported here; write plain text, numbers, "
+        "lists and mappings"
+    )
+
+
 def test_a_tab_in_the_indentation_names_its_line(tmp_path):
     path = dev_text_with(tmp_path, "      nodeSize: Large\n", "\tnodeSize: Large\n")
 
