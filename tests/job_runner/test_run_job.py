@@ -347,3 +347,44 @@ def test_without_a_job_it_says_which_argument_is_missing(capsys):
 
     assert exited.value.code == 2
     assert "the following arguments are required: --job" in capsys.readouterr().err
+
+
+def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeypatch):
+    from job_runner import __main__ as cli
+    from job_runner.run import RunResult
+
+    calls = []
+
+    def fake_run(endpoint, definition, pool, **options):
+        calls.append((endpoint, definition, pool, options))
+        return RunResult(1, "success", [])
+
+    monkeypatch.setattr(cli, "run_job_definition", fake_run)
+
+    assert main(["--job", "pytorch_digits"]) == 0
+    assert main(["--job", "pytorch_digits", "--timeout-minutes", "2", "--poll-seconds", "3"]) == 0
+    endpoint = "https://synw-dl-dev-001.dev.azuresynapse.net"
+    assert calls == [
+        # Every 10 s, for up to 6 hours, unless told otherwise.
+        (endpoint, "pytorch_digits", "gpularge", {"poll_seconds": 10.0, "timeout_seconds": 21600}),
+        (endpoint, "pytorch_digits", "gpularge", {"poll_seconds": 3.0, "timeout_seconds": 120}),
+    ]
+
+
+def test_a_stack_that_cannot_be_read_is_named_and_exit_1(capsys):
+    from tests.conftest import ROOT
+
+    assert main(["--stack", "nosuchstack", "--job", "pytorch_digits"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: invalid stack config:\n  {ROOT / 'Pulumi.nosuchstack.yaml'}: no such file\n"
+    )
+
+
+def test_a_stack_that_deploys_no_jobs_says_so(tmp_path, dev_config, write_stack, capsys):
+    dev_config.pop("jobs", None)
+    stack_file = write_stack(dev_config, "nojobs")
+
+    assert main(["--stack-file", str(stack_file), "--job", "pytorch_digits"]) == 1
+    assert capsys.readouterr().err == (
+        "error: --job 'pytorch_digits': Pulumi.nojobs.yaml deploys no such job; it deploys: none\n"
+    )
