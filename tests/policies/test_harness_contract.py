@@ -301,3 +301,12 @@ def test_a_pack_whose_first_line_is_not_a_port_is_named(tmp_path):
     assert str(error.value) == (
         "policy pack's first stdout line is b'hello\\n', not a port; its stderr:\n"
     )
+
+
+def test_a_failed_packs_stderr_is_shown_even_when_it_is_not_utf8(tmp_path):
+    pack = write_pack(tmp_path, "import sys\nsys.stderr.buffer.write(b'bad \\xff byte\\n')\n")
+
+    with pytest.raises(PolicyPackStartError) as error:
+        PolicyPackSession(pack)
+
+    assert str(error.value).endswith("; its stderr:\nbad \ufffd byte\n")
