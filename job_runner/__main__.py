@@ -21,6 +21,7 @@ from components.job_catalog import load_stack_jobs
 from components.spark_job_definition import SynapsePermissionError, workspace_endpoint
 from components.stack_file import read_stack_file
 from job_runner.run import (
+    DEFAULT_POLL_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     RunTimeout,
     UnknownBatchState,
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack-file", type=Path, help="instead of Pulumi.<stack>.yaml")
     parser.add_argument("--job", required=True, help="a job the stack deploys (its jobs key)")
     parser.add_argument("--endpoint", help="the workspace's dev endpoint (default: from the stack)")
-    parser.add_argument("--poll-seconds", type=float, default=10.0)
+    parser.add_argument("--poll-seconds", type=float, default=DEFAULT_POLL_SECONDS)
     parser.add_argument(
         "--timeout-minutes",
         type=float,

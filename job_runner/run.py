@@ -33,8 +33,10 @@ SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default"
 SUCCEEDED = {"success"}
 FAILED = {"dead", "killed", "error"}
 RUNNING = {"not_started", "starting", "recovering", "idle", "running", "busy", "shutting_down"}
-# How long `make run-job` follows a batch before it stops following (the batch runs on).
+# How long `make run-job` follows a batch before it stops following (the batch runs on), and
+# how often it asks.
 DEFAULT_TIMEOUT_SECONDS = 6 * 3600
+DEFAULT_POLL_SECONDS = 10.0
 
 
 class RunTimeout(Exception):
@@ -93,7 +95,7 @@ def run_job_definition(
     definition: str,
     pool: str,
     *,
-    poll_seconds: float = 10.0,
+    poll_seconds: float = DEFAULT_POLL_SECONDS,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
     report: Callable[[str], None] = print,
     sleep: Callable[[float], None] = time.sleep,

@@ -94,7 +94,7 @@ def _schema_errors(policy: PolicySchema, properties: Mapping[str, Any]) -> list[
 
 
 def reconcile(
-    policies: list[PolicySchema], given: Mapping[str, Any] | None, source: str = "policy config"
+    policies: list[PolicySchema], given: Mapping[str, Any] | None, source: str
 ) -> dict[str, PolicyConfig]:
     """Every policy's enforcement level and settings: schema defaults, then `given`.
 
@@ -108,9 +108,13 @@ def reconcile(
         for p in policies
     }
     given = dict(given or {})
-    errors = []
+    errors: list[str] = []
     if "all" in given:
-        level, _ = _split_entry("all", given.pop("all"))
+        try:
+            level, _ = _split_entry("all", given.pop("all"))
+        except PolicyConfigError as e:
+            errors.append(str(e))
+            level = None
         for config in result.values():
             config.enforcement_level = level or config.enforcement_level
     for name, value in given.items():

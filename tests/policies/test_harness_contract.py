@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import grpc
 import pytest
 
-from policy_harness import PolicyPackSession, PolicyPackStartError
+from policy_harness import PolicyConfigError, PolicyPackSession, PolicyPackStartError
 
 PROBE = Path(__file__).with_name("probe_pack")
 STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
@@ -208,6 +208,13 @@ def test_a_stack_finding_without_a_resource_is_filed_under_the_stack(probe):
     }
 
 
+def test_without_a_stack_resource_a_stack_finding_names_no_resource(probe):
+    violations = probe.analyze_stack([WORKSPACE])
+
+    [about_stack] = [v for v in violations if v["message"].startswith("about the stack")]
+    assert about_stack["urn"] == ""
+
+
 def test_run_reports_every_resource_then_the_stack_under_the_packs_name(probe):
     report = probe.run([STACK, WORKSPACE])
 
@@ -310,3 +317,41 @@ def test_a_failed_packs_stderr_is_shown_even_when_it_is_not_utf8(tmp_path):
         PolicyPackSession(pack)
 
     assert str(error.value).endswith("; its stderr:\nbad \ufffd byte\n")
+
+
+# --- config, checked as the CLI checks --policy-pack-config ----------------------------------
+
+
+def config_errors(probe, given) -> list[str]:
+    with pytest.raises(PolicyConfigError) as error:
+        probe.configure(given)
+    header, *errors = str(error.value).split("\n  ")
+    assert header == "policy config is invalid:"
+    return errors
+
+
+def test_settings_are_checked_against_the_policys_schema_in_key_order(probe):
+    assert config_errors(probe, {"with-settings": {"label": 5, "threshold": "high"}}) == [
+        "policy 'with-settings', key 'label': 5 is not of type 'string'",
+        "policy 'with-settings', key 'threshold': 'high' is not of type 'integer'",
+    ]
+
+
+def test_a_setting_of_a_policy_without_settings_says_none_are_allowed(probe):
+    assert config_errors(probe, {"with-settings": {"threshold": 1}, "echo-stack": {"x": 1}}) == [
+        "policy 'echo-stack', key 'x': not a setting of this policy; allowed: none (only "
+        "enforcementLevel)"
+    ]
+
+
+def test_an_unknown_setting_lists_the_allowed_ones(probe):
+    assert config_errors(probe, {"with-settings": {"threshold": 1, "treshold": 2}}) == [
+        "policy 'with-settings', key 'treshold': not a setting of this policy; allowed: label, "
+        "threshold"
+    ]
+
+
+def test_all_takes_a_level_and_names_itself_when_it_is_not_one(probe):
+    assert config_errors(probe, {"with-settings": {"threshold": 1}, "all": 7}) == [
+        "policy 'all': 7 is not valid; use an enforcement level string or an object"
+    ]

@@ -7,6 +7,7 @@ import time
 
 from pulumi_policy import (
     EnforcementLevel,
+    PolicyConfigSchema,
     PolicyPack,
     ResourceValidationPolicy,
     StackValidationPolicy,
@@ -64,5 +65,14 @@ PolicyPack(
     policies=[
         ResourceValidationPolicy(name="echo-resource", description="echo", validate=_echo_resource),
         StackValidationPolicy(name="echo-stack", description="echo", validate=_echo_stack),
+        # Settings with a schema, for the harness's config checks.
+        StackValidationPolicy(
+            name="with-settings",
+            description="settings",
+            validate=lambda args, report_violation: None,
+            config_schema=PolicyConfigSchema(
+                properties={"threshold": {"type": "integer"}, "label": {"type": "string"}},
+            ),
+        ),
     ],
 )
