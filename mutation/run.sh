@@ -17,6 +17,8 @@ bin=$(dirname "$python")
 only=${MUTATION_ONLY:-}
 
 rm -rf "$work" && mkdir -p "$work" "$out"
+# The report reads what is in $out: nothing from an earlier run may pass for this one's.
+rm -f "$out/mutmut-results.txt" "$out"/cosmic-ray.* "$out/report.md"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
 cd "$work"
 

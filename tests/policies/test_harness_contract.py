@@ -355,3 +355,29 @@ def test_all_takes_a_level_and_names_itself_when_it_is_not_one(probe):
     assert config_errors(probe, {"with-settings": {"threshold": 1}, "all": 7}) == [
         "policy 'all': 7 is not valid; use an enforcement level string or an object"
     ]
+
+
+def test_every_unknown_policy_and_every_bad_entry_is_reported_at_once(probe):
+    assert config_errors(probe, {"nope": "mandatory", "nada": "advisory"}) == [
+        "policy 'nope': the pack has no such policy; its policies: echo-resource, echo-stack, "
+        "with-settings",
+        "policy 'nada': the pack has no such policy; its policies: echo-resource, echo-stack, "
+        "with-settings",
+    ]
+    assert config_errors(probe, {"echo-stack": 1, "echo-resource": 2}) == [
+        "policy 'echo-stack': 1 is not valid; use an enforcement level string or an object",
+        "policy 'echo-resource': 2 is not valid; use an enforcement level string or an object",
+    ]
+
+
+def test_a_pack_without_a_version_in_its_file_goes_by_the_one_it_reports(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "__main__.py").write_text((PROBE / "__main__.py").read_text())
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
+
+    with PolicyPackSession(pack) as session:
+        # pulumi-policy's own answer when the pack file names none.
+        assert session.version == "0.0.1"
+        # Seconds from launch to the port: what the engine waits for before the first call.
+        assert 0 < session.process.startup_s < 30
