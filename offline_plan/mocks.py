@@ -15,6 +15,7 @@ import runpy
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import pulumi
@@ -94,38 +95,91 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
-# ARM provider path and the input holding the resource's own name, per resource type.
-_ARM_SHAPES: dict[str, tuple[str, str]] = {
-    "azure-native:resources:ResourceGroup": ("", "resourceGroupName"),
-    "azure-native:storage:StorageAccount": ("Microsoft.Storage/storageAccounts", "accountName"),
-    "azure-native:storage:BlobServiceProperties": (
+@dataclass(frozen=True)
+class _ArmShape:
+    """How ARM addresses a resource type, and what its response (azure-native's outputs) holds.
+
+    azure-native returns the ARM response as outputs: `id`, `name`, `type` and the body's
+    properties (flattened), never the path parameters that addressed it (the specs' response
+    definitions; tests/fakes/specs.py).
+    """
+
+    # The response's `type`; None where `type` is an input the resource keeps (a blob's).
+    arm_type: str | None
+    # The provider path under the resource group, `{placeholders}` filled from the inputs;
+    # None for a resource addressed by a `scope` input instead.
+    path: str | None
+    # The input holding the resource's own name, when `path` addresses it.
+    name_key: str = ""
+    # Path parameters besides the group, the placeholders and `name_key`, for scope-addressed
+    # resources and the blob's `source`.
+    more_parameters: tuple[str, ...] = ()
+    # Its response reports a provisioning state (read-only in its spec).
+    provisioned: bool = False
+
+    def path_parameters(self) -> tuple[str, ...]:
+        if self.path is None:
+            return self.more_parameters
+        placeholders = [field for _, field, _, _ in Formatter().parse(self.path) if field]
+        return ("resourceGroupName", *placeholders, self.name_key, *self.more_parameters)
+
+
+_BLOBS = "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers"
+_ARM_SHAPES: dict[str, _ArmShape] = {
+    "azure-native:resources:ResourceGroup": _ArmShape(
+        "Microsoft.Resources/resourceGroups", "", "resourceGroupName"
+    ),
+    "azure-native:storage:StorageAccount": _ArmShape(
+        "Microsoft.Storage/storageAccounts",
+        "Microsoft.Storage/storageAccounts",
+        "accountName",
+        provisioned=True,
+    ),
+    "azure-native:storage:BlobServiceProperties": _ArmShape(
+        "Microsoft.Storage/storageAccounts/blobServices",
         "Microsoft.Storage/storageAccounts/{accountName}/blobServices",
         "blobServicesName",
     ),
-    "azure-native:storage:BlobContainer": (
-        "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers",
-        "containerName",
+    "azure-native:storage:BlobContainer": _ArmShape(
+        "Microsoft.Storage/storageAccounts/blobServices/containers", _BLOBS, "containerName"
     ),
-    "azure-native:synapse:Workspace": ("Microsoft.Synapse/workspaces", "workspaceName"),
-    "azure-native:synapse:BigDataPool": (
+    # A blob goes through the storage data plane: its outputs are name, url and its settings.
+    "azure-native:storage:Blob": _ArmShape(
+        None, f"{_BLOBS}/{{containerName}}/blobs", "blobName", ("source",)
+    ),
+    "azure-native:synapse:Workspace": _ArmShape(
+        "Microsoft.Synapse/workspaces",
+        "Microsoft.Synapse/workspaces",
+        "workspaceName",
+        provisioned=True,
+    ),
+    "azure-native:synapse:BigDataPool": _ArmShape(
+        "Microsoft.Synapse/workspaces/bigDataPools",
         "Microsoft.Synapse/workspaces/{workspaceName}/bigDataPools",
         "bigDataPoolName",
+        provisioned=True,
     ),
-    "azure-native:synapse:IpFirewallRule": (
+    "azure-native:synapse:IpFirewallRule": _ArmShape(
+        "Microsoft.Synapse/workspaces/firewallRules",
         "Microsoft.Synapse/workspaces/{workspaceName}/firewallRules",
         "ruleName",
+        provisioned=True,
     ),
-    "azure-native:storage:Blob": (
-        "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers"
-        "/{containerName}/blobs",
-        "blobName",
+    # The role assignment's response carries its scope as a property; the lock's does not.
+    "azure-native:authorization:RoleAssignment": _ArmShape(
+        "Microsoft.Authorization/roleAssignments", None, more_parameters=("roleAssignmentName",)
+    ),
+    "azure-native:authorization:ManagementLockByScope": _ArmShape(
+        "Microsoft.Authorization/locks", None, more_parameters=("scope", "lockName")
     ),
 }
 
 
 def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
     """A realistic ARM id and name for a mock resource."""
-    path, name_key = _ARM_SHAPES.get(type_, ("", ""))
+    shape = _ARM_SHAPES.get(type_)
+    path = shape.path if shape else None
+    name_key = shape.name_key if shape else ""
     name = str(inputs.get(name_key) or inputs.get("name") or type_.rsplit(":", 1)[-1].lower())
     group_name = inputs.get("resourceGroupName", name)
     group = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/{group_name}"
@@ -138,64 +192,15 @@ def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
     return f"{type_.rsplit(':', 1)[-1].lower()}-{name}", name
 
 
-# What azure-native returns as a resource's outputs is the ARM response: `id`, `name`, `type`
-# and the body's properties (flattened), never the path parameters that addressed it
-# (the specs' response definitions; tests/fakes/specs.py). These are those parameters.
-_PATH_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "azure-native:resources:ResourceGroup": ("resourceGroupName",),
-    "azure-native:storage:StorageAccount": ("resourceGroupName", "accountName"),
-    "azure-native:storage:BlobServiceProperties": (
-        "resourceGroupName",
-        "accountName",
-        "blobServicesName",
-    ),
-    "azure-native:storage:BlobContainer": ("resourceGroupName", "accountName", "containerName"),
-    # A blob goes through the storage data plane: its outputs are name, url and its settings.
-    "azure-native:storage:Blob": (
-        "resourceGroupName",
-        "accountName",
-        "containerName",
-        "blobName",
-        "source",
-    ),
-    "azure-native:synapse:Workspace": ("resourceGroupName", "workspaceName"),
-    "azure-native:synapse:BigDataPool": ("resourceGroupName", "workspaceName", "bigDataPoolName"),
-    "azure-native:synapse:IpFirewallRule": ("resourceGroupName", "workspaceName", "ruleName"),
-    # The role assignment's response carries its scope as a property; the lock's does not.
-    "azure-native:authorization:RoleAssignment": ("roleAssignmentName",),
-    "azure-native:authorization:ManagementLockByScope": ("scope", "lockName"),
-}
-# The ARM `type` of each, as the responses carry it.
-_ARM_TYPES = {
-    "azure-native:resources:ResourceGroup": "Microsoft.Resources/resourceGroups",
-    "azure-native:storage:StorageAccount": "Microsoft.Storage/storageAccounts",
-    "azure-native:storage:BlobServiceProperties": "Microsoft.Storage/storageAccounts/blobServices",
-    "azure-native:storage:BlobContainer": (
-        "Microsoft.Storage/storageAccounts/blobServices/containers"
-    ),
-    "azure-native:synapse:Workspace": "Microsoft.Synapse/workspaces",
-    "azure-native:synapse:BigDataPool": "Microsoft.Synapse/workspaces/bigDataPools",
-    "azure-native:synapse:IpFirewallRule": "Microsoft.Synapse/workspaces/firewallRules",
-    "azure-native:authorization:RoleAssignment": "Microsoft.Authorization/roleAssignments",
-    "azure-native:authorization:ManagementLockByScope": "Microsoft.Authorization/locks",
-}
-# Resources whose responses report a provisioning state (read-only in their specs).
-_PROVISIONED = (
-    "azure-native:storage:StorageAccount",
-    "azure-native:synapse:Workspace",
-    "azure-native:synapse:BigDataPool",
-    "azure-native:synapse:IpFirewallRule",
-)
-
-
 def provider_outputs(type_: str, inputs: dict[str, Any], arm_id: str, name: str) -> dict:
     """Outputs shaped as azure-native returns them: the ARM response, without path parameters."""
-    outputs = {k: v for k, v in inputs.items() if k not in _PATH_PARAMETERS.get(type_, ())}
+    shape = _ARM_SHAPES.get(type_)
+    addressed_by = shape.path_parameters() if shape else ()
+    outputs = {k: v for k, v in inputs.items() if k not in addressed_by}
     outputs.update({"id": arm_id, "name": name})
-    if type_ in _ARM_TYPES:
-        # (A blob's `type` is its blob type, an input it keeps.)
-        outputs["type"] = _ARM_TYPES[type_]
-    if type_ in _PROVISIONED:
+    if shape and shape.arm_type:
+        outputs["type"] = shape.arm_type
+    if shape and shape.provisioned:
         outputs["provisioningState"] = "Succeeded"
     return outputs
 
