@@ -42,7 +42,7 @@ class ConfigError(Exception):
         super().__init__("invalid stack config:\n" + "\n".join(f"  {p}" for p in problems))
 
 
-def _spark_version_as_text(value: Any) -> Any:
+def _spark_version_written_as_text(value: Any) -> Any:
     # YAML reads an unquoted 3.10 as the number 3.1: a version must arrive as text.
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(
@@ -192,7 +192,7 @@ class DynamicExecutorAllocationConfig(_Model):
 
 PoolName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{0,14}$")]
 SparkVersion = Annotated[
-    str, BeforeValidator(_spark_version_as_text), _one_of(tuple(runtimes.RUNTIMES))
+    str, BeforeValidator(_spark_version_written_as_text), _one_of(tuple(runtimes.RUNTIMES))
 ]
 # "None" is an ARM enum value, not a pool anyone can create.
 NodeSizeFamily = Annotated[str, _one_of(runtimes.NODE_SIZE_FAMILIES[1:])]
