@@ -78,7 +78,8 @@ class PoolLibrariesProvider(ResourceProvider):
         if pool is None:
             # Gone: an empty id tells the engine to create it again.
             return ReadResult(id_="", outs={})
-        current = pool.get("properties", {}).get("libraryRequirements")
+        # ARM answers every pool with its properties (bigDataPool.json, BigDataPoolResourceInfo).
+        current = pool["properties"].get("libraryRequirements")
         outs = dict(props)
         outs["libraryRequirements"] = (
             {"content": current.get("content", ""), "filename": current.get("filename", "")}

@@ -51,11 +51,15 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     return loader.construct_mapping(node, deep=True)
 
 
+# YAML's own tags (!!timestamp and the like) are this prefix and a name.
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
 def _refused(loader: _StrictLoader, node: yaml.Node) -> Any:
     raise yaml.constructor.ConstructorError(
         None,
         None,
-        f"the tag {node.tag.rsplit(':', 1)[-1]!r} is not supported here; write "
+        f"the tag {node.tag.removeprefix(_YAML_TAG_PREFIX)!r} is not supported here; write "
         "plain text, numbers, lists and mappings",
         node.start_mark,
     )
@@ -63,7 +67,7 @@ def _refused(loader: _StrictLoader, node: yaml.Node) -> Any:
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
-    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
+    _StrictLoader.add_constructor(_YAML_TAG_PREFIX + _tag, _refused)
 
 
 def _where(path: Path, error: yaml.MarkedYAMLError) -> str:

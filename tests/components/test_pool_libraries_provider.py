@@ -189,6 +189,31 @@ def test_read_reports_the_libraries_azure_holds_not_the_ones_last_sent(arm: Fake
     assert result.outs == {**props(arm), "libraryRequirements": on_azure}
 
 
+@pytest.mark.parametrize(
+    ("on_azure", "read_back"),
+    [
+        # The answer carries the read-only `time`; neither `content` nor `filename` is required
+        # (bigDataPool.json, LibraryRequirements), and one that is missing reads as empty.
+        (
+            {"filename": "requirements.txt", "time": "2026-11-25T10:00:00Z"},
+            {"content": "", "filename": "requirements.txt"},
+        ),
+        (
+            {"content": "numpy==1.26.4\n", "time": "2026-11-25T10:00:00Z"},
+            {"content": "numpy==1.26.4\n", "filename": ""},
+        ),
+    ],
+)
+def test_read_takes_only_the_libraries_content_and_filename(
+    arm: FakeArm, on_azure: dict, read_back: dict
+):
+    arm.add_pool(POOL, {**POOL_PROPERTIES, "libraryRequirements": on_azure})
+
+    result = PoolLibrariesProvider().read(POOL, props(arm))
+
+    assert result.outs["libraryRequirements"] == read_back
+
+
 def test_read_shows_libraries_that_azure_dropped(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
 
