@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import (
     HeadersPolicy,
     RequestIdPolicy,
@@ -54,7 +54,6 @@ class ArmClient:
         retry_backoff_factor: float = 0.8,
         polling_interval: float = 15,
     ):
-        endpoint = endpoint.rstrip("/")
         self._polling_interval = polling_interval
         self._client: ARMPipelineClient = ARMPipelineClient(
             base_url=endpoint,
@@ -84,23 +83,39 @@ class ArmClient:
         url = self._client.format_url(path)
         request = HttpRequest("PUT", url, params={"api-version": api_version}, json=body)
         pipeline_response = self._client.send_request(request, _return_pipeline_response=True)
-        _raise_for_status(pipeline_response.http_response, "update", accepted=(200, 201, 202))
+        # bigDataPool.json: a PUT answers 200, or 202 and runs on as a long-running operation.
+        _raise_for_status(pipeline_response.http_response, "update", accepted=(200, 202))
         poller: LROPoller[dict[str, Any]] = LROPoller(
             self._client,
             pipeline_response,
-            lambda final: final.http_response.json() if final.http_response.text() else {},
+            # ARMPolling ends a PUT with a GET of the resource: its body is the final pool.
+            lambda final: final.http_response.json(),
+            # The interval is a fallback: ARM's operations say when to poll (Retry-After).
             ARMPolling(self._polling_interval),
         )
         return poller.result()
 
 
+# What ARM answers (403) when an Azure Policy assignment denies the request: no role fixes it.
+POLICY_DENIAL = "RequestDisallowedByPolicy"
+
+
 def _raise_for_status(response: Any, action: str, accepted: tuple[int, ...] = (200,)) -> None:
     if response.status_code in accepted:
         return
-    if response.status_code in (401, 403):
+    error = HttpResponseError(response=response, error_format=ARMErrorFormat)
+    if response.status_code not in (401, 403):
+        raise error
+    # ARM's own code and message say which refusal it is (a missing role, a policy's denial).
+    said = ": ".join(filter(None, (error.error.code, error.error.message))) if error.error else ""
+    answer = " ".join(filter(None, (f"HTTP {response.status_code}", said)))
+    refused = f"ARM refused to {action} {response.request.url.split('?')[0]} ({answer})"
+    if error.error and error.error.code == POLICY_DENIAL:
         raise ArmPermissionError(
-            f"ARM refused to {action} {response.request.url.split('?')[0]} "
-            f"(HTTP {response.status_code}): the deploying identity needs Contributor (or "
-            "Microsoft.Synapse/workspaces/bigDataPools/write) on the Synapse workspace"
-        ) from ClientAuthenticationError(response=response)
-    raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+            f"{refused}: an Azure Policy assignment on the subscription or resource group "
+            "denies it; no role lifts that, the assignment's owner must exempt the resource"
+        ) from None
+    raise ArmPermissionError(
+        f"{refused}: the deploying identity needs Contributor (or "
+        "Microsoft.Synapse/workspaces/bigDataPools/write) on the Synapse workspace"
+    ) from None

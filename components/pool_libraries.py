@@ -47,7 +47,7 @@ def _put_pool(client: ArmClient, props: dict[str, Any], requirements: dict | Non
         return False
     properties = {
         key: value
-        for key, value in pool.get("properties", {}).items()
+        for key, value in pool["properties"].items()
         if key not in _READ_ONLY_POOL_PROPERTIES and key != "libraryRequirements"
     }
     if requirements is not None:

@@ -46,7 +46,7 @@ def test_create_puts_the_pool_back_with_its_libraries_and_polls_to_completion(ar
 
     result = PoolLibrariesProvider().create(props(arm))
 
-    assert result.id == POOL
+    assert (result.id, result.outs) == (POOL, props(arm))
     assert libraries_on_azure(arm) == {"content": REQUIREMENTS, "filename": "requirements.txt"}
     put = arm.calls("PUT")[0]
     # Everything else the pool had is kept; read-only state is not sent back.

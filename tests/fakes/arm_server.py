@@ -5,7 +5,8 @@ audience (a token for another audience is 401 InvalidAuthenticationTokenAudience
 api-version the pool API speaks (missing: 400 MissingApiVersionParameter; another: 400
 NoRegisteredProviderFound); a PUT body with `location`. 404 for a missing pool. A PUT is
 answered 202 with an `Azure-AsyncOperation` URL that reports InProgress, then Succeeded or
-Failed; libraries on a pool's creation are `SparkComputePropertiesNotAllowed`. A PUT replaces
+Failed (or 200 at once, as ARM may answer); libraries on a pool's creation are
+`SparkComputePropertiesNotAllowed`. A PUT replaces
 the pool's properties, so a PUT without `libraryRequirements` drops them, as Azure does.
 Faults (429 with Retry-After, 500, 403) are queued per method and served first.
 """
@@ -55,6 +56,10 @@ class FakeArm:
         self.faults = Faults()
         self.polls_before_done = 1
         self.fail_next_operation: dict[str, str] | None = None
+        # ARM may finish a PUT at once (200) instead of running it on (202).
+        self.put_answers_at_once = False
+        # Seconds ARM tells the caller to wait before the next poll; None sends no Retry-After.
+        self.retry_after: str | None = "0.05"
         self._lock = threading.Lock()
         self.base_url = ""
 
@@ -148,6 +153,8 @@ class FakeArm:
             )
         self.add_pool(path, properties, body.get("location", "eastus"))
         self.pools[path]["tags"] = body.get("tags", {})
+        if self.put_answers_at_once:
+            return 200, {}, self.pools[path]
         self.pools[path]["properties"]["provisioningState"] = "Provisioning"
         operation_id = str(uuid.uuid4())
         self.operations[operation_id] = Operation(
@@ -158,20 +165,19 @@ class FakeArm:
             f"{self.base_url}/operations/{operation_id}"
             f"?api-version={specs.BIG_DATA_POOL_API_VERSION}"
         )
-        headers = {
-            "Azure-AsyncOperation": operation_url,
-            "Location": operation_url,
-            # Fractional seconds keep the tests quick; ARM itself sends whole seconds.
-            "Retry-After": "0.05",
-        }
+        headers = {"Azure-AsyncOperation": operation_url, "Location": operation_url}
         # bigDataPool.json: a PUT answers 200 or 202; it runs on as a long-running operation.
-        return 202, headers, self.pools[path]
+        return 202, {**headers, **self._retry_after()}, self.pools[path]
+
+    def _retry_after(self) -> dict[str, str]:
+        # Fractional seconds keep the tests quick; ARM itself sends whole seconds.
+        return {"Retry-After": self.retry_after} if self.retry_after else {}
 
     def _poll(self, operation_id: str):
         operation = self.operations[operation_id]
         if operation.polls_left > 0:
             operation.polls_left -= 1
-            return 200, {"Retry-After": "0.05"}, {"status": "InProgress"}
+            return 200, self._retry_after(), {"status": "InProgress"}
         pool = self.pools[operation.pool_path]
         if operation.error:
             pool["properties"]["provisioningState"] = "Failed"
