@@ -1,0 +1,72 @@
+"""The offline plan as text: the tree, the key inputs as one line each, options and outputs."""
+
+from __future__ import annotations
+
+from offline_plan.mocks import Plan, PlannedResource
+from offline_plan.render import render_text
+
+STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
+GROUP_URN = "urn:pulumi:dev::synapse-dl::azure-native:resources:ResourceGroup::rg"
+POOL_URN = "urn:pulumi:dev::synapse-dl::azure-native:synapse:BigDataPool::pool"
+LOCK_URN = "urn:pulumi:dev::synapse-dl::azure-native:authorization:ManagementLockByScope::lock"
+ELSEWHERE_URN = "urn:pulumi:dev::other::azure-native:resources:ResourceGroup::shared"
+
+
+def resource(urn: str, inputs: dict, parent: str = STACK_URN, **options) -> PlannedResource:
+    type_, name = urn.split("::")[-2:]
+    return PlannedResource(urn, type_, name, parent, inputs, {}, True, **options)
+
+
+PLAN = Plan(
+    stack="dev",
+    resources=[
+        resource(
+            POOL_URN,
+            {
+                "bigDataPoolName": "gpu",
+                "nodeCount": 3.0,
+                "autoScale": {"enabled": False, "maxNodeCount": 4.5},
+                "sparkConfigProperties": {"content": "a 1\n\nb 2\n", "filename": "spark.conf"},
+                "tags": {"not": "shown"},
+            },
+            parent=GROUP_URN,
+            ignore_changes=["tags"],
+            dependencies=[LOCK_URN, ELSEWHERE_URN],
+        ),
+        resource(GROUP_URN, {"resourceGroupName": "rg-dl", "location": "eastus"}, protect=True),
+        resource(LOCK_URN, {"lockName": "keep", "level": "CanNotDelete"}),
+    ],
+    warnings=["a GPU pool costs money"],
+    outputs={"pools": ["gpu", "cpu"], "lake": "dlake"},
+)
+
+
+def test_the_plan_reads_as_a_tree_with_key_inputs_options_outputs_and_warnings():
+    assert render_text(PLAN).splitlines() == [
+        "Offline plan of stack 'dev' (Pulumi mock runtime: nothing reaches Azure)",
+        "",
+        "  +  pulumi:pulumi:Stack  synapse-dl-dev",
+        "  +  ├─ azure-native:authorization:ManagementLockByScope  lock",
+        "     │      lockName: keep",
+        "     │      level: CanNotDelete",
+        "  +  └─ azure-native:resources:ResourceGroup  rg",
+        "            resourceGroupName: rg-dl",
+        "            location: eastus",
+        "            (protect: true)",
+        "  +     └─ azure-native:synapse:BigDataPool  pool",
+        "               bigDataPoolName: gpu",
+        "               nodeCount: 3",
+        "               autoScale: {enabled: false, maxNodeCount: 4.5}",
+        "               sparkConfigProperties: {content: a 1 | b 2, filename: spark.conf}",
+        "               (ignoreChanges: ['tags'])",
+        f"               (dependsOn: lock, {ELSEWHERE_URN})",
+        "",
+        "Resources: 3 to create",
+        "",
+        "Outputs:",
+        "    lake: dlake",
+        "    pools: [gpu, cpu]",
+        "",
+        "Warnings:",
+        "    warning: a GPU pool costs money",
+    ]
