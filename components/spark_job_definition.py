@@ -126,13 +126,15 @@ class SparkJobDefinitionProvider(ResourceProvider):
         except HttpResponseError as error:
             raise permission_error(error, f"read {props['name']!r}", DEPLOY_ROLE) from error
         properties = resource.properties.serialize()
+        # SparkJobDefinition.json: targetBigDataPool and jobProperties are required; the rest
+        # may be missing on a definition made outside Pulumi.
         outs = {
             **_outputs(props, resource),
             "description": properties.get("description", ""),
-            "targetBigDataPool": properties.get("targetBigDataPool", {}).get("referenceName"),
+            "targetBigDataPool": properties["targetBigDataPool"]["referenceName"],
             "requiredSparkVersion": properties.get("requiredSparkVersion"),
             "language": properties.get("language"),
-            "jobProperties": properties.get("jobProperties", {}),
+            "jobProperties": properties["jobProperties"],
         }
         return ReadResult(id_=id_, outs=outs)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 
 from offline_plan.__main__ import main
+from policy_harness import run_policy_pack
 from tests.conftest import ROOT
 
 
@@ -217,3 +218,63 @@ def test_make_preview_without_the_pulumi_cli_says_how_to_install_it(tmp_path):
     assert result.returncode != 0
     assert "make preview: the Pulumi CLI is not installed" in result.stdout
     assert "bash gitops/install_pulumi_cli.sh" in result.stdout
+
+
+def test_a_bug_in_the_program_is_one_line_naming_it_and_how_to_see_more(
+    run_plan, monkeypatch, tmp_path
+):
+    def broken(stack_file):
+        raise KeyError("sparkPools")
+
+    monkeypatch.setattr("offline_plan.__main__.plan_stack", broken)
+    monkeypatch.delenv("SYNAPSE_DL_DEBUG", raising=False)
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--json", str(out))
+
+    message = (
+        "the program failed planning Pulumi.dev.yaml (KeyError: 'sparkPools'); this is a bug in "
+        "synapse-dl: please report it (SYNAPSE_DL_DEBUG=1 shows where)"
+    )
+    assert (result.returncode, result.stderr) == (1, f"error: {message}\n")
+    assert json.loads(out.read_text()) == {"stack": "dev", "error": message}
+
+
+def test_synapse_dl_debug_shows_where_the_bug_is(run_plan, monkeypatch):
+    def broken(stack_file):
+        raise KeyError("sparkPools")
+
+    monkeypatch.setattr("offline_plan.__main__.plan_stack", broken)
+    monkeypatch.setenv("SYNAPSE_DL_DEBUG", "1")
+
+    result = run_plan()
+
+    assert result.returncode == 1
+    assert "Traceback (most recent call last):" in result.stderr
+    assert 'in broken\n    raise KeyError("sparkPools")' in result.stderr
+
+
+def test_the_pack_runs_as_the_stack_being_planned(run_plan, monkeypatch, write_stack, dev_config):
+    from offline_plan import __main__ as cli
+
+    sessions = []
+
+    def recording(resources, config_path=None, **session_options):
+        sessions.append(session_options)
+        return run_policy_pack(resources, config_path, **session_options)
+
+    monkeypatch.setattr(cli, "run_policy_pack", recording)
+
+    result = run_plan("--stack-file", str(write_stack(dev_config, "staging")))
+
+    assert result.returncode == 0
+    assert sessions == [{"stack": "staging"}]
+
+
+def test_the_json_goes_into_folders_made_for_it_indented_for_review(run_plan, tmp_path):
+    out = tmp_path / "out" / "plans" / "plan.json"
+
+    assert run_plan("--json", str(out)).returncode == 0
+
+    text = out.read_text()
+    assert text == json.dumps(json.loads(text), indent=2) + "\n"

@@ -107,7 +107,9 @@ def test_a_refused_delete_names_the_definition_and_the_role_and_keeps_it(synapse
 
 
 def test_read_of_a_missing_definition_reports_it_gone(synapse: FakeSynapse):
-    assert SparkJobDefinitionProvider().read("x", props(synapse)).id == ""
+    result = SparkJobDefinitionProvider().read("x", props(synapse))
+
+    assert (result.id, result.outs) == ("", {})
 
 
 def test_read_returns_the_deployed_definition(synapse: FakeSynapse):
@@ -120,6 +122,22 @@ def test_read_returns_the_deployed_definition(synapse: FakeSynapse):
     assert result.outs["targetBigDataPool"] == "gpularge"
     assert result.outs["jobProperties"]["file"] == JOB_PROPERTIES["file"]
     assert result.outs["jobProperties"]["numExecutors"] == 3
+    # A refresh right after the create shows no drift.
+    assert result.outs == created.outs
+
+
+def test_read_of_a_definition_without_the_optional_fields(synapse: FakeSynapse):
+    # Made outside Pulumi, say in Synapse Studio: only the spec's required fields.
+    provider = SparkJobDefinitionProvider()
+    provider.create(props(synapse))
+    stored = synapse.definitions["pytorch_digits"]["properties"]
+    for optional in ("description", "requiredSparkVersion", "language"):
+        del stored[optional]
+
+    outs = provider.read("x", props(synapse)).outs
+
+    assert (outs["description"], outs["requiredSparkVersion"], outs["language"]) == ("", None, None)
+    assert outs["targetBigDataPool"] == "gpularge"
 
 
 def test_delete_removes_it_and_delete_of_a_missing_one_succeeds(synapse: FakeSynapse):
@@ -170,8 +188,12 @@ def test_a_403_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: F
     SparkJobDefinitionProvider().create(props(synapse))
     synapse.fail("GET", 403, body={"error": {"code": "Forbidden", "message": "no role"}})
 
-    with pytest.raises(SynapsePermissionError, match="Synapse Artifact Publisher"):
+    with pytest.raises(SynapsePermissionError) as error:
         SparkJobDefinitionProvider().read("id", props(synapse))
+    assert str(error.value) == (
+        "Synapse refused to read 'pytorch_digits' (HTTP 403): the identity needs the Synapse "
+        "RBAC role 'Synapse Artifact Publisher' on the workspace"
+    )
 
 
 def test_a_500_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: FakeSynapse):
