@@ -93,7 +93,7 @@ def _conda_specs(content: str) -> Iterator[LibrarySpec]:
             continue
         if not in_dependencies or not item.startswith("-"):
             continue
-        item = item[1:].strip().strip("'\"")
+        item = item.removeprefix("-").strip().strip("'\"")
         if item == "pip:":
             pip_indent = indent
         elif pip_indent is not None and indent > pip_indent:

@@ -1,5 +1,6 @@
 """GPU pool policies: region, runtime, node size (mandatory by default)."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,9 +31,12 @@ def test_gpu_pool_outside_supported_region_is_rejected(pack):
     ]
 
 
-def test_only_synapse_pools_are_judged_as_gpu_pools(pack):
-    # Another service's resource with the same properties is not a Synapse pool.
-    other = {**gpu_pool(location="West Europe"), "type": "azure-native:compute:VirtualMachine"}
+@pytest.mark.parametrize(
+    "other_type", ["azure-native:compute:VirtualMachine", "azure-native:synapse:SparkConfiguration"]
+)
+def test_only_synapse_pools_are_judged_as_gpu_pools(pack, other_type):
+    # Another resource with the same properties is not a Synapse pool.
+    other = {**gpu_pool(location="West Europe"), "type": other_type}
     assert pack.analyze(other) == []
 
 

@@ -155,3 +155,27 @@ def test_a_policy_entry_that_is_neither_a_level_nor_an_object_is_named():
     assert str(error.value) == (
         "policy 'gpu-pool-region': 5 is not valid; use an enforcement level string or an object"
     )
+
+
+# Each limit of each policy's settings: the value at the limit is taken, one past it refused.
+LIMITS = [
+    ("spark-pool-auto-pause", "maxGpuDelayMinutes", 5, 4),
+    ("spark-pool-auto-pause", "maxGpuDelayMinutes", 10080, 10081),  # a week
+    ("spark-pool-node-ceiling", "maxNodes", 3, 2),
+    ("spark-pool-node-ceiling", "maxNodes", 200, 201),
+    ("gpu-vcore-quota", "gpuVcoreQuota", 0, -1),
+    ("gpu-pool-region", "allowedRegions", ["x"], []),
+    ("gpu-pool-region", "allowedRegions", ["x"], [""]),
+    ("gpu-pool-runtime", "allowedSparkVersions", ["3.2"], []),
+]
+
+
+@pytest.mark.parametrize(("policy", "key", "taken", "refused"), LIMITS)
+def test_each_setting_is_taken_at_its_limit_and_refused_past_it(
+    pack, tmp_path, policy, key, taken, refused
+):
+    pack.configure_from_file(_write(tmp_path, {policy: {key: taken}}))
+    assert pack.config[policy].properties[key] == taken
+
+    message = _error(pack, tmp_path, {policy: {key: refused}})
+    assert message.startswith(f"FILE is invalid:\n  policy '{policy}', key '{key}")

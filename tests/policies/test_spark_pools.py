@@ -1,5 +1,6 @@
 """Spark pool policies: runtime lifecycle, auto-pause, node ceiling, pinned libraries."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,6 +205,43 @@ def test_conda_environment_pins_with_single_equals(pack):
     )
 
 
+CONDA_ENVIRONMENT = (
+    "name: training\n"
+    "dependencies:\n"
+    "  - scipy\n"  # conda, before the pip block
+    "  - pip:\n"
+    "    - petastorm==0.11.3\n"
+    "    - git+https://example.org/y.git\n"  # pip reads it as a direct URL
+    "\n"
+    "  # conda again: the pip block ended with its indentation\n"
+    "  - numpy=1.21.6\n"
+    "  - pandas\n"
+    "channels:\n"
+    "  - conda-forge-nightly\n"  # a channel, not a package
+)
+
+
+@pytest.mark.parametrize("filename", ["environment.yml", "ENV.YAML", None])
+def test_conda_environments_are_read_block_by_block(pack, filename):
+    # Without a filename, a `dependencies:` line tells a conda environment.
+    requirements = {"content": CONDA_ENVIRONMENT, "filename": filename or DROP}
+    [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)
+    assert violation["message"] == (
+        "Pool 'gpupool' installs unpinned libraries: scipy, pandas (pin each to one version: "
+        "name==version (pip) or name=version (conda)); libraries from direct URLs, which no "
+        "index or version stands behind: git+https://example.org/y.git (install a pinned "
+        "release from an index, or upload the wheel as a workspace package)."
+    )
+
+
+def test_a_requirements_txt_is_read_as_pip_even_with_a_dependencies_line(pack):
+    requirements = {"content": "dependencies:\nnumpy==1.26.4\n", "filename": "requirements.txt"}
+    [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)
+    assert violation["message"].startswith(
+        "Pool 'gpupool' installs lines that are not requirements: dependencies: ("
+    )
+
+
 # PEP 508 names: letters, digits, '.', '_', '-', starting and ending with a letter or digit.
 _names = st.from_regex(r"[a-z]([a-z0-9._-]{0,14}[a-z0-9])?", fullmatch=True)
 _versions = st.from_regex(r"[0-9]{1,2}\.[0-9]{1,2}(\.[0-9]{1,2})?", fullmatch=True)
@@ -217,3 +255,13 @@ def test_any_exact_pin_passes_and_any_range_is_reported(pack_session, name, vers
     assert of_policy(pack_session.analyze(pinned), PINNED) == []
     ranged = pool_libraries(content=f"{name}>={version}\n")
     assert len(of_policy(pack_session.analyze(ranged), PINNED)) == 1
+
+
+def test_a_gpu_pool_on_31_is_sent_to_32_while_32_still_has_its_last_day(pack):
+    # On 3.2's last day a GPU runtime is still supported: moving the runtime is enough.
+    _on(pack, "2024-07-08")
+    [violation] = of_policy(pack.analyze(gpu_pool(sparkVersion="3.1")), LIFECYCLE)
+    assert violation["message"] == (
+        "Pool 'gpupool' runs Spark 3.1, out of support since 2024-01-26. Move it to a supported "
+        "runtime: 3.2 (to 2024-07-08), 3.4 (to 2026-03-31), 3.5 (to 2028-10-31)."
+    )

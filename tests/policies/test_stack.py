@@ -60,6 +60,13 @@ def test_a_workspace_within_its_quota_does_not_hide_the_next_one_over_it(pack):
     assert violation["message"].startswith("Workspace 'other-ws' GPU pools can scale to ")
 
 
+def test_a_quota_finding_is_filed_under_its_own_workspace(pack):
+    other, mine = workspace("synw-aaa"), workspace()
+    resources = [other, mine, gpu_pool(autoScale={"maxNodeCount": 4})]
+    [violation] = of_policy(pack.analyze_stack(resources), QUOTA)
+    assert violation["urn"] == mine["urn"]
+
+
 def test_gpu_quota_comes_from_config(pack):
     pack.configure({QUOTA: {"gpuVcoreQuota": 64}})
     assert of_policy(pack.analyze_stack([gpu_pool(autoScale={"maxNodeCount": 4})]), QUOTA) == []
@@ -151,6 +158,14 @@ def test_job_targeting_a_pool_of_another_workspace_is_rejected(pack):
     )
 
 
+def test_only_the_jobs_own_workspaces_pools_are_offered(pack):
+    # "synw-aaa" sorts before the job's workspace; its pool is no choice for the job.
+    job = spark_job("train", pool="bigpool")
+    resources = [cpu_pool(), gpu_pool("elsewhere", workspaceName="synw-aaa"), job]
+    [violation] = of_policy(pack.analyze_stack(resources), JOBS)
+    assert violation["message"].endswith("Set targetBigDataPool to one of: cpupool.")
+
+
 def test_job_on_a_different_spark_version_than_its_pool_is_rejected(pack):
     job = spark_job("train", pool="cpupool", spark_version="3.4")
     assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == [
@@ -174,6 +189,12 @@ def test_job_may_name_its_pool_with_a_data_plane_reference(pack):
 def launched_with(launcher: str, **overrides) -> dict:
     args = ["--data", "abfss://d", "--launcher", launcher]
     return spark_job("train", jobProperties={"args": args}, **overrides)
+
+
+def test_job_with_arguments_but_no_launcher_takes_the_runtimes_own(pack):
+    for args in (["--data", "abfss://d", "--epochs", "3"], ["--data", "abfss://d", "--launcher"]):
+        job = spark_job("train", pool="cpupool", spark_version="3.5", jobProperties={"args": args})
+        assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == [], args
 
 
 def test_job_with_a_launcher_its_runtime_runs_passes(pack):

@@ -43,3 +43,11 @@ def test_a_number_is_not_a_boolean_setting(pack):
     # Struct numbers are floats; 1.0 == True in Python, but ARM wants a boolean.
     [violation] = pack.analyze(storage_account(isHnsEnabled=1))
     assert "isHnsEnabled must be true (is 1.0)" in violation["message"]
+
+
+def test_storage_account_without_a_minimum_tls_version_is_rejected(pack):
+    [violation] = pack.analyze(storage_account(minimumTlsVersion=DROP))
+    assert violation["message"] == (
+        "Storage account 'stdldev' is not a hardened data lake: minimumTlsVersion must be "
+        '"TLS1_2" (is unset).'
+    )

@@ -53,6 +53,16 @@ def test_the_policy_and_the_stack_config_draw_the_line_at_the_same_width(pack):
         assert policy_rejects is azure_rules.is_internet_wide(start, end)
 
 
+@pytest.mark.parametrize(
+    # Other services' rules, and the classic azure provider's, are outside this azure-native pack.
+    "other_type",
+    ["azure-native:sql:FirewallRule", "azure:synapse/firewallRule:FirewallRule"],
+)
+def test_only_synapse_firewall_rules_are_judged(pack, other_type):
+    other = {**firewall_rule("allowAll", "0.0.0.0", "255.255.255.255"), "type": other_type}
+    assert pack.analyze(other) == []
+
+
 def test_hardened_workspace_passes_every_workspace_policy(pack):
     assert pack.analyze(workspace()) == []
 
@@ -69,6 +79,13 @@ def test_hardened_workspace_passes_every_workspace_policy(pack):
         (
             "workspace-exfiltration-protection",
             {"managedVirtualNetworkSettings": {"preventDataExfiltration": False}},
+            "data-exfiltration protection is off. Set "
+            "managedVirtualNetworkSettings.preventDataExfiltration to true.",
+        ),
+        (
+            # A number is not a boolean setting, even one that equals true.
+            "workspace-exfiltration-protection",
+            {"managedVirtualNetworkSettings": {"preventDataExfiltration": 1.0}},
             "data-exfiltration protection is off. Set "
             "managedVirtualNetworkSettings.preventDataExfiltration to true.",
         ),
