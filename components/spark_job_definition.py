@@ -66,8 +66,8 @@ def _error_code_and_message(error: HttpResponseError) -> tuple[str, str]:
     """The service's error code and message, from `{"error": {...}}` or the top level."""
     try:
         body = json.loads(error.response.text()) if error.response is not None else {}
-    except ValueError:
-        body = {}
+    except ValueError:  # not JSON: a gateway's page
+        return "", ""
     detail = body.get("error", body) if isinstance(body, dict) else {}
     detail = detail if isinstance(detail, dict) else {}
     return str(detail.get("code") or ""), str(detail.get("message") or "")
@@ -84,8 +84,11 @@ def permission_error(error: HttpResponseError, action: str, role: str) -> Except
             "through a private endpoint"
         )
     if error.status_code in (401, 403):
+        # The service's own code and message, when it sent them, say why it refused.
+        said = ": ".join(filter(None, (code, message)))
+        answer = " ".join(filter(None, (f"HTTP {error.status_code}", said)))
         return SynapsePermissionError(
-            f"Synapse refused to {action} (HTTP {error.status_code}): the identity needs the "
+            f"Synapse refused to {action} ({answer}): the identity needs the "
             f"Synapse RBAC role '{role}' on the workspace"
         )
     return error

@@ -100,8 +100,8 @@ def test_a_refused_delete_names_the_definition_and_the_role_and_keeps_it(synapse
         provider.delete("x", props(synapse))
 
     assert str(refused.value) == (
-        "Synapse refused to delete 'pytorch_digits' (HTTP 403): the identity needs the "
-        "Synapse RBAC role 'Synapse Artifact Publisher' on the workspace"
+        "Synapse refused to delete 'pytorch_digits' (HTTP 403 Forbidden: no): the identity needs "
+        "the Synapse RBAC role 'Synapse Artifact Publisher' on the workspace"
     )
     assert set(synapse.definitions) == {"pytorch_digits"}
 
@@ -191,7 +191,41 @@ def test_a_403_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: F
     with pytest.raises(SynapsePermissionError) as error:
         SparkJobDefinitionProvider().read("id", props(synapse))
     assert str(error.value) == (
-        "Synapse refused to read 'pytorch_digits' (HTTP 403): the identity needs the Synapse "
+        "Synapse refused to read 'pytorch_digits' (HTTP 403 Forbidden: no role): the identity "
+        "needs the Synapse RBAC role 'Synapse Artifact Publisher' on the workspace"
+    )
+
+
+UNAUTHORIZED = (
+    "The principal 'spn-deploy' does not have the required Synapse RBAC permission to perform "
+    "this action. Required permission: Action: "
+    "Microsoft.Synapse/workspaces/sparkJobDefinitions/read"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "answer"),
+    [
+        # The service's error at the top level, or under "error"; a gateway's page, or JSON
+        # that is no error object: the role is named either way.
+        (
+            {"code": "Unauthorized", "message": UNAUTHORIZED},
+            f"HTTP 403 Unauthorized: {UNAUTHORIZED}",
+        ),
+        ({"error": {"code": "Unauthorized"}}, "HTTP 403 Unauthorized"),
+        (b"<html>403 Forbidden</html>", "HTTP 403"),
+        (["Forbidden"], "HTTP 403"),
+        ({"error": "Forbidden"}, "HTTP 403"),
+    ],
+)
+def test_a_refusal_carries_the_services_reason_in_any_shape(synapse: FakeSynapse, body, answer):
+    SparkJobDefinitionProvider().create(props(synapse))
+    synapse.fail("GET", 403, body=body)
+
+    with pytest.raises(SynapsePermissionError) as error:
+        SparkJobDefinitionProvider().read("id", props(synapse))
+    assert str(error.value) == (
+        f"Synapse refused to read 'pytorch_digits' ({answer}): the identity needs the Synapse "
         "RBAC role 'Synapse Artifact Publisher' on the workspace"
     )
 

@@ -48,9 +48,11 @@ def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:
             status, headers, payload = fake.handle(
                 self.command, url.path, query, body, self.headers.get("Authorization")
             )
-            data = json.dumps(payload).encode() if payload is not None else b""
+            # Bytes go as they are (a gateway's HTML page); anything else as JSON.
+            as_is = isinstance(payload, bytes)
+            data = payload if as_is else b"" if payload is None else json.dumps(payload).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if as_is else "application/json")
             self.send_header("Content-Length", str(len(data)))
             for key, value in headers.items():
                 self.send_header(key, value)

@@ -72,7 +72,7 @@ class FakeSynapse:
         self._lock = threading.Lock()
 
     # --- test controls ---
-    def fail(self, method: str, status: int, headers: dict | None = None, body: dict | None = None):
+    def fail(self, method: str, status: int, headers: dict | None = None, body: Any = None):
         self.faults.add(method, status, headers, body)
 
     def calls(self, method: str | None = None, prefix: str = "") -> list[str]:
