@@ -1,0 +1,44 @@
+"""Which keys a config path accepts, through lists, maps, optionals and annotated types."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from components.validation_messages import known_keys
+
+
+class Disk(BaseModel):
+    gigabytes: int
+
+
+class Node(BaseModel):
+    size: str
+    count: int = Field(alias="nodeCount")
+    disk: Disk | None = None
+
+
+def _kept(node: Node) -> Node:
+    return node
+
+
+class Pool(BaseModel):
+    # Annotated inside the list: the path goes through the annotation to the model.
+    nodes: list[Annotated[Node, AfterValidator(_kept)]]
+    by_name: dict[str, Node] = Field(alias="byName")
+    spare: Node | None = None
+
+
+def test_known_keys_are_found_through_annotations_lists_maps_and_optionals():
+    assert known_keys(Pool, ()) == ["nodes", "byName", "spare"]
+    assert known_keys(Pool, ("nodes", 0)) == ["size", "nodeCount", "disk"]
+    assert known_keys(Pool, ("nodes", 0, "disk")) == ["gigabytes"]
+    assert known_keys(Pool, ("byName", "gpu", "disk")) == ["gigabytes"]
+    assert known_keys(Pool, ("spare", "disk")) == ["gigabytes"]
+
+
+def test_a_path_the_model_does_not_have_knows_no_keys():
+    assert known_keys(Pool, ("nodes", "first")) == []
+    assert known_keys(Pool, ("nodes", 0, "size")) == []
+    assert known_keys(Pool, ("missing",)) == []
