@@ -48,7 +48,7 @@ class LibrarySpec:
 
 
 def _strip_comment(line: str) -> str:
-    return re.split(r"(^|\s)#", line, maxsplit=1)[0].rstrip()
+    return re.sub(r"(^|\s)#.*", "", line).rstrip()
 
 
 def _pip_kind(line: str) -> str | None:

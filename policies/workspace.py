@@ -50,7 +50,7 @@ def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolat
     start, end = args.props.get("startIpAddress"), args.props.get("endIpAddress")
     try:
         addresses = int(ipaddress.IPv4Address(end)) - int(ipaddress.IPv4Address(start)) + 1
-    except (ipaddress.AddressValueError, TypeError):
+    except ipaddress.AddressValueError:
         return  # not an IPv4 range; ARM rejects it
     if addresses <= INTERNET_WIDE_ADDRESSES:
         return

@@ -51,3 +51,10 @@ def test_storage_account_without_a_minimum_tls_version_is_rejected(pack):
         "Storage account 'stdldev' is not a hardened data lake: minimumTlsVersion must be "
         '"TLS1_2" (is unset).'
     )
+
+
+def test_the_finding_names_the_account_or_else_the_resource(pack):
+    [named] = pack.analyze(storage_account(accountName="stdlprod", isHnsEnabled=False))
+    [unnamed] = pack.analyze(storage_account(accountName=DROP, isHnsEnabled=False))
+    assert named["message"].startswith("Storage account 'stdlprod' is not")
+    assert unnamed["message"].startswith("Storage account 'stdldev' is not")

@@ -63,6 +63,20 @@ def test_only_synapse_firewall_rules_are_judged(pack, other_type):
     assert pack.analyze(other) == []
 
 
+@pytest.mark.parametrize(
+    # An address not known yet (a preview), or not IPv4 at all, which ARM refuses itself.
+    "end",
+    [DROP, "not-an-address", "::1"],
+)
+def test_a_rule_without_an_ipv4_range_is_left_to_arm(pack, end):
+    rule = firewall_rule("allowAll", "0.0.0.0", "255.255.255.255")
+    if end is DROP:
+        del rule["inputs"]["endIpAddress"], rule["outputs"]["endIpAddress"]
+    else:
+        rule["inputs"]["endIpAddress"] = rule["outputs"]["endIpAddress"] = end
+    assert pack.analyze(rule) == []
+
+
 def test_hardened_workspace_passes_every_workspace_policy(pack):
     assert pack.analyze(workspace()) == []
 
