@@ -2,6 +2,7 @@
 #   make mutation                    both tools, the score and every survivor in out/mutation/report.md
 #   make mutation MUTATION_ONLY=mutmut      (or cosmic-ray) one tool
 #   make mutation MUTATION_ONLY=mutmut MUTATION_SELECT='policy_harness.*'   part of mutmut's mutants
+#   make mutation MUTATION_RESUME=1  goes on from the last run (see mutation/run.sh)
 MUT_VENV := .venv-mutation
 MUT_PY := $(MUT_VENV)/bin/python
 # A copy of the working tree: both tools rewrite source files where they run.
@@ -18,7 +19,8 @@ $(MUT_VENV)/.installed: requirements-mutation.txt requirements-dev.txt requireme
 
 ## mutation: mutate components/, offline_plan/, policy_harness/, job_runner/ (mutmut) and policies/ (cosmic-ray)
 mutation: $(MUT_VENV)/.installed
-	MUTATION_ONLY=$(MUTATION_ONLY) MUTATION_SELECT='$(MUTATION_SELECT)' bash mutation/run.sh $(MUT_PY) $(MUTATION_WORK) $(MUTATION_OUT)
+	MUTATION_ONLY=$(MUTATION_ONLY) MUTATION_SELECT='$(MUTATION_SELECT)' MUTATION_RESUME=$(MUTATION_RESUME) \
+		bash mutation/run.sh $(MUT_PY) $(MUTATION_WORK) $(MUTATION_OUT)
 
 ## mutation-report: the score and survivors of the last run, again
 mutation-report: $(VENV)/.installed

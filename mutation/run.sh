@@ -8,6 +8,10 @@
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'policy_harness.*') to run part of its mutants.
+# MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
+# keeps the results of functions whose source is unchanged and runs its survivors again (the
+# tests may have changed); cosmic-ray's mutants are positions in the source, so its session
+# goes on only while policies/ is unchanged, and starts over otherwise.
 set -euo pipefail
 # Absolute, but not resolved: a venv's python is a link to the base interpreter.
 python=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -16,23 +20,42 @@ out=$(realpath -m "$3")
 bin=$(dirname "$python")
 only=${MUTATION_ONLY:-}
 
-rm -rf "$work" && mkdir -p "$work" "$out"
-# The report reads what is in $out: nothing from an earlier run may pass for this one's.
-rm -f "$out/mutmut-results.txt" "$out"/cosmic-ray.* "$out/report.md"
+resume=
+if [[ -n "${MUTATION_RESUME:-}" && -d "$work" ]]; then
+    resume=1
+else
+    rm -rf "$work"
+    # The report reads what is in $out: nothing from an earlier run may pass for this one's.
+    rm -f "$out/mutmut-results.txt" "$out"/cosmic-ray.* "$out/report.md"
+fi
+mkdir -p "$work" "$out"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
 cd "$work"
 
 if [[ -z "$only" || "$only" == mutmut ]]; then
+    survivors=()
+    if [[ -n "$resume" ]]; then
+        mapfile -t survivors < <("$bin/mutmut" results | sed -n 's/^ *\([^ :]*\): survived$/\1/p')
+    fi
     # shellcheck disable=SC2086  # patterns are separate words
     "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
+    if (( ${#survivors[@]} )); then
+        # Named mutants run again even when they have a result.
+        "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" "${survivors[@]}"
+    fi
     "$bin/mutmut" results --all true > "$out/mutmut-results.txt"
 fi
 if [[ -z "$only" || "$only" == cosmic-ray ]]; then
     # The test command says `python`: this environment's.
     export PATH="$bin:$PATH"
-    cosmic-ray init mutation/policies.toml "$out/cosmic-ray.sqlite"
-    cr-filter-operators "$out/cosmic-ray.sqlite" mutation/policies.toml
-    cosmic-ray baseline mutation/policies.toml
+    policies=$(find policies -type f | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+    if [[ -z "$resume" || "$(cat "$out/cosmic-ray.policies" 2>/dev/null)" != "$policies" ]]; then
+        rm -f "$out"/cosmic-ray.*
+        cosmic-ray init mutation/policies.toml "$out/cosmic-ray.sqlite"
+        cr-filter-operators "$out/cosmic-ray.sqlite" mutation/policies.toml
+        cosmic-ray baseline mutation/policies.toml
+        echo "$policies" > "$out/cosmic-ray.policies"
+    fi
     cosmic-ray exec mutation/policies.toml "$out/cosmic-ray.sqlite"
     cosmic-ray dump "$out/cosmic-ray.sqlite" > "$out/cosmic-ray.jsonl"
 fi
