@@ -151,7 +151,7 @@ def render_policy(report: PolicyReport) -> str:
     for level, violations in grouped.items():
         lines.append(f"  {level} ({len(violations)}):")
         for v in violations:
-            name = v["urn"].rsplit("::", 1)[-1]
+            name = v["urn"].rpartition("::")[2]
             lines.append(f"    [{v['policy']}] {name}: {v['message']}")
     if report.has_mandatory:
         lines.append("Mandatory policy violations: this stack must not be deployed as it is.")

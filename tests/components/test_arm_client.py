@@ -84,16 +84,28 @@ def test_a_policy_denial_is_not_blamed_on_a_missing_role(arm: FakeArm):
     )
 
 
-def test_a_refusal_without_arms_error_body_still_names_the_role(arm: FakeArm):
-    arm.fail("GET", 403, body={"message": "Forbidden"})  # a gateway's answer, not ARM's
+@pytest.mark.parametrize(
+    ("body", "answer"),
+    # A gateway's JSON, not ARM's; a gateway's HTML page.
+    [({"message": "Forbidden"}, "HTTP 403 Forbidden"), (b"<html>Forbidden</html>", "HTTP 403")],
+)
+def test_a_refusal_without_arms_error_body_still_names_the_role(arm: FakeArm, body, answer):
+    arm.fail("GET", 403, body=body)
 
-    refused = r"\(HTTP 403 Forbidden\): the deploying identity needs"
-    with pytest.raises(ArmPermissionError, match=refused):
+    with pytest.raises(ArmPermissionError) as error:
         client(arm).get(POOL, API_VERSION)
 
+    assert str(error.value) == (
+        f"ARM refused to read {arm.base_url}{POOL} ({answer}): the deploying identity "
+        "needs Contributor (or Microsoft.Synapse/workspaces/bigDataPools/write) on the Synapse "
+        "workspace"
+    )
 
-def test_any_other_error_carries_arms_code_and_message(arm: FakeArm):
-    arm.fail("PUT", 400, body=error_body("InvalidParameter", "nodeCount must be at least 3"))
+
+def test_any_other_error_carries_arms_code_message_and_additional_info(arm: FakeArm):
+    body = error_body("InvalidParameter", "nodeCount must be at least 3")
+    body["error"]["additionalInfo"] = [{"type": "PolicyViolation", "info": {"policy": "no-gpu"}}]
+    arm.fail("PUT", 400, body=body)
 
     with pytest.raises(HttpResponseError) as error:
         client(arm).put(POOL, API_VERSION, BODY)
@@ -104,3 +116,20 @@ def test_any_other_error_carries_arms_code_and_message(arm: FakeArm):
         "InvalidParameter",
         "nodeCount must be at least 3",
     )
+    # ARM's own error format: the additional info (here a policy's) is in the message.
+    assert "Additional Information:Type: PolicyViolation" in str(error.value)
+
+
+def test_server_errors_are_retried_with_backoff_as_many_times_as_set(arm: FakeArm):
+    for _ in range(5):
+        arm.fail("GET", 500)
+
+    with pytest.raises(HttpResponseError) as error:
+        client(arm, retry_total=2, retry_backoff_factor=1.0).get(POOL, API_VERSION)
+
+    assert error.value.status_code == 500
+    get_at = [r.at for r in arm.calls("GET")]
+    assert len(get_at) == 3  # the first try and 2 retries
+    # azure-core retries the first error at once, then waits factor * 2^(n-1): 2 s here
+    # (its default factor, 0.8, would wait 1.6 s).
+    assert get_at[2] - get_at[1] >= 2.0

@@ -74,7 +74,7 @@ class FakeArm:
             "properties": {**properties, "provisioningState": "Succeeded"},
         }
 
-    def fail(self, method: str, status: int, headers: dict | None = None, body: dict | None = None):
+    def fail(self, method: str, status: int, headers: dict | None = None, body: Any = None):
         self.faults.add(method, status, headers, body)
 
     def calls(self, method: str | None = None) -> list[SeenRequest]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from offline_plan.mocks import Plan, PlannedResource
-from offline_plan.render import render_text
+from offline_plan.render import plan_json, render_policy, render_text
+from policy_harness import PolicyReport
 
 STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
 GROUP_URN = "urn:pulumi:dev::synapse-dl::azure-native:resources:ResourceGroup::rg"
@@ -69,4 +70,44 @@ def test_the_plan_reads_as_a_tree_with_key_inputs_options_outputs_and_warnings()
         "",
         "Warnings:",
         "    warning: a GPU pool costs money",
+    ]
+
+
+def test_the_plan_as_json_holds_the_stack_resources_outputs_and_warnings():
+    document = plan_json(PLAN)
+
+    assert document == {
+        "stack": "dev",
+        "resources": [r.as_json() for r in PLAN.resources],
+        "outputs": {"pools": ["gpu", "cpu"], "lake": "dlake"},
+        "warnings": ["a GPU pool costs money"],
+    }
+
+
+def test_a_clean_policy_run_says_so():
+    assert render_policy(PolicyReport("synapse-dl", "0.1.0")).splitlines() == [
+        "",
+        "Policy pack synapse-dl 0.1.0:",
+        "    no violations",
+    ]
+
+
+def test_violations_are_listed_by_level_mandatory_first_with_the_resource_name():
+    report = PolicyReport(
+        "synapse-dl",
+        "0.1.0",
+        [
+            {"policy": "p-adv", "level": "advisory", "urn": POOL_URN, "message": "consider it"},
+            {"policy": "p-man", "level": "mandatory", "urn": LOCK_URN, "message": "fix it"},
+        ],
+    )
+
+    assert render_policy(report).splitlines() == [
+        "",
+        "Policy pack synapse-dl 0.1.0:",
+        "  mandatory (1):",
+        "    [p-man] lock: fix it",
+        "  advisory (1):",
+        "    [p-adv] pool: consider it",
+        "Mandatory policy violations: this stack must not be deployed as it is.",
     ]
