@@ -25,6 +25,8 @@ from azure.mgmt.core.exceptions import ARMErrorFormat
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
 from azure.mgmt.core.polling.arm_polling import ARMPolling
 
+from components.dynamic_provider_support import service_answer
+
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
 # The audience of ARM tokens in Azure's public cloud. Apart from the endpoint: a token's
 # audience is ARM's whatever address the client calls (a sovereign cloud passes both).
@@ -107,9 +109,9 @@ def _raise_for_status(response: Any, action: str, accepted: tuple[int, ...] = (2
     if response.status_code not in (401, 403):
         raise error
     # ARM's own code and message say which refusal it is (a missing role, a policy's denial).
-    said = ": ".join(filter(None, (error.error.code, error.error.message))) if error.error else ""
-    answer = " ".join(filter(None, (f"HTTP {response.status_code}", said)))
-    refused = f"ARM refused to {action} {response.request.url.split('?')[0]} ({answer})"
+    refused = (
+        f"ARM refused to {action} {response.request.url.split('?')[0]} ({service_answer(error)})"
+    )
     if error.error and error.error.code == POLICY_DENIAL:
         raise ArmPermissionError(
             f"{refused}: an Azure Policy assignment on the subscription or resource group "

@@ -1,10 +1,12 @@
-"""What the project's dynamic providers share: the deploying identity and a key-based diff."""
+"""What the project's dynamic providers share: the deploying identity, a key-based diff, and
+how a service's refusal reads in an error message."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from azure.core.exceptions import HttpResponseError
 from pulumi.dynamic import DiffResult
 
 
@@ -13,6 +15,13 @@ def make_credential() -> Any:
     from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential()
+
+
+def service_answer(error: HttpResponseError) -> str:
+    """`HTTP 403 Code: message`: the status and as much of the service's own error as it sent
+    (azure-core reads it from the top level or under `error`)."""
+    said = ": ".join(filter(None, (error.error.code, error.error.message))) if error.error else ""
+    return " ".join(filter(None, (f"HTTP {error.status_code}", said)))
 
 
 def diff_by_keys(

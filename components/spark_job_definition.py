@@ -8,14 +8,13 @@ are azure-core's RetryPolicy; long-running operations are azure-core's LRO polli
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pulumi
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from components.dynamic_provider_support import diff_by_keys, make_credential
+from components.dynamic_provider_support import diff_by_keys, make_credential, service_answer
 
 # Inputs that name another definition: changing one replaces it.
 _IDENTITY_KEYS = ("endpoint", "name")
@@ -62,33 +61,20 @@ def definition_body(props: dict[str, Any]) -> dict[str, Any]:
 FIREWALL_REFUSAL = "ClientIpAddressNotAuthorized"
 
 
-def _error_code_and_message(error: HttpResponseError) -> tuple[str, str]:
-    """The service's error code and message, from `{"error": {...}}` or the top level."""
-    try:
-        body = json.loads(error.response.text()) if error.response is not None else {}
-    except ValueError:  # not JSON: a gateway's page
-        return "", ""
-    detail = body.get("error", body) if isinstance(body, dict) else {}
-    detail = detail if isinstance(detail, dict) else {}
-    return str(detail.get("code") or ""), str(detail.get("message") or "")
-
-
 def permission_error(error: HttpResponseError, action: str, role: str) -> Exception:
     """A refusal as the fix it needs: the firewall, or a Synapse role; other errors as they are."""
-    code, message = _error_code_and_message(error)
-    if code == FIREWALL_REFUSAL:
+    # azure-core reads the service's error from the top level (the firewall's) or under `error`.
+    if error.error and error.error.code == FIREWALL_REFUSAL:
         # Not a missing role: the workspace does not accept this machine's address at all.
+        said = error.error.message or ""
         return SynapsePermissionError(
-            f"the workspace firewall refused the request to {action} ({message}): add this "
-            "machine's address to workspace.network.firewallRules, or reach the workspace "
-            "through a private endpoint"
+            f"the workspace firewall refused the request to {action} ({said}): "
+            "add this machine's address to workspace.network.firewallRules, or reach the "
+            "workspace through a private endpoint"
         )
     if error.status_code in (401, 403):
-        # The service's own code and message, when it sent them, say why it refused.
-        said = ": ".join(filter(None, (code, message)))
-        answer = " ".join(filter(None, (f"HTTP {error.status_code}", said)))
         return SynapsePermissionError(
-            f"Synapse refused to {action} ({answer}): the identity needs the "
+            f"Synapse refused to {action} ({service_answer(error)}): the identity needs the "
             f"Synapse RBAC role '{role}' on the workspace"
         )
     return error
