@@ -55,32 +55,35 @@ AUTHORIZATION_FAILED = (
     "The client 'spn-deploy' does not have authorization to perform action "
     "'Microsoft.Synapse/workspaces/bigDataPools/write' over scope 'gpularge'"
 )
+POLICY_DENIED = "Resource 'gpularge' was disallowed by policy. Policy identifiers: 'no-gpu'."
+ROLE_NEEDED = (
+    "the deploying identity needs Contributor (or "
+    "Microsoft.Synapse/workspaces/bigDataPools/write) on the Synapse workspace"
+)
+# A policy denial is not blamed on a missing role.
+POLICY_DENIES = (
+    "an Azure Policy assignment on the subscription or resource group denies it; no role lifts "
+    "that, the assignment's owner must exempt the resource"
+)
 
 
-def test_a_refused_put_names_the_update_arms_reason_and_the_role(arm: FakeArm):
-    arm.fail("PUT", 403, body=error_body("AuthorizationFailed", AUTHORIZATION_FAILED))
+@pytest.mark.parametrize(
+    ("code", "message", "remedy"),
+    [
+        ("AuthorizationFailed", AUTHORIZATION_FAILED, ROLE_NEEDED),
+        ("RequestDisallowedByPolicy", POLICY_DENIED, POLICY_DENIES),
+    ],
+)
+def test_a_refused_put_names_the_update_arms_reason_and_its_remedy(
+    arm: FakeArm, code, message, remedy
+):
+    arm.fail("PUT", 403, body=error_body(code, message))
 
     with pytest.raises(ArmPermissionError) as error:
         client(arm).put(POOL, API_VERSION, BODY)
 
     assert str(error.value) == (
-        f"ARM refused to update {arm.base_url}{POOL} (HTTP 403 AuthorizationFailed: "
-        f"{AUTHORIZATION_FAILED}): the deploying identity needs Contributor (or "
-        "Microsoft.Synapse/workspaces/bigDataPools/write) on the Synapse workspace"
-    )
-
-
-def test_a_policy_denial_is_not_blamed_on_a_missing_role(arm: FakeArm):
-    denied = "Resource 'gpularge' was disallowed by policy. Policy identifiers: 'no-gpu'."
-    arm.fail("PUT", 403, body=error_body("RequestDisallowedByPolicy", denied))
-
-    with pytest.raises(ArmPermissionError) as error:
-        client(arm).put(POOL, API_VERSION, BODY)
-
-    assert str(error.value) == (
-        f"ARM refused to update {arm.base_url}{POOL} (HTTP 403 RequestDisallowedByPolicy: "
-        f"{denied}): an Azure Policy assignment on the subscription or resource group denies "
-        "it; no role lifts that, the assignment's owner must exempt the resource"
+        f"ARM refused to update {arm.base_url}{POOL} (HTTP 403 {code}: {message}): {remedy}"
     )
 
 
@@ -95,11 +98,7 @@ def test_a_refusal_without_arms_error_body_still_names_the_role(arm: FakeArm, bo
     with pytest.raises(ArmPermissionError) as error:
         client(arm).get(POOL, API_VERSION)
 
-    assert str(error.value) == (
-        f"ARM refused to read {arm.base_url}{POOL} ({answer}): the deploying identity "
-        "needs Contributor (or Microsoft.Synapse/workspaces/bigDataPools/write) on the Synapse "
-        "workspace"
-    )
+    assert str(error.value) == f"ARM refused to read {arm.base_url}{POOL} ({answer}): {ROLE_NEEDED}"
 
 
 def test_any_other_error_carries_arms_code_message_and_additional_info(arm: FakeArm):

@@ -1,5 +1,7 @@
 """Storage policy: every storage account of the stack is a hardened ADLS Gen2 data lake."""
 
+import pytest
+
 from tests.policies.policy_resources import DROP, storage_account
 
 
@@ -31,10 +33,13 @@ def test_unhardened_storage_account_is_rejected_with_every_failing_setting(pack)
     ]
 
 
-def test_storage_account_without_hierarchical_namespace_is_rejected(pack):
-    [violation] = pack.analyze(storage_account(isHnsEnabled=DROP))
+@pytest.mark.parametrize(
+    ("setting", "required"), [("isHnsEnabled", "true"), ("minimumTlsVersion", '"TLS1_2"')]
+)
+def test_storage_account_without_a_hardening_setting_is_rejected(pack, setting, required):
+    [violation] = pack.analyze(storage_account(**{setting: DROP}))
     assert violation["message"] == (
-        "Storage account 'stdldev' is not a hardened data lake: isHnsEnabled must be true "
+        f"Storage account 'stdldev' is not a hardened data lake: {setting} must be {required} "
         "(is unset)."
     )
 
@@ -43,14 +48,6 @@ def test_a_number_is_not_a_boolean_setting(pack):
     # Struct numbers are floats; 1.0 == True in Python, but ARM wants a boolean.
     [violation] = pack.analyze(storage_account(isHnsEnabled=1))
     assert "isHnsEnabled must be true (is 1.0)" in violation["message"]
-
-
-def test_storage_account_without_a_minimum_tls_version_is_rejected(pack):
-    [violation] = pack.analyze(storage_account(minimumTlsVersion=DROP))
-    assert violation["message"] == (
-        "Storage account 'stdldev' is not a hardened data lake: minimumTlsVersion must be "
-        '"TLS1_2" (is unset).'
-    )
 
 
 def test_the_finding_names_the_account_or_else_the_resource(pack):
