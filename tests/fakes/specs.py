@@ -1,11 +1,15 @@
 """What Microsoft's REST specifications say of the calls the fakes answer, written out so the
-tests need no copy of them (the copies are in ../shared/specs/azure-rest-api-specs/, with the
-commits they come from).
+tests need no copy of them. The specifications are in github.com/Azure/azure-rest-api-specs,
+under specification/; each file below names the commit it was read at.
 
-- ARM, Microsoft.Synapse 2021-06-01, bigDataPool.json: BigDataPoolResourceInfo is a
-  TrackedResource (common-types v2 types.json: `location` required); PUT answers 200 or 202,
-  a long-running operation whose final state comes through Azure-AsyncOperation.
-- Synapse data plane 2020-12-01, sparkJobDefinitions.json and entityTypes/SparkJobDefinition.json:
+- ARM, Microsoft.Synapse 2021-06-01, synapse/resource-manager/Microsoft.Synapse/stable/2021-06-01/
+  bigDataPool.json (commit 00eda9b5): BigDataPoolResourceInfo is a TrackedResource
+  (common-types/resource-management/v2/types.json, commit 01efba9f: `location` required); PUT
+  answers 200 or 202, a long-running operation whose final state comes through
+  Azure-AsyncOperation.
+- Synapse data plane 2020-12-01, synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/
+  sparkJobDefinitions.json (commit 45beb68e) and entityTypes/SparkJobDefinition.json (commit
+  0168af93):
   SparkJobDefinition requires targetBigDataPool and jobProperties; SparkJobProperties requires
   file, driverMemory, driverCores, executorMemory, executorCores, numExecutors. PUT answers
   200/202, DELETE 200/202/204, POST execute 200/202; GET 200.
