@@ -12,7 +12,7 @@ JOB ?=
 
 .PHONY: plan test test-infra lint venv clean bench run-job
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt

@@ -3,18 +3,21 @@
 Config is read and validated once, before any resource is registered.
 """
 
+from pathlib import Path
+
 import pulumi
 from pulumi_azure_native import authorization
 
-from components.config import load_stack_config
-from components.job_catalog import load_stack_jobs
-from components.lifecycle import lifecycle_warnings
-from components.spark_pool import SparkPool
-from components.training_job import TrainingJob
-from components.workspace import SynapseWorkspace
+from synapse_dl.config.lifecycle import lifecycle_warnings
+from synapse_dl.config.stack import load_stack_config
+from synapse_dl.jobs.catalog import load_stack_jobs
+from synapse_dl.spark_pool import SparkPool
+from synapse_dl.training_job import TrainingJob
+from synapse_dl.workspace import SynapseWorkspace
 
 stack = load_stack_config()
-jobs = load_stack_jobs(stack)
+# The project's own jobs, next to this program.
+jobs = load_stack_jobs(stack, Path(__file__).resolve().parent / "training_jobs")
 
 for warning in lifecycle_warnings(stack.spark_pools):
     pulumi.log.warn(warning)

@@ -18,8 +18,7 @@ import trustme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components import spark_job_definition  # noqa: E402
-from components.spark_job_definition import SparkJobDefinitionProvider  # noqa: E402
+from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider  # noqa: E402
 from tests.fakes.credentials import FakeCredential  # noqa: E402
 from tests.fakes.https_server import ServedFake  # noqa: E402
 from tests.fakes.synapse_server import FakeSynapse  # noqa: E402
@@ -59,10 +58,9 @@ def main() -> None:
         bundle = Path(folder) / "ca.pem"
         ca.cert_pem.write_to_path(str(bundle))
         os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
-        spark_job_definition.make_credential = FakeCredential
         fake = FakeSynapse()
         fake.polls_before_done = 0
-        provider = SparkJobDefinitionProvider()
+        provider = SparkJobDefinitionProvider(credential_factory=FakeCredential)
         with ServedFake(fake, ca):
             start = time.perf_counter()
             for i in range(COUNT):

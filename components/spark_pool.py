@@ -9,10 +9,10 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import synapse
 
-from components.config import SparkPoolConfig
-from components.libraries import REQUIREMENTS_FILENAME, render_requirements
-from components.pool_libraries import PoolLibraries
-from components.workspace import SynapseWorkspace
+from .config.libraries import REQUIREMENTS_FILENAME, render_requirements
+from .config.stack import SparkPoolConfig
+from .providers.pool_libraries import PoolLibraries
+from .workspace import SynapseWorkspace
 
 SPARK_CONFIG_FILENAME = "spark-defaults.conf"
 

@@ -9,10 +9,10 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import storage
 
-from components.job_catalog import StackJob
-from components.spark_job_definition import SparkJobDefinition
-from components.spark_pool import SparkPool
-from components.workspace import SynapseWorkspace
+from .jobs.catalog import StackJob
+from .providers.spark_job_definition import SparkJobDefinition
+from .spark_pool import SparkPool
+from .workspace import SynapseWorkspace
 
 JOBS_PREFIX = "jobs"
 

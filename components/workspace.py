@@ -8,8 +8,8 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, resources, storage, synapse
 
-from components import azure_rules
-from components.config import WorkspaceConfig
+from .config.stack import WorkspaceConfig
+from .facts import azure_rules
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
 # launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").

@@ -16,10 +16,6 @@ from azure.core.exceptions import (
     ServiceRequestError,
 )
 
-from components.config import ConfigError
-from components.job_catalog import load_stack_jobs
-from components.spark_job_definition import SynapsePermissionError, workspace_endpoint
-from components.stack_file import read_stack_file
 from job_runner.run import (
     DEFAULT_POLL_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
@@ -27,6 +23,11 @@ from job_runner.run import (
     UnknownBatchState,
     run_job_definition,
 )
+from synapse_dl.clients.credentials import CredentialFactory, default_credential
+from synapse_dl.clients.synapse import SynapsePermissionError, workspace_endpoint
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.jobs.catalog import load_stack_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,9 @@ def _explain(error: Exception, endpoint: str) -> str:
     return str(error)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None, credential_factory: CredentialFactory = default_credential
+) -> int:
     parser = argparse.ArgumentParser(prog="job_runner", description=__doc__)
     parser.add_argument("--stack", default="dev", help="the stack the job was deployed with")
     parser.add_argument("--stack-file", type=Path, help="instead of Pulumi.<stack>.yaml")
@@ -70,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack = read_stack_file(stack_file)
         # The stack decides where a job runs (its jobs[] entry may move it to another pool).
-        jobs = {job.definition.name: job.definition for job in load_stack_jobs(stack)}
+        jobs = {
+            job.definition.name: job.definition
+            for job in load_stack_jobs(stack, ROOT / "training_jobs")
+        }
     except (ConfigError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -91,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             job.pool,
             poll_seconds=args.poll_seconds,
             timeout_seconds=args.timeout_minutes * 60,
+            credential_factory=credential_factory,
         )
     except (RunTimeout, UnknownBatchState) as error:
         print(f"error: {error}", file=sys.stderr)

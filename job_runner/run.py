@@ -1,9 +1,8 @@
 """Submit a deployed Spark job definition and follow its batch to the end.
 
-The definition's `execute` operation (azure-synapse-artifacts) starts a Spark batch; the
-workspace's Livy batch API reports its state until it is final. That API is one GET, made on
-azure-core's pipeline (retries, bearer token) rather than the azure-synapse-spark package,
-which is unmaintained and imports `six` without declaring it.
+The definition's `execute` operation starts a Spark batch; the workspace's Livy batch API
+reports its state until it is final. Both go through the data-plane client
+(synapse_dl/clients/synapse.py).
 """
 
 from __future__ import annotations
@@ -11,23 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from azure.core import PipelineClient
 from azure.core.exceptions import HttpResponseError
-from azure.core.pipeline.policies import (
-    BearerTokenCredentialPolicy,
-    HeadersPolicy,
-    RetryPolicy,
-    UserAgentPolicy,
-)
-from azure.core.rest import HttpRequest
 
-from components import spark_job_definition
+from synapse_dl.clients.credentials import CredentialFactory, default_credential
+from synapse_dl.clients.synapse import LivyBatches, artifacts_client, permission_error
 
 RUN_ROLE = "Synapse Compute Operator"
-LIVY_API_VERSION = "2019-11-01-preview"
-SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default"
 # Livy's batch states (Apache Livy's SessionState; the Synapse Livy API returns the same
 # names): final ones, and the ones a batch passes through on its way.
 SUCCEEDED = {"success"}
@@ -58,38 +47,6 @@ class RunResult:
         return self.state in SUCCEEDED
 
 
-@dataclass(frozen=True)
-class BatchStatus:
-    state: str
-    errors: list[str]
-
-
-class LivyBatches:
-    """`GET {endpoint}/livyApi/versions/{version}/sparkPools/{pool}/batches/{id}`."""
-
-    def __init__(self, endpoint: str, pool: str, credential: Any):
-        self._pool = pool
-        self._client: PipelineClient = PipelineClient(
-            base_url=endpoint,
-            policies=[
-                HeadersPolicy(),
-                UserAgentPolicy(sdk_moniker="synapse-dl/0.1.0"),
-                RetryPolicy(),
-                BearerTokenCredentialPolicy(credential, SYNAPSE_SCOPE),
-            ],
-        )
-
-    def status(self, batch_id: int) -> BatchStatus:
-        path = f"/livyApi/versions/{LIVY_API_VERSION}/sparkPools/{self._pool}/batches/{batch_id}"
-        request = HttpRequest("GET", self._client.format_url(path), params={"detailed": "true"})
-        response = self._client.send_request(request)
-        if response.status_code != 200:
-            raise HttpResponseError(response=response)
-        body = response.json()
-        messages = [e.get("message", "") for e in body.get("errorInfo") or []]
-        return BatchStatus(body["state"], [m for m in messages if m])
-
-
 def run_job_definition(
     endpoint: str,
     definition: str,
@@ -100,16 +57,17 @@ def run_job_definition(
     report: Callable[[str], None] = print,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    credential_factory: CredentialFactory = default_credential,
 ) -> RunResult:
     """Execute `definition` and wait for its batch; reports each state change.
 
     Raises RunTimeout when the batch is still running after `timeout_seconds`, and
     UnknownBatchState for a state Livy does not document.
     """
-    credential = spark_job_definition.make_credential()
+    credential = credential_factory()
     try:
         batch = (
-            spark_job_definition.artifacts_client(endpoint, credential)
+            artifacts_client(endpoint, credential)
             .spark_job_definition.begin_execute_spark_job_definition(definition)
             .result()
         )
@@ -137,6 +95,4 @@ def run_job_definition(
                 )
             sleep(poll_seconds)
     except HttpResponseError as error:
-        raise spark_job_definition.permission_error(
-            error, f"run {definition!r}", RUN_ROLE
-        ) from error
+        raise permission_error(error, f"run {definition!r}", RUN_ROLE) from error

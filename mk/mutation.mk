@@ -11,13 +11,13 @@ MUTATION_OUT ?= out/mutation
 
 .PHONY: mutation mutation-report
 
-$(MUT_VENV)/.installed: requirements-mutation.txt requirements-dev.txt requirements.txt policies/requirements.txt
+$(MUT_VENV)/.installed: requirements-mutation.txt requirements-dev.txt requirements.txt policies/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(MUT_VENV)
 	$(MUT_PY) -m pip install -q --upgrade pip
 	$(MUT_PY) -m pip install -q -r requirements-mutation.txt
 	touch $@
 
-## mutation: mutate components/, offline_plan/, policy_harness/, job_runner/ (mutmut) and policies/ (cosmic-ray)
+## mutation: mutate synapse_dl (components/), offline_plan/, policy_harness/, job_runner/ (mutmut) and policies/ (cosmic-ray)
 mutation: $(MUT_VENV)/.installed
 	MUTATION_ONLY=$(MUTATION_ONLY) MUTATION_SELECT='$(MUTATION_SELECT)' MUTATION_RESUME=$(MUTATION_RESUME) \
 		bash mutation/run.sh $(MUT_PY) $(MUTATION_WORK) $(MUTATION_OUT)

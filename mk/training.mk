@@ -32,6 +32,10 @@ endif
 
 .PHONY: train-env train test-training bench-training
 
+# Each environment gets this repository's package (synapse_dl) without its infrastructure
+# dependencies, after `pip check`: local_run reads job.yaml with synapse_dl.jobs.definition,
+# which needs only pydantic and PyYAML (tests/components/test_job_definitions.py holds that).
+
 $(TRAIN_VENV)/.installed: training_jobs/requirements.txt training_jobs/build/build_horovod.sh
 	rm -rf $(TRAIN_VENV)
 	$(PYTHON) -m venv $(TRAIN_VENV)
@@ -39,6 +43,7 @@ $(TRAIN_VENV)/.installed: training_jobs/requirements.txt training_jobs/build/bui
 	$(TRAIN_PY) -m pip install -q $(TORCH_FIND_LINKS) -r training_jobs/requirements.txt
 	MAKEFLAGS=-j2 bash training_jobs/build/build_horovod.sh $(TRAIN_PY) $(WHEEL_CACHE)
 	$(TRAIN_PY) -m pip check
+	$(TRAIN_PY) -m pip install -q --no-deps -e .
 	touch $@
 
 $(TRAIN35_VENV)/.installed: training_jobs/requirements-spark3.5.txt
@@ -47,6 +52,7 @@ $(TRAIN35_VENV)/.installed: training_jobs/requirements-spark3.5.txt
 	$(TRAIN35_PY) -m pip install -q pip==25.3
 	$(TRAIN35_PY) -m pip install -q $(TORCH_FIND_LINKS) -r training_jobs/requirements-spark3.5.txt
 	$(TRAIN35_PY) -m pip check
+	$(TRAIN35_PY) -m pip install -q --no-deps -e .
 	touch $@
 
 unsupported-spark-$(SPARK)/.installed:

@@ -2,8 +2,8 @@
 # make mutation: mutation testing of the infrastructure code, on demand (hours on 2 cores;
 # not in CI). Both tools rewrite source files, so they work on a copy of the working tree.
 #   mutation/run.sh PYTHON WORKDIR OUTDIR
-#   - mutmut (pyproject.toml [tool.mutmut]): components/, offline_plan/, policy_harness/,
-#     job_runner/, against the infrastructure suite;
+#   - mutmut (pyproject.toml [tool.mutmut]): the synapse_dl package (components/),
+#     offline_plan/, policy_harness/, job_runner/, against the infrastructure suite;
 #   - cosmic-ray (mutation/policies.toml): policies/, against tests/policies, because the pack
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
@@ -31,6 +31,11 @@ fi
 mkdir -p "$work" "$out"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
 cd "$work"
+# The tests import components/ by its installed name. Laid out under that name here, the
+# copy (mutmut's mutated one) is imported before the environment's editable install of the
+# repository, which points at the repository's own components/.
+rm -rf synapse_dl
+mv components synapse_dl
 
 if [[ -z "$only" || "$only" == mutmut ]]; then
     survivors=()

@@ -20,7 +20,6 @@ import sys
 import traceback
 from pathlib import Path
 
-from components.config import ConfigError
 from offline_plan.contract import (
     EXIT_INVALID_INPUT,
     EXIT_MANDATORY_VIOLATION,
@@ -30,6 +29,7 @@ from offline_plan.contract import (
 from offline_plan.mocks import PROJECT_DIR, plan_stack
 from offline_plan.render import plan_json, render_policy, render_text
 from policy_harness import PolicyConfigError, run_policy_pack
+from synapse_dl.config.stack import ConfigError
 
 
 def _write_json(path: Path | None, document: dict) -> None:

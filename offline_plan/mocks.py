@@ -24,8 +24,8 @@ from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components.stack_file import read_stack_document
 from offline_plan.contract import stack_name
+from synapse_dl.config.stack_file import read_stack_document
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_MASK = "[secret]"

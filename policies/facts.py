@@ -1,7 +1,7 @@
 """The pack's own copy of the Synapse facts its policies judge against.
 
 The pack is published on its own, so it cannot import the project's table
-(components/runtimes.py); tests/policies/test_facts_in_step.py keeps the two equal.
+(components/facts/runtimes.py); tests/policies/test_facts_in_step.py keeps the two equal.
 Stdlib only: the pack must start fast.
 """
 

@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config import project_values
+from synapse_dl.config.stack import project_values
 
 # Fixtures serving the fake ARM and Synapse endpoints: `arm`, `synapse`.
 pytest_plugins = ["tests.fakes.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_STACK = ROOT / "Pulumi.dev.yaml"
+JOBS_ROOT = ROOT / "training_jobs"
 
 
 def dev_stack_document() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from components.arm import ArmClient, ArmPermissionError, big_data_pool_path
+from synapse_dl.clients.arm import ArmClient, ArmPermissionError, big_data_pool_path
 from tests.fakes.arm_server import FakeArm
 from tests.fakes.credentials import FakeCredential
 from tests.fakes.https_server import error_body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import ConfigError, parse_stack_config
+from synapse_dl.config.stack import ConfigError, parse_stack_config
 
 
 def problems_of(config: dict) -> list[str]:

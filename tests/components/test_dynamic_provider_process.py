@@ -20,8 +20,8 @@ from google.protobuf import struct_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from components.pool_libraries import PoolLibrariesProvider
-from components.spark_job_definition import SparkJobDefinitionProvider
+from synapse_dl.providers.pool_libraries import PoolLibrariesProvider
+from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider
 from tests.conftest import ROOT
 
 LIBRARIES = {

@@ -1,7 +1,7 @@
 """job.yaml files load into JobDefinition, fit the dev stack's pools, and bad ones fail clearly.
 
-training_jobs/definition.py is pure Python (pydantic, PyYAML): the infrastructure imports it, so
-its tests run in the infrastructure suite."""
+synapse_dl.jobs.definition is pure Python (pydantic, PyYAML): the infrastructure imports it, and
+so do the training environments (local runs), which have no Pulumi."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from training_jobs.definition import (
+from synapse_dl.jobs.definition import (
     JobDefinitionError,
     Location,
     PoolShape,
@@ -202,13 +202,13 @@ def test_unknown_keys_are_rejected_so_typos_do_not_pass(tmp_path):
     assert "numExecutor = 3: not a known key; did you mean 'numExecutors'?" in str(raised.value)
 
 
-def test_the_definition_module_imports_nothing_of_spark_torch_or_tensorflow():
+def test_the_definition_module_imports_nothing_of_pulumi_spark_torch_or_tensorflow():
     import subprocess
     import sys
 
     probe = (
-        "import sys, training_jobs.definition; "
-        "heavy = {'pyspark', 'torch', 'tensorflow', 'horovod', 'petastorm', 'numpy'}; "
+        "import sys, synapse_dl.jobs.definition; "
+        "heavy = {'pulumi', 'pyspark', 'torch', 'tensorflow', 'horovod', 'petastorm', 'numpy'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )
     out = subprocess.run(

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from components.config import ConfigError, parse_stack_config
-from components.libraries import render_requirements
-from components.lifecycle import lifecycle_warnings
-from components.runtimes import LAUNCHERS, RUNTIMES
+from synapse_dl.config.libraries import render_requirements
+from synapse_dl.config.lifecycle import lifecycle_warnings
+from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.facts.runtimes import LAUNCHERS, RUNTIMES
 
 
 def gpu_pool(dev_config, **changes):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from components.arm import ArmPermissionError, big_data_pool_path
-from components.pool_libraries import PoolLibrariesProvider
+from synapse_dl.clients.arm import ArmPermissionError, big_data_pool_path
+from synapse_dl.providers.pool_libraries import PoolLibrariesProvider
 from tests.fakes.arm_server import TOKEN, FakeArm
+from tests.fakes.credentials import FakeCredential
 
 # What the pool API's every call carries (bigDataPool.json 2021-06-01).
 API = {"api-version": "2021-06-01"}
@@ -44,7 +45,7 @@ def test_create_puts_the_pool_back_with_its_libraries_and_polls_to_completion(ar
     arm.add_pool(POOL, POOL_PROPERTIES)
     arm.polls_before_done = 2
 
-    result = PoolLibrariesProvider().create(props(arm))
+    result = PoolLibrariesProvider(FakeCredential).create(props(arm))
 
     assert (result.id, result.outs) == (POOL, props(arm))
     assert libraries_on_azure(arm) == {"content": REQUIREMENTS, "filename": "requirements.txt"}
@@ -63,7 +64,7 @@ def test_create_puts_the_pool_back_with_its_libraries_and_polls_to_completion(ar
 def test_every_request_carries_the_bearer_token_and_it_never_reaches_the_outputs(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
 
-    result = PoolLibrariesProvider().create(props(arm))
+    result = PoolLibrariesProvider(FakeCredential).create(props(arm))
 
     assert {r.authorization for r in arm.requests} == {f"Bearer {TOKEN}"}
     assert TOKEN not in repr(result.outs)
@@ -73,7 +74,7 @@ def test_a_429_with_retry_after_is_waited_out_and_retried(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
     arm.fail("GET", 429, {"Retry-After": "1"}, {"error": {"code": "TooManyRequests"}})
 
-    PoolLibrariesProvider().create(props(arm))
+    PoolLibrariesProvider(FakeCredential).create(props(arm))
 
     first, second = arm.calls("GET")[:2]
     assert first.path == second.path == POOL
@@ -85,7 +86,7 @@ def test_a_500_on_the_put_is_retried_and_the_libraries_land_once(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
     arm.fail("PUT", 500)
 
-    PoolLibrariesProvider().create(props(arm))
+    PoolLibrariesProvider(FakeCredential).create(props(arm))
 
     assert len(arm.calls("PUT")) == 2
     assert libraries_on_azure(arm)["content"] == REQUIREMENTS
@@ -99,7 +100,7 @@ def test_a_failed_operation_surfaces_arms_error_message(arm: FakeArm):
     }
 
     with pytest.raises(HttpResponseError, match="pip could not install petastorm==0.11.3"):
-        PoolLibrariesProvider().create(props(arm))
+        PoolLibrariesProvider(FakeCredential).create(props(arm))
 
 
 def test_a_403_names_the_permission_the_deploying_identity_lacks(arm: FakeArm):
@@ -107,7 +108,7 @@ def test_a_403_names_the_permission_the_deploying_identity_lacks(arm: FakeArm):
     arm.fail("GET", 403, body={"error": {"code": "AuthorizationFailed", "message": "no"}})
 
     with pytest.raises(ArmPermissionError, match="needs Contributor .* on the Synapse workspace"):
-        PoolLibrariesProvider().create(props(arm))
+        PoolLibrariesProvider(FakeCredential).create(props(arm))
 
 
 MISSING_POOL = (
@@ -118,19 +119,21 @@ MISSING_POOL = (
 
 def test_create_on_a_missing_pool_fails_clearly(arm: FakeArm):
     with pytest.raises(RuntimeError) as error:
-        PoolLibrariesProvider().create(props(arm))
+        PoolLibrariesProvider(FakeCredential).create(props(arm))
     assert str(error.value) == MISSING_POOL
 
 
 def test_update_on_a_pool_deleted_meanwhile_fails_the_same_way(arm: FakeArm):
     with pytest.raises(RuntimeError) as error:
-        PoolLibrariesProvider().update(POOL, props(arm), props(arm, content="numpy\n"))
+        PoolLibrariesProvider(FakeCredential).update(
+            POOL, props(arm), props(arm, content="numpy\n")
+        )
     assert str(error.value) == MISSING_POOL
 
 
 def test_changed_libraries_are_updated_in_place(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
-    provider = PoolLibrariesProvider()
+    provider = PoolLibrariesProvider(FakeCredential)
     old = props(arm)
     provider.create(old)
     new = props(arm, content=REQUIREMENTS + "scikit-learn==1.0.2\n")
@@ -144,20 +147,20 @@ def test_changed_libraries_are_updated_in_place(arm: FakeArm):
 
 
 def test_an_unchanged_resource_has_no_diff(arm: FakeArm):
-    assert PoolLibrariesProvider().diff(POOL, props(arm), props(arm)).changes is False
+    assert PoolLibrariesProvider(FakeCredential).diff(POOL, props(arm), props(arm)).changes is False
 
 
 def test_a_different_pool_replaces_the_resource(arm: FakeArm):
     other = {**props(arm), "bigDataPoolName": "gpuxl"}
 
-    diff = PoolLibrariesProvider().diff(POOL, props(arm), other)
+    diff = PoolLibrariesProvider(FakeCredential).diff(POOL, props(arm), other)
 
     assert diff.changes is True and diff.replaces == ["bigDataPoolName"]
 
 
 def test_delete_removes_the_libraries_and_keeps_the_pool(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
-    provider = PoolLibrariesProvider()
+    provider = PoolLibrariesProvider(FakeCredential)
     provider.create(props(arm))
 
     provider.delete(POOL, props(arm))
@@ -167,13 +170,13 @@ def test_delete_removes_the_libraries_and_keeps_the_pool(arm: FakeArm):
 
 
 def test_delete_when_the_pool_is_already_gone_succeeds(arm: FakeArm):
-    PoolLibrariesProvider().delete(POOL, props(arm))
+    PoolLibrariesProvider(FakeCredential).delete(POOL, props(arm))
 
     assert arm.calls("PUT") == []
 
 
 def test_read_reports_a_deleted_pool_as_gone(arm: FakeArm):
-    result = PoolLibrariesProvider().read(POOL, props(arm))
+    result = PoolLibrariesProvider(FakeCredential).read(POOL, props(arm))
 
     assert (result.id, result.outs) == ("", {})
 
@@ -183,7 +186,7 @@ def test_read_reports_the_libraries_azure_holds_not_the_ones_last_sent(arm: Fake
     on_azure = {"content": "numpy==1.26.4\n", "filename": "environment.txt"}
     arm.add_pool(POOL, {**POOL_PROPERTIES, "libraryRequirements": on_azure})
 
-    result = PoolLibrariesProvider().read(POOL, props(arm))
+    result = PoolLibrariesProvider(FakeCredential).read(POOL, props(arm))
 
     assert result.id == POOL
     assert result.outs == {**props(arm), "libraryRequirements": on_azure}
@@ -209,7 +212,7 @@ def test_read_takes_only_the_libraries_content_and_filename(
 ):
     arm.add_pool(POOL, {**POOL_PROPERTIES, "libraryRequirements": on_azure})
 
-    result = PoolLibrariesProvider().read(POOL, props(arm))
+    result = PoolLibrariesProvider(FakeCredential).read(POOL, props(arm))
 
     assert result.outs["libraryRequirements"] == read_back
 
@@ -217,7 +220,7 @@ def test_read_takes_only_the_libraries_content_and_filename(
 def test_read_shows_libraries_that_azure_dropped(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
 
-    result = PoolLibrariesProvider().read(POOL, props(arm))
+    result = PoolLibrariesProvider(FakeCredential).read(POOL, props(arm))
 
     assert result.id == POOL
     assert result.outs["libraryRequirements"] is None
@@ -238,7 +241,7 @@ def test_arm_refuses_libraries_on_a_pools_creation(arm: FakeArm):
 
 
 def test_a_pool_update_that_drops_the_libraries_is_followed_by_reapplying_them(arm: FakeArm):
-    provider = PoolLibrariesProvider()
+    provider = PoolLibrariesProvider(FakeCredential)
     # 1. The azure-native provider creates the pool without libraries.
     arm.handle(
         "PUT", POOL, API, {"location": "eastus", "properties": POOL_PROPERTIES}, f"Bearer {TOKEN}"
@@ -267,7 +270,7 @@ def test_the_put_keeps_the_pools_tags(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
     arm.pools[POOL]["tags"] = {"project": "synapse-dl", "environment": "dev"}
 
-    PoolLibrariesProvider().create(props(arm))
+    PoolLibrariesProvider(FakeCredential).create(props(arm))
 
     # A PUT replaces the pool: tags it does not carry are gone.
     assert arm.calls("PUT")[0].body["tags"] == {"project": "synapse-dl", "environment": "dev"}
@@ -277,7 +280,7 @@ def test_the_put_keeps_the_pools_tags(arm: FakeArm):
 def test_every_call_names_the_api_version_the_fake_arm_demands(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
 
-    PoolLibrariesProvider().create(props(arm))
+    PoolLibrariesProvider(FakeCredential).create(props(arm))
 
     # The fake refuses any other (400 NoRegisteredProviderFound), so the create succeeding
     # already proves it; the count shows each kind of call was made.
@@ -286,7 +289,7 @@ def test_every_call_names_the_api_version_the_fake_arm_demands(arm: FakeArm):
 
 def test_a_token_for_another_audience_is_refused_as_arm_refuses_it(arm: FakeArm):
     arm.add_pool(POOL, POOL_PROPERTIES)
-    from components.arm import ArmClient
+    from synapse_dl.clients.arm import ArmClient
     from tests.fakes.credentials import FakeCredential
 
     client = ArmClient(

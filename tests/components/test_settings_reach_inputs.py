@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.runtime import mocks as pulumi_mocks
 
-from components.config import parse_stack_config, project_values
-from components.spark_pool import fingerprint, pool_arguments
 from offline_plan.mocks import SECRET_MASK, PlanMocks, PlannedResource, RecordingMonitor, plan_stack
+from synapse_dl.config.stack import parse_stack_config, project_values
+from synapse_dl.spark_pool import fingerprint, pool_arguments
 from tests.conftest import ROOT
 
 STACKS = {"dev": ROOT / "Pulumi.dev.yaml", "cpu": ROOT / "Pulumi.cpu.yaml"}
@@ -308,7 +308,7 @@ def test_every_config_setting_of_the_stack_file_has_a_case():
         "workspace.network.allowInternetWideFirewall",
         "sparkPools[0].nodeSizeFamily",  # its sizes and layouts differ: test_program.py
     }
-    from components.config import SparkPoolConfig, WorkspaceConfig
+    from synapse_dl.config.stack import SparkPoolConfig, WorkspaceConfig
 
     def aliases(model, prefix: str) -> set[str]:
         keys = set()

@@ -7,7 +7,9 @@ import logging
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from components.spark_job_definition import SparkJobDefinitionProvider, SynapsePermissionError
+from synapse_dl.clients.synapse import SynapsePermissionError
+from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider
+from tests.fakes.credentials import FakeCredential
 from tests.fakes.synapse_server import TOKEN, FakeSynapse
 
 JOB_PROPERTIES = {
@@ -40,7 +42,7 @@ def props(synapse: FakeSynapse, **changes) -> dict:
 def test_create_puts_the_definition_body_and_polls_it_to_completion(synapse: FakeSynapse):
     synapse.polls_before_done = 2
 
-    result = SparkJobDefinitionProvider().create(props(synapse))
+    result = SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
 
     assert result.id == f"{synapse.base_url}/sparkJobDefinitions/pytorch_digits"
     assert synapse.definitions["pytorch_digits"]["properties"] == {
@@ -58,7 +60,7 @@ def test_429_and_503_are_retried_and_the_definition_is_created_exactly_once(syna
     synapse.fail("PUT", 429, {"Retry-After": "1"})
     synapse.fail("PUT", 503)
 
-    SparkJobDefinitionProvider().create(props(synapse))
+    SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
 
     assert len(synapse.calls("PUT")) == 3
     assert synapse.writes["PUT pytorch_digits"] == 1
@@ -67,7 +69,7 @@ def test_429_and_503_are_retried_and_the_definition_is_created_exactly_once(syna
 def test_a_500_is_retried(synapse: FakeSynapse):
     synapse.fail("PUT", 500)
 
-    SparkJobDefinitionProvider().create(props(synapse))
+    SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
 
     assert synapse.writes["PUT pytorch_digits"] == 1
 
@@ -79,7 +81,7 @@ def test_a_failed_operation_surfaces_its_error_message(synapse: FakeSynapse):
     }
 
     with pytest.raises(HttpResponseError, match="Big data pool 'gpularge' not found"):
-        SparkJobDefinitionProvider().create(props(synapse))
+        SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
     assert "pytorch_digits" not in synapse.definitions
 
 
@@ -88,11 +90,11 @@ def test_an_auth_refusal_names_the_role_needed_to_deploy(synapse: FakeSynapse, s
     synapse.fail("PUT", status, body={"error": {"code": "Forbidden", "message": "no"}})
 
     with pytest.raises(SynapsePermissionError, match="'Synapse Artifact Publisher'"):
-        SparkJobDefinitionProvider().create(props(synapse))
+        SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
 
 
 def test_a_refused_delete_names_the_definition_and_the_role_and_keeps_it(synapse: FakeSynapse):
-    provider = SparkJobDefinitionProvider()
+    provider = SparkJobDefinitionProvider(FakeCredential)
     provider.create(props(synapse))
     synapse.fail("DELETE", 403, body={"error": {"code": "Forbidden", "message": "no"}})
 
@@ -107,13 +109,13 @@ def test_a_refused_delete_names_the_definition_and_the_role_and_keeps_it(synapse
 
 
 def test_read_of_a_missing_definition_reports_it_gone(synapse: FakeSynapse):
-    result = SparkJobDefinitionProvider().read("x", props(synapse))
+    result = SparkJobDefinitionProvider(FakeCredential).read("x", props(synapse))
 
     assert (result.id, result.outs) == ("", {})
 
 
 def test_read_returns_the_deployed_definition(synapse: FakeSynapse):
-    provider = SparkJobDefinitionProvider()
+    provider = SparkJobDefinitionProvider(FakeCredential)
     created = provider.create(props(synapse))
 
     result = provider.read(created.id, props(synapse))
@@ -128,7 +130,7 @@ def test_read_returns_the_deployed_definition(synapse: FakeSynapse):
 
 def test_read_of_a_definition_without_the_optional_fields(synapse: FakeSynapse):
     # Made outside Pulumi, say in Synapse Studio: only the spec's required fields.
-    provider = SparkJobDefinitionProvider()
+    provider = SparkJobDefinitionProvider(FakeCredential)
     provider.create(props(synapse))
     stored = synapse.definitions["pytorch_digits"]["properties"]
     for optional in ("description", "requiredSparkVersion", "language"):
@@ -141,7 +143,7 @@ def test_read_of_a_definition_without_the_optional_fields(synapse: FakeSynapse):
 
 
 def test_delete_removes_it_and_delete_of_a_missing_one_succeeds(synapse: FakeSynapse):
-    provider = SparkJobDefinitionProvider()
+    provider = SparkJobDefinitionProvider(FakeCredential)
     provider.create(props(synapse))
 
     provider.delete("x", props(synapse))
@@ -152,7 +154,7 @@ def test_delete_removes_it_and_delete_of_a_missing_one_succeeds(synapse: FakeSyn
 
 
 def test_only_real_changes_cause_an_update(synapse: FakeSynapse):
-    provider = SparkJobDefinitionProvider()
+    provider = SparkJobDefinitionProvider(FakeCredential)
     same = provider.diff("x", props(synapse), props(synapse))
     changed = {**JOB_PROPERTIES, "file": JOB_PROPERTIES["file"].replace("0123abcd", "4567ef01")}
     new_script = provider.diff("x", props(synapse), props(synapse, jobProperties=changed))
@@ -165,7 +167,7 @@ def test_only_real_changes_cause_an_update(synapse: FakeSynapse):
 
 
 def test_update_puts_the_new_body(synapse: FakeSynapse):
-    provider = SparkJobDefinitionProvider()
+    provider = SparkJobDefinitionProvider(FakeCredential)
     provider.create(props(synapse))
 
     provider.update("x", props(synapse), props(synapse, requiredSparkVersion="3.1"))
@@ -176,7 +178,7 @@ def test_update_puts_the_new_body(synapse: FakeSynapse):
 def test_the_token_is_sent_and_never_logged_or_kept(synapse: FakeSynapse, caplog):
     caplog.set_level(logging.DEBUG)
 
-    result = SparkJobDefinitionProvider().create(props(synapse))
+    result = SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
 
     assert synapse.authorizations == {f"Bearer {TOKEN}"}
     assert TOKEN not in caplog.text
@@ -185,11 +187,11 @@ def test_the_token_is_sent_and_never_logged_or_kept(synapse: FakeSynapse, caplog
 
 def test_a_403_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: FakeSynapse):
     # "Gone" would make Pulumi drop a live definition from its state.
-    SparkJobDefinitionProvider().create(props(synapse))
+    SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
     synapse.fail("GET", 403, body={"error": {"code": "Forbidden", "message": "no role"}})
 
     with pytest.raises(SynapsePermissionError) as error:
-        SparkJobDefinitionProvider().read("id", props(synapse))
+        SparkJobDefinitionProvider(FakeCredential).read("id", props(synapse))
     assert str(error.value) == (
         "Synapse refused to read 'pytorch_digits' (HTTP 403 Forbidden: no role): the identity "
         "needs the Synapse RBAC role 'Synapse Artifact Publisher' on the workspace"
@@ -219,11 +221,11 @@ UNAUTHORIZED = (
     ],
 )
 def test_a_refusal_carries_the_services_reason_in_any_shape(synapse: FakeSynapse, body, answer):
-    SparkJobDefinitionProvider().create(props(synapse))
+    SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
     synapse.fail("GET", 403, body=body)
 
     with pytest.raises(SynapsePermissionError) as error:
-        SparkJobDefinitionProvider().read("id", props(synapse))
+        SparkJobDefinitionProvider(FakeCredential).read("id", props(synapse))
     assert str(error.value) == (
         f"Synapse refused to read 'pytorch_digits' ({answer}): the identity needs the Synapse "
         "RBAC role 'Synapse Artifact Publisher' on the workspace"
@@ -231,19 +233,19 @@ def test_a_refusal_carries_the_services_reason_in_any_shape(synapse: FakeSynapse
 
 
 def test_a_500_on_read_is_raised_never_taken_for_a_deleted_definition(synapse: FakeSynapse):
-    SparkJobDefinitionProvider().create(props(synapse))
+    SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
     for _ in range(4):  # more than the retries
         synapse.fail("GET", 500)
 
     with pytest.raises(HttpResponseError):
-        SparkJobDefinitionProvider().read("id", props(synapse))
+        SparkJobDefinitionProvider(FakeCredential).read("id", props(synapse))
 
 
 def test_a_firewall_refusal_says_so_instead_of_naming_a_role(synapse: FakeSynapse):
     synapse.firewall_refuses = True
 
     with pytest.raises(SynapsePermissionError) as raised:
-        SparkJobDefinitionProvider().create(props(synapse))
+        SparkJobDefinitionProvider(FakeCredential).create(props(synapse))
 
     assert str(raised.value) == (
         "the workspace firewall refused the request to deploy 'pytorch_digits' (Client Ip "
@@ -261,4 +263,4 @@ def test_a_definition_missing_a_required_property_is_refused_as_the_service_does
     }
 
     with pytest.raises(HttpResponseError, match="properties.jobProperties.file is required"):
-        SparkJobDefinitionProvider().create(without_file)
+        SparkJobDefinitionProvider(FakeCredential).create(without_file)

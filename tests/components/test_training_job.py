@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.config import ConfigError, parse_stack_config
-from components.job_catalog import JOBS_ROOT, load_stack_jobs
-from components.training_job import blob_name
 from offline_plan.mocks import Plan, RecordingMonitor, plan_stack
-from tests.conftest import DEV_STACK, ROOT
-from training_jobs.definition import PLACEMENT_KEYS
+from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.jobs.catalog import load_stack_jobs
+from synapse_dl.jobs.definition import PLACEMENT_KEYS
+from synapse_dl.training_job import blob_name
+from tests.conftest import DEV_STACK, JOBS_ROOT, ROOT
 
 CPU_STACK = ROOT / "Pulumi.cpu.yaml"
 
@@ -185,7 +185,7 @@ def test_a_job_listed_twice_is_rejected(dev_config):
     stack = parse_stack_config({**dev_config, "jobs": ["pytorch_digits", "pytorch_digits"]})
 
     with pytest.raises(ConfigError, match=r"jobs\[1\] = 'pytorch_digits': job name .* repeats"):
-        load_stack_jobs(stack)
+        load_stack_jobs(stack, JOBS_ROOT)
 
 
 # --- the cpu stack: the PyTorch job on Spark 3.5 with the spark launcher ---------------------
@@ -198,7 +198,7 @@ def cpu_plan() -> Plan:
 
 @pytest.fixture
 def cpu_config() -> dict:
-    from components.config import project_values
+    from synapse_dl.config.stack import project_values
 
     return project_values(yaml.safe_load(CPU_STACK.read_text()))
 
@@ -285,7 +285,7 @@ def test_the_tensorflow_job_on_the_cpu_pool_is_refused_for_want_of_tensorflow(cp
     stack = parse_stack_config(cpu_config)
 
     with pytest.raises(ConfigError) as caught:
-        load_stack_jobs(stack)
+        load_stack_jobs(stack, JOBS_ROOT)
 
     assert caught.value.problems == [
         "synapse-dl:jobs[1] = 'tensorflow_digits': framework = 'tensorflow': pool 'cpumedium' "
@@ -300,7 +300,7 @@ def test_tensorflow_in_the_pools_libraries_lets_the_tensorflow_job_run_there(cpu
     cpu_config["sparkPools"][0]["extraLibraries"] = ["tensorflow==2.21.0", "tf_keras==2.21.0"]
     stack = parse_stack_config(cpu_config)
 
-    jobs = load_stack_jobs(stack)
+    jobs = load_stack_jobs(stack, JOBS_ROOT)
 
     assert [(j.definition.name, j.launcher) for j in jobs] == [
         ("pytorch_digits", "spark"),
@@ -313,7 +313,7 @@ def test_a_pool_the_stack_names_for_a_job_is_checked_as_the_stacks_key(cpu_confi
     stack = parse_stack_config(cpu_config)
 
     with pytest.raises(ConfigError) as caught:
-        load_stack_jobs(stack)
+        load_stack_jobs(stack, JOBS_ROOT)
 
     assert caught.value.problems == [
         "synapse-dl:jobs[0].pool = 'cpumedum': no such pool in the stack; its pools are: cpumedium"
@@ -325,7 +325,7 @@ def test_sizes_the_stack_sets_are_validated_with_the_job(cpu_config):
     stack = parse_stack_config(cpu_config)
 
     with pytest.raises(ConfigError) as caught:
-        load_stack_jobs(stack)
+        load_stack_jobs(stack, JOBS_ROOT)
 
     assert caught.value.problems == [
         "synapse-dl:jobs[0].executor.memory = '56 GB': memory must be whole gigabytes such as '30g'"
@@ -345,7 +345,7 @@ def test_a_stack_job_entry_takes_only_placement_keys(cpu_config):
 
 
 def test_the_stack_job_entry_and_the_job_definition_agree_on_the_placement_keys():
-    from components.config import StackJobConfig
+    from synapse_dl.config.stack import StackJobConfig
 
     fields = {
         field.alias or name for name, field in StackJobConfig.model_fields.items() if name != "name"
@@ -358,7 +358,7 @@ def test_dynamic_allocation_left_on_is_refused_for_barrier_tasks(cpu_config):
     stack = parse_stack_config(cpu_config)
 
     with pytest.raises(ConfigError) as caught:
-        load_stack_jobs(stack)
+        load_stack_jobs(stack, JOBS_ROOT)
 
     assert caught.value.problems == [
         "synapse-dl:jobs[0].conf.spark.dynamicAllocation.enabled = '(unset)': must be 'false': "
@@ -372,7 +372,7 @@ def test_more_processes_than_task_slots_are_refused(cpu_config):
     stack = parse_stack_config(cpu_config)
 
     with pytest.raises(ConfigError) as caught:
-        load_stack_jobs(stack)
+        load_stack_jobs(stack, JOBS_ROOT)
 
     assert caught.value.problems == [
         "synapse-dl:jobs[0].args = '--num-proc 3': above the 2 task slots the job's executors "

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from components.validation_messages import known_keys
+from synapse_dl.config.validation_messages import known_keys
 
 
 class Disk(BaseModel):

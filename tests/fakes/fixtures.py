@@ -1,7 +1,8 @@
 """pytest fixtures serving the fake ARM and Synapse endpoints over HTTPS on 127.0.0.1.
 
-`arm` and `synapse` yield a running fake whose certificate azure-core's transport trusts and
-whose provider module hands out the fake's token instead of asking Entra ID.
+`arm` and `synapse` yield a running fake whose certificate azure-core's transport trusts; the
+code under test gets the fake's token from tests.fakes.credentials.FakeCredential, passed as
+its credential factory.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ from __future__ import annotations
 import pytest
 import trustme
 
-from components import pool_libraries, spark_job_definition
 from tests.fakes import arm_server, synapse_server
-from tests.fakes.credentials import FakeCredential
 from tests.fakes.https_server import ServedFake
 
 
@@ -30,14 +29,12 @@ def trusted_ca(ca: trustme.CA, tmp_path, monkeypatch: pytest.MonkeyPatch) -> tru
 
 
 @pytest.fixture
-def arm(trusted_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(pool_libraries, "make_credential", FakeCredential)
+def arm(trusted_ca: trustme.CA):
     with ServedFake(arm_server.FakeArm(), trusted_ca) as served:
         yield served
 
 
 @pytest.fixture
-def synapse(trusted_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(spark_job_definition, "make_credential", FakeCredential)
+def synapse(trusted_ca: trustme.CA):
     with ServedFake(synapse_server.FakeSynapse(), trusted_ca) as served:
         yield served

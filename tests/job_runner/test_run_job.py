@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from job_runner.__main__ import main
+from tests.fakes.credentials import FakeCredential
 from tests.fakes.synapse_server import FakeSynapse
 
 DEFINITION = {
@@ -16,8 +17,11 @@ DEFINITION = {
 }
 
 
-def run(synapse: FakeSynapse, job: str = "pytorch_digits") -> int:
-    return main(["--job", job, "--endpoint", synapse.base_url, "--poll-seconds", "0.01"])
+def run(synapse: FakeSynapse, job: str = "pytorch_digits", credential=FakeCredential) -> int:
+    return main(
+        ["--job", job, "--endpoint", synapse.base_url, "--poll-seconds", "0.01"],
+        credential_factory=credential,
+    )
 
 
 def deploy(synapse: FakeSynapse) -> None:
@@ -108,7 +112,8 @@ def test_the_job_runs_on_the_pool_its_stack_places_it_on(synapse: FakeSynapse, c
             synapse.base_url,
             "--poll-seconds",
             "0.01",
-        ]
+        ],
+        credential_factory=FakeCredential,
     )
 
     assert code == 0
@@ -126,12 +131,8 @@ def test_killed_and_error_are_failures(synapse: FakeSynapse, states):
     assert run(synapse) == 1
 
 
-def test_without_an_azure_login_it_says_how_to_log_in_and_exits_1(
-    synapse: FakeSynapse, monkeypatch, capsys
-):
+def test_without_an_azure_login_it_says_how_to_log_in_and_exits_1(synapse: FakeSynapse, capsys):
     from azure.identity import CredentialUnavailableError
-
-    from components import spark_job_definition
 
     class NoLogin:
         def get_token(self, *scopes, **kwargs):
@@ -140,10 +141,9 @@ def test_without_an_azure_login_it_says_how_to_log_in_and_exits_1(
                 "\nAttempted credentials:\n\tEnvironmentCredential: not configured"
             )
 
-    monkeypatch.setattr(spark_job_definition, "make_credential", NoLogin)
     deploy(synapse)
 
-    assert run(synapse) == 1
+    assert run(synapse, credential=NoLogin) == 1
     err = capsys.readouterr().err
     # The whole line: what to do, for a person and for a pipeline, and the credential's cause.
     assert err == (
@@ -158,7 +158,8 @@ def test_without_an_azure_login_it_says_how_to_log_in_and_exits_1(
 def test_an_unreachable_workspace_is_one_line_naming_the_endpoint(synapse: FakeSynapse, capsys):
     # Nothing listens on port 9 of this machine.
     code = main(
-        ["--job", "pytorch_digits", "--endpoint", "https://127.0.0.1:9", "--poll-seconds", "0"]
+        ["--job", "pytorch_digits", "--endpoint", "https://127.0.0.1:9", "--poll-seconds", "0"],
+        credential_factory=FakeCredential,
     )
 
     err = capsys.readouterr().err
@@ -200,6 +201,7 @@ def follow(synapse: FakeSynapse, clock: FakeClock, **options):
         report=lambda _: None,
         sleep=clock.sleep,
         clock=clock.time,
+        credential_factory=FakeCredential,
         **options,
     )
 
@@ -260,7 +262,7 @@ def test_a_state_is_reported_once_however_often_it_is_read(synapse: FakeSynapse)
     clock = FakeClock()
     result = run_job_definition(
         synapse.base_url, "pytorch_digits", "gpularge", report=seen.append,
-        sleep=clock.sleep, clock=clock.time,
+        sleep=clock.sleep, clock=clock.time, credential_factory=FakeCredential,
     )  # fmt: skip
 
     assert (result.batch_id, result.state, result.errors) == (1, "success", [])
@@ -283,7 +285,7 @@ def test_a_non_200_from_livy_is_raised(synapse: FakeSynapse):
     with pytest.raises(HttpResponseError, match="batch 1 in pool otherpool"):
         run_job_definition(
             synapse.base_url, "pytorch_digits", "otherpool", report=lambda _: None,
-            sleep=clock.sleep, clock=clock.time,
+            sleep=clock.sleep, clock=clock.time, credential_factory=FakeCredential,
         )  # fmt: skip
     assert synapse.calls("GET", "/livyApi/") == [
         "/livyApi/versions/2019-11-01-preview/sparkPools/otherpool/batches/1"
@@ -297,7 +299,8 @@ def test_the_command_line_turns_the_deadline_into_one_line_and_exit_1(synapse: F
 
     code = main(
         ["--job", "pytorch_digits", "--endpoint", synapse.base_url, "--poll-seconds", "0.01",
-         "--timeout-minutes", "0.001"]
+         "--timeout-minutes", "0.001"],
+        credential_factory=FakeCredential,
     )  # fmt: skip
 
     assert code == 1
@@ -352,6 +355,7 @@ def test_without_a_job_it_says_which_argument_is_missing(capsys):
 def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeypatch):
     from job_runner import __main__ as cli
     from job_runner.run import RunResult
+    from synapse_dl.clients.credentials import default_credential
 
     calls = []
 
@@ -365,9 +369,23 @@ def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeyp
     assert main(["--job", "pytorch_digits", "--timeout-minutes", "2", "--poll-seconds", "3"]) == 0
     endpoint = "https://synw-dl-dev-001.dev.azuresynapse.net"
     assert calls == [
-        # Every 10 s, for up to 6 hours, unless told otherwise.
-        (endpoint, "pytorch_digits", "gpularge", {"poll_seconds": 10.0, "timeout_seconds": 21600}),
-        (endpoint, "pytorch_digits", "gpularge", {"poll_seconds": 3.0, "timeout_seconds": 120}),
+        # Every 10 s, for up to 6 hours, unless told otherwise; as the deploying identity.
+        (
+            endpoint,
+            "pytorch_digits",
+            "gpularge",
+            {
+                "poll_seconds": 10.0,
+                "timeout_seconds": 21600,
+                "credential_factory": default_credential,
+            },
+        ),
+        (
+            endpoint,
+            "pytorch_digits",
+            "gpularge",
+            {"poll_seconds": 3.0, "timeout_seconds": 120, "credential_factory": default_credential},
+        ),
     ]
 
 

@@ -1,12 +1,12 @@
 """The pack's own copy of the facts (policies/facts.py) equals the project's table
-(components/runtimes.py): the pack is published on its own, so it cannot import it."""
+(components/facts/runtimes.py): the pack is published on its own, so it cannot import it."""
 
 import importlib.util
 
 import pytest
 
-from components import runtimes
 from policy_harness import POLICY_PACK_DIR
+from synapse_dl.facts import runtimes
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,6 @@ def test_launchers_per_runtime_are_in_step(pack_facts):
 
 
 def test_the_internet_wide_firewall_width_is_in_step(pack_facts):
-    from components import azure_rules
+    from synapse_dl.facts import azure_rules
 
     assert pack_facts.INTERNET_WIDE_ADDRESSES == azure_rules.INTERNET_WIDE_ADDRESSES

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.config import project_values
 from offline_plan.mocks import plan_stack
+from synapse_dl.config.stack import project_values
 from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 
 OPEN_FIREWALL_STACK = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"

@@ -46,7 +46,7 @@ def test_internet_wide_means_more_addresses_than_a_slash_8(pack, start, end, rej
 
 
 def test_the_policy_and_the_stack_config_draw_the_line_at_the_same_width(pack):
-    from components import azure_rules
+    from synapse_dl.facts import azure_rules
 
     for start, end in (("1.0.0.0", "2.0.0.0"), ("10.0.0.0", "10.255.255.255")):
         policy_rejects = bool(of_policy(pack.analyze(firewall_rule("w", start, end)), FIREWALL))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from synapse_dl.jobs.definition import discover_jobs, load_job_definition
 from training_jobs import local_run
-from training_jobs.definition import discover_jobs, load_job_definition
 
 JOBS_ROOT = Path(__file__).resolve().parents[2] / "training_jobs"
 

@@ -25,7 +25,8 @@ from azure.mgmt.core.exceptions import ARMErrorFormat
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
 from azure.mgmt.core.polling.arm_polling import ARMPolling
 
-from components.dynamic_provider_support import service_answer
+from ..version import USER_AGENT
+from .errors import service_answer
 
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
 # The audience of ARM tokens in Azure's public cloud. Apart from the endpoint: a token's
@@ -62,7 +63,7 @@ class ArmClient:
             policies=[
                 RequestIdPolicy(),
                 HeadersPolicy(),
-                UserAgentPolicy(sdk_moniker="synapse-dl/0.1.0"),
+                UserAgentPolicy(sdk_moniker=USER_AGENT),
                 RetryPolicy(retry_total=retry_total, retry_backoff_factor=retry_backoff_factor),
                 ARMChallengeAuthenticationPolicy(credential, scope),
                 # Redacts the Authorization header: tokens never reach the logs.

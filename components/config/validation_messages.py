@@ -1,7 +1,7 @@
 """Pydantic's validation errors as the lines a user reads: the key, the value, what is allowed.
 
-Shared by the stack config (components/config.py) and job definitions
-(training_jobs/definition.py). Clearer than pydantic's own words where a user's file is
+Shared by the stack config (components/config/stack.py) and job definitions
+(components/jobs/definition.py). Clearer than pydantic's own words where a user's file is
 the cause: a value of the wrong shape says the shape it must have, and an unknown key names
 the nearest known one.
 """

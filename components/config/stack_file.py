@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError, StackConfig, parse_stack_config, project_values
-from components.strict_yaml import YamlFileError, load_yaml
-from components.validation_messages import shape_of
+from .stack import ConfigError, StackConfig, parse_stack_config, project_values
+from .strict_yaml import YamlFileError, load_yaml
+from .validation_messages import shape_of
 
 # What a stack file may hold besides config (same reference).
 _FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")

@@ -1,9 +1,8 @@
 """Spark job definitions, which live only in a workspace's data plane.
 
 No ARM, azure-native or azurerm resource exists for them (pulumi-azure-native issue 2795), so
-this dynamic provider manages them through `azure-synapse-artifacts` at
-`https://{workspace}.dev.azuresynapse.net` (api-version 2020-12-01). Retries of 429 and 5xx
-are azure-core's RetryPolicy; long-running operations are azure-core's LRO polling.
+this dynamic provider manages them through the Synapse data-plane client (clients/synapse.py,
+api-version 2020-12-01).
 """
 
 from __future__ import annotations
@@ -14,7 +13,9 @@ import pulumi
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from components.dynamic_provider_support import diff_by_keys, make_credential, service_answer
+from ..clients.credentials import CredentialFactory, default_credential
+from ..clients.synapse import artifacts_client, permission_error, workspace_endpoint
+from .diff import diff_by_keys
 
 # Inputs that name another definition: changing one replaces it.
 _IDENTITY_KEYS = ("endpoint", "name")
@@ -27,20 +28,6 @@ _BODY_KEYS = (
     "jobProperties",
 )
 DEPLOY_ROLE = "Synapse Artifact Publisher"
-
-
-class SynapsePermissionError(Exception):
-    """The identity lacks a Synapse RBAC role; the message names it."""
-
-
-def artifacts_client(endpoint: str, credential: Any = None) -> Any:
-    from azure.synapse.artifacts import ArtifactsClient
-
-    return ArtifactsClient(credential or make_credential(), endpoint)
-
-
-def workspace_endpoint(workspace_name: str) -> str:
-    return f"https://{workspace_name}.dev.azuresynapse.net"
 
 
 def definition_body(props: dict[str, Any]) -> dict[str, Any]:
@@ -57,33 +44,10 @@ def definition_body(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# What the workspace answers (403) when its firewall refuses the caller's address.
-FIREWALL_REFUSAL = "ClientIpAddressNotAuthorized"
-
-
-def permission_error(error: HttpResponseError, action: str, role: str) -> Exception:
-    """A refusal as the fix it needs: the firewall, or a Synapse role; other errors as they are."""
-    # azure-core reads the service's error from the top level (the firewall's) or under `error`.
-    if error.error and error.error.code == FIREWALL_REFUSAL:
-        # Not a missing role: the workspace does not accept this machine's address at all.
-        said = error.error.message or ""
-        return SynapsePermissionError(
-            f"the workspace firewall refused the request to {action} ({said}): "
-            "add this machine's address to workspace.network.firewallRules, or reach the "
-            "workspace through a private endpoint"
-        )
-    if error.status_code in (401, 403):
-        return SynapsePermissionError(
-            f"Synapse refused to {action} ({service_answer(error)}): the identity needs the "
-            f"Synapse RBAC role '{role}' on the workspace"
-        )
-    return error
-
-
-def _put(props: dict[str, Any]) -> Any:
+def _put(props: dict[str, Any], credential: Any) -> Any:
     from azure.synapse.artifacts.models import SparkJobDefinition
 
-    client = artifacts_client(props["endpoint"])
+    client = artifacts_client(props["endpoint"], credential)
     properties = SparkJobDefinition.from_dict(definition_body(props))
     try:
         poller = client.spark_job_definition.begin_create_or_update_spark_job_definition(
@@ -100,13 +64,17 @@ def _outputs(props: dict[str, Any], resource: Any) -> dict[str, Any]:
 
 
 class SparkJobDefinitionProvider(ResourceProvider):
+    def __init__(self, credential_factory: CredentialFactory = default_credential):
+        # Pickled into the state with the provider: a module-level function, by reference.
+        self._credential_factory = credential_factory
+
     def create(self, props: dict[str, Any]) -> CreateResult:
-        resource = _put(props)
+        resource = _put(props, self._credential_factory())
         definition_id = f"{props['endpoint']}/sparkJobDefinitions/{props['name']}"
         return CreateResult(id_=definition_id, outs=_outputs(props, resource))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        client = artifacts_client(props["endpoint"])
+        client = artifacts_client(props["endpoint"], self._credential_factory())
         try:
             resource = client.spark_job_definition.get_spark_job_definition(props["name"])
         except ResourceNotFoundError:
@@ -131,10 +99,10 @@ class SparkJobDefinitionProvider(ResourceProvider):
         return diff_by_keys(olds, news, replace_keys=_IDENTITY_KEYS, update_keys=_BODY_KEYS)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(outs=_outputs(news, _put(news)))
+        return UpdateResult(outs=_outputs(news, _put(news, self._credential_factory())))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        client = artifacts_client(props["endpoint"])
+        client = artifacts_client(props["endpoint"], self._credential_factory())
         try:
             client.spark_job_definition.begin_delete_spark_job_definition(props["name"]).result()
         except ResourceNotFoundError:

@@ -1,7 +1,7 @@
 """A pool's library requirements: the runtime's deep-learning set plus the pool's extras.
 
 Rendered as pip `requirements.txt` content for the pool's `libraryRequirements`, with the
-deep-learning libraries pinned exactly to what the GPU runtime ships (components/runtimes.py).
+deep-learning libraries pinned exactly to what the GPU runtime ships (components/facts/runtimes.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 if TYPE_CHECKING:
-    from components.config import SparkPoolConfig
+    from .stack import SparkPoolConfig
 
 REQUIREMENTS_FILENAME = "requirements.txt"
 

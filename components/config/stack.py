@@ -25,9 +25,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from components import azure_rules, runtimes
-from components.spark_properties import SparkProperties
-from components.validation_messages import field_errors
+from ..facts import azure_rules, runtimes
+from .spark_properties import SparkProperties
+from .validation_messages import field_errors
 
 PROJECT = "synapse-dl"
 # The `synapse-dl:` keys the program reads; any other is a mistake (a typo reads as absent).
@@ -159,7 +159,7 @@ class IdentityConfig(_Model):
 
 
 class WorkspaceConfig(_Model):
-    # Synapse workspace names are globally unique (components/azure_rules.py has the rule).
+    # Synapse workspace names are globally unique (components/facts/azure_rules.py has the rule).
     name: Annotated[str, AfterValidator(_workspace_name)]
     location: str = Field(min_length=1)
     resource_group: ResourceGroupConfig
@@ -245,7 +245,7 @@ def _job_folder_as_entry(value: Any) -> Any:
 class StackJobConfig(_Model):
     """A job the stack deploys: its folder under training_jobs/ and, optionally, where and how
     big it runs on this stack. Those keys replace the job.yaml's own (whole values, not merged)
-    and are validated with it (training_jobs/definition.py, PLACEMENT_KEYS)."""
+    and are validated with it (components/jobs/definition.py, PLACEMENT_KEYS)."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     pool: str | None = None
@@ -418,7 +418,7 @@ def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
     if unknown:
         raise ConfigError(unknown)
     # Local import: libraries needs the models above.
-    from components.libraries import library_problems
+    from .libraries import library_problems
 
     problems = _workspace_problems(stack.workspace)
     for i, pool in enumerate(stack.spark_pools):

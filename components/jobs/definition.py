@@ -15,10 +15,10 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from components.runtimes import GPU_EXECUTOR_LAYOUTS, GPU_FAMILY, RUNTIMES, node_spec
-from components.spark_properties import SparkProperties
-from components.strict_yaml import YamlFileError, load_yaml
-from components.validation_messages import field_errors
+from ..config.spark_properties import SparkProperties
+from ..config.strict_yaml import YamlFileError, load_yaml
+from ..config.validation_messages import field_errors
+from ..facts.runtimes import GPU_EXECUTOR_LAYOUTS, GPU_FAMILY, RUNTIMES, node_spec
 
 JOB_FILE = "job.yaml"
 # Spark's memory notation as Synapse takes it for driverMemory/executorMemory: whole gigabytes.
@@ -88,7 +88,7 @@ class JobDefinition(_Model):
     description: str
     pool: str = Field(min_length=1)
     framework: Literal["pytorch", "tensorflow"]
-    # horovod or spark (components/runtimes.py LAUNCHERS); absent: the target runtime's default.
+    # horovod or spark (facts/runtimes.py LAUNCHERS); absent: the target runtime's default.
     launcher: Literal["horovod", "spark"] | None = None
     entry: str
     pyFiles: list[str] = []

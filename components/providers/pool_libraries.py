@@ -17,23 +17,20 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from components.arm import (
+from ..clients.arm import (
     BIG_DATA_POOL_API_VERSION,
     DEFAULT_ARM_ENDPOINT,
     ArmClient,
     big_data_pool_path,
 )
-from components.dynamic_provider_support import diff_by_keys, make_credential
+from ..clients.credentials import CredentialFactory, default_credential
+from .diff import diff_by_keys
 
 # Inputs that name another pool: changing one replaces this resource.
 _IDENTITY_KEYS = ("subscriptionId", "resourceGroupName", "workspaceName", "bigDataPoolName")
 _UPDATE_KEYS = ("libraryRequirements", "poolFingerprint", "armEndpoint")
 # Pool properties ARM computes; they do not belong in a PUT.
 _READ_ONLY_POOL_PROPERTIES = ("provisioningState", "creationDate", "lastSucceededTimestamp")
-
-
-def _client(props: dict[str, Any]) -> ArmClient:
-    return ArmClient(make_credential(), props.get("armEndpoint") or DEFAULT_ARM_ENDPOINT)
 
 
 def _path(props: dict[str, Any]) -> str:
@@ -68,13 +65,21 @@ def _missing_pool(props: dict[str, Any]) -> RuntimeError:
 
 
 class PoolLibrariesProvider(ResourceProvider):
+    def __init__(self, credential_factory: CredentialFactory = default_credential):
+        # Pickled into the state with the provider: a module-level function, by reference.
+        self._credential_factory = credential_factory
+
+    def _client(self, props: dict[str, Any]) -> ArmClient:
+        endpoint = props.get("armEndpoint") or DEFAULT_ARM_ENDPOINT
+        return ArmClient(self._credential_factory(), endpoint)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
-        if not _put_pool(_client(props), props, props["libraryRequirements"]):
+        if not _put_pool(self._client(props), props, props["libraryRequirements"]):
             raise _missing_pool(props)
         return CreateResult(id_=_path(props), outs=dict(props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        pool = _client(props).get(id_, BIG_DATA_POOL_API_VERSION)
+        pool = self._client(props).get(id_, BIG_DATA_POOL_API_VERSION)
         if pool is None:
             # Gone: an empty id tells the engine to create it again.
             return ReadResult(id_="", outs={})
@@ -92,13 +97,13 @@ class PoolLibrariesProvider(ResourceProvider):
         return diff_by_keys(olds, news, replace_keys=_IDENTITY_KEYS, update_keys=_UPDATE_KEYS)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        if not _put_pool(_client(news), news, news["libraryRequirements"]):
+        if not _put_pool(self._client(news), news, news["libraryRequirements"]):
             raise _missing_pool(news)
         return UpdateResult(outs=dict(news))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         # A pool that is already gone has no libraries left to remove.
-        _put_pool(_client(props), props, None)
+        _put_pool(self._client(props), props, None)
 
 
 class PoolLibraries(pulumi.dynamic.Resource, module="synapse", name="PoolLibraries"):

@@ -13,9 +13,9 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from components.config import PROJECT, ConfigError, SparkPoolConfig, StackConfig
-from components.libraries import render_requirements
-from training_jobs.definition import (
+from ..config.libraries import render_requirements
+from ..config.stack import PROJECT, ConfigError, SparkPoolConfig, StackConfig
+from .definition import (
     JobDefinition,
     JobDefinitionError,
     PoolShape,
@@ -25,14 +25,12 @@ from training_jobs.definition import (
     resolve_launcher,
 )
 
-JOBS_ROOT = Path(__file__).resolve().parent.parent / "training_jobs"
-
 
 @dataclass(frozen=True)
 class StackJob:
     definition: JobDefinition
     folder: Path
-    # How its processes start on the target pool: horovod or spark (components/runtimes.py).
+    # How its processes start on the target pool: horovod or spark (components/facts/runtimes.py).
     launcher: str
 
     @property
@@ -70,7 +68,9 @@ def _located(problem: Problem, entry_key: str, name: str, placement: dict) -> st
     return f"{entry_key} = {name!r}: {problem}"
 
 
-def load_stack_jobs(stack: StackConfig, jobs_root: Path = JOBS_ROOT) -> list[StackJob]:
+def load_stack_jobs(stack: StackConfig, jobs_root: Path) -> list[StackJob]:
+    """The jobs the stack deploys, each read from its folder under `jobs_root` (the project's
+    training_jobs/) and checked against the pool it runs on."""
     pools = _pool_shapes(stack)
     jobs, problems = [], []
     seen: dict[str, int] = {}

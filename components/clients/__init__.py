@@ -1,0 +1,1 @@
+"""Clients of Azure's APIs: ARM (the management plane) and a workspace's Synapse data plane."""

@@ -1,0 +1,1 @@
+"""What this package knows of Azure and Synapse: runtimes, node sizes, regions, naming rules."""

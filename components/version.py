@@ -1,0 +1,5 @@
+"""The package's one version: pyproject.toml reads it from here, the clients send it to Azure."""
+
+VERSION = "0.1.0"
+# How the ARM and Synapse clients name themselves in Azure's request logs.
+USER_AGENT = f"synapse-dl/{VERSION}"
