@@ -234,6 +234,25 @@ def test_conda_environments_are_read_block_by_block(pack, filename):
     )
 
 
+def test_a_pip_item_indented_deeper_than_it_is_long_is_still_in_the_pip_block(pack):
+    # Nine spaces before a three-character item: indentation is counted, not guessed.
+    environment = "dependencies:\n  - pip:\n" + " " * 9 + "- a\n"
+    requirements = {"content": environment, "filename": "environment.yml"}
+    [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)
+    assert violation["message"].startswith("Pool 'gpupool' installs unpinned libraries: a (")
+
+
+@pytest.mark.parametrize(
+    "other_type", ["azure-native:compute:VirtualMachine", "azure-native:synapse:SparkConfiguration"]
+)
+def test_only_synapse_pools_are_judged_as_pools(pack, other_type):
+    # Everything a pool policy reports, on a resource that is not a pool: none of it applies.
+    failing = gpu_pool(
+        sparkVersion="3.1", autoPause={"enabled": False}, autoScale={"maxNodeCount": 500}
+    )
+    assert pack.analyze({**failing, "type": other_type}) == []
+
+
 def test_a_requirements_txt_is_read_as_pip_even_with_a_dependencies_line(pack):
     requirements = {"content": "dependencies:\nnumpy==1.26.4\n", "filename": "requirements.txt"}
     [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)

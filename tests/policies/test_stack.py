@@ -1,5 +1,7 @@
 """Stack policies (AnalyzeStack, on outputs): GPU quota, exfiltration vs PyPI, jobs vs pools."""
 
+import pytest
+
 from tests.policies.policy_resources import (
     WS,
     cpu_pool,
@@ -60,8 +62,10 @@ def test_a_workspace_within_its_quota_does_not_hide_the_next_one_over_it(pack):
     assert violation["message"].startswith("Workspace 'other-ws' GPU pools can scale to ")
 
 
-def test_a_quota_finding_is_filed_under_its_own_workspace(pack):
-    other, mine = workspace("synw-aaa"), workspace()
+@pytest.mark.parametrize("other_name", ["synw-aaa", "synw-zzz"])
+def test_a_quota_finding_is_filed_under_its_own_workspace(pack, other_name):
+    # Listed first, a workspace named before or after this one is not taken for it.
+    other, mine = workspace(other_name), workspace()
     resources = [other, mine, gpu_pool(autoScale={"maxNodeCount": 4})]
     [violation] = of_policy(pack.analyze_stack(resources), QUOTA)
     assert violation["urn"] == mine["urn"]
@@ -85,6 +89,15 @@ def test_stack_policies_read_the_pools_workspace_from_its_arm_id_in_outputs(pack
     }
     [violation] = of_policy(pack.analyze_stack([pool]), QUOTA)
     assert violation["message"].startswith(f"Workspace '{WS}' GPU pools can scale to 64")
+
+
+def test_a_pool_whose_outputs_carry_only_its_name_is_named_by_it(pack):
+    # Before ARM has given it an id, a pool's outputs name it by `name` alone.
+    pool = gpu_pool("train", autoScale={"maxNodeCount": 4})
+    pool["outputs"] = {k: v for k, v in pool["inputs"].items() if k != "bigDataPoolName"}
+    pool["outputs"]["name"] = "train-pool"
+    [violation] = of_policy(pack.analyze_stack([pool]), QUOTA)
+    assert "(train-pool: 4 x 16 (autoScale.maxNodeCount))" in violation["message"]
 
 
 def test_protected_workspace_without_pool_libraries_passes(pack):
@@ -166,15 +179,17 @@ def test_only_the_jobs_own_workspaces_pools_are_offered(pack):
     assert violation["message"].endswith("Set targetBigDataPool to one of: cpupool.")
 
 
-def test_job_on_a_different_spark_version_than_its_pool_is_rejected(pack):
-    job = spark_job("train", pool="cpupool", spark_version="3.4")
-    assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == [
+@pytest.mark.parametrize(("required", "runs"), [("3.4", "3.5"), ("3.5", "3.4")])
+def test_job_on_a_different_spark_version_than_its_pool_is_rejected(pack, required, runs):
+    job = spark_job("train", pool="cpupool", spark_version=required)
+    assert of_policy(pack.analyze_stack([cpu_pool(sparkVersion=runs), job]), JOBS) == [
         {
             "policy": JOBS,
             "level": "mandatory",
             "urn": job["urn"],
-            "message": "Spark job 'train' requires Spark 3.4 but pool 'cpupool' runs Spark 3.5. "
-            "Set requiredSparkVersion to 3.5, or target a pool on Spark 3.4.",
+            "message": f"Spark job 'train' requires Spark {required} but pool 'cpupool' runs "
+            f"Spark {runs}. Set requiredSparkVersion to {runs}, or target a pool on Spark "
+            f"{required}.",
         }
     ]
 
