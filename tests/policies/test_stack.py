@@ -91,13 +91,17 @@ def test_stack_policies_read_the_pools_workspace_from_its_arm_id_in_outputs(pack
     assert violation["message"].startswith(f"Workspace '{WS}' GPU pools can scale to 64")
 
 
-def test_a_pool_whose_outputs_carry_only_its_name_is_named_by_it(pack):
-    # Before ARM has given it an id, a pool's outputs name it by `name` alone.
+@pytest.mark.parametrize(("name_output", "named"), [("train-pool", "train-pool"), (None, "train")])
+def test_a_pool_without_its_name_input_is_named_by_its_name_output_or_its_resource(
+    pack, name_output, named
+):
+    # Before ARM has given it an id, a pool's outputs may name it by `name` alone, or not at all.
     pool = gpu_pool("train", autoScale={"maxNodeCount": 4})
     pool["outputs"] = {k: v for k, v in pool["inputs"].items() if k != "bigDataPoolName"}
-    pool["outputs"]["name"] = "train-pool"
+    if name_output:
+        pool["outputs"]["name"] = name_output
     [violation] = of_policy(pack.analyze_stack([pool]), QUOTA)
-    assert "(train-pool: 4 x 16 (autoScale.maxNodeCount))" in violation["message"]
+    assert f"({named}: 4 x 16 (autoScale.maxNodeCount))" in violation["message"]
 
 
 def test_protected_workspace_without_pool_libraries_passes(pack):
@@ -192,6 +196,12 @@ def test_job_on_a_different_spark_version_than_its_pool_is_rejected(pack, requir
             f"{required}.",
         }
     ]
+
+
+def test_a_job_is_named_by_its_definition_name_not_its_resource_name(pack):
+    job = {**spark_job("train", pool="nopool"), "name": "train-definition"}
+    [violation] = of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS)
+    assert violation["message"].startswith("Spark job 'train' targets pool 'nopool'")
 
 
 def test_job_may_name_its_pool_with_a_data_plane_reference(pack):
