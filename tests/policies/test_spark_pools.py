@@ -276,9 +276,10 @@ def test_any_exact_pin_passes_and_any_range_is_reported(pack_session, name, vers
     assert len(of_policy(pack_session.analyze(ranged), PINNED)) == 1
 
 
-def test_a_gpu_pool_on_31_is_sent_to_32_while_32_still_has_its_last_day(pack):
-    # On 3.2's last day a GPU runtime is still supported: moving the runtime is enough.
-    _on(pack, "2024-07-08")
+@pytest.mark.parametrize("today", ["2024-03-01", "2024-07-08"])
+def test_a_gpu_pool_on_31_is_sent_to_32_while_32_still_has_its_last_day(pack, today):
+    # Up to 3.2's last day a GPU runtime is still supported: moving the runtime is enough.
+    _on(pack, today)
     [violation] = of_policy(pack.analyze(gpu_pool(sparkVersion="3.1")), LIFECYCLE)
     assert violation["message"] == (
         "Pool 'gpupool' runs Spark 3.1, out of support since 2024-01-26. Move it to a supported "
