@@ -1,5 +1,6 @@
 """The package's one version: pyproject.toml reads it from here, the clients send it to Azure."""
 
 VERSION = "0.1.0"
-# How the ARM and Synapse clients name themselves in Azure's request logs.
+# How the ARM and Synapse clients name themselves in Azure's request logs: the first word of
+# every User-Agent they send.
 USER_AGENT = f"synapse-dl/{VERSION}"

@@ -63,7 +63,7 @@ class ArmClient:
             policies=[
                 RequestIdPolicy(),
                 HeadersPolicy(),
-                UserAgentPolicy(sdk_moniker=USER_AGENT),
+                UserAgentPolicy(user_agent=USER_AGENT),
                 RetryPolicy(retry_total=retry_total, retry_backoff_factor=retry_backoff_factor),
                 ARMChallengeAuthenticationPolicy(credential, scope),
                 # Redacts the Authorization header: tokens never reach the logs.

@@ -82,7 +82,7 @@ class LivyBatches:
             base_url=endpoint,
             policies=[
                 HeadersPolicy(),
-                UserAgentPolicy(sdk_moniker=USER_AGENT),
+                UserAgentPolicy(user_agent=USER_AGENT),
                 RetryPolicy(),
                 BearerTokenCredentialPolicy(credential, SYNAPSE_SCOPE),
             ],

@@ -7,6 +7,7 @@ from azure.core.exceptions import HttpResponseError
 
 from synapse_dl.clients.arm import ArmPermissionError, big_data_pool_path
 from synapse_dl.providers.pool_libraries import PoolLibrariesProvider
+from synapse_dl.version import USER_AGENT
 from tests.fakes.arm_server import TOKEN, FakeArm
 from tests.fakes.credentials import FakeCredential
 
@@ -115,6 +116,13 @@ MISSING_POOL = (
     "Spark pool 'gpularge' does not exist in workspace 'synw-dl': it must be created before "
     "its libraries"
 )
+
+
+def test_every_arm_call_names_the_package_and_its_version(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+    PoolLibrariesProvider(FakeCredential).create(props(arm))
+    assert arm.user_agents
+    assert all(agent.startswith(f"{USER_AGENT} ") for agent in arm.user_agents)
 
 
 def test_create_on_a_missing_pool_fails_clearly(arm: FakeArm):

@@ -1,7 +1,8 @@
 """Serve a fake Azure endpoint over HTTPS on 127.0.0.1 with a trustme certificate.
 
 A fake is any object with `base_url` (set here) and
-`handle(method, path, query, body, authorization) -> (status, headers, payload)`.
+`handle(method, path, query, body, authorization) -> (status, headers, payload)`; each
+request's User-Agent is kept in its `user_agents` (set here too).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
             url = urlsplit(self.path)
+            fake.user_agents.append(self.headers.get("User-Agent", ""))
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             status, headers, payload = fake.handle(
                 self.command, url.path, query, body, self.headers.get("Authorization")
@@ -77,6 +79,7 @@ class ServedFake:
         ca.issue_cert("127.0.0.1").configure_cert(context)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         fake.base_url = f"https://127.0.0.1:{self.server.server_address[1]}"
+        fake.user_agents = []
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Any:

@@ -47,6 +47,16 @@ def test_a_successful_run_prints_each_state_change_and_exits_0(synapse: FakeSyna
     assert synapse.calls("GET", "/livyApi/versions/2019-11-01-preview/sparkPools/gpularge/")
 
 
+def test_every_data_plane_call_names_the_package_and_its_version(synapse: FakeSynapse):
+    from synapse_dl.version import USER_AGENT
+
+    deploy(synapse)
+    assert run(synapse) == 0
+    # The execute call (azure-synapse-artifacts) and Livy's status reads alike.
+    assert len(synapse.user_agents) >= 2
+    assert all(agent.startswith(f"{USER_AGENT} ") for agent in synapse.user_agents)
+
+
 def test_a_failed_batch_exits_1_with_its_error(synapse: FakeSynapse, capsys):
     deploy(synapse)
     synapse.next_batch_states = ["starting", "running", "dead"]
