@@ -253,6 +253,13 @@ def test_only_synapse_pools_are_judged_as_pools(pack, other_type):
     assert pack.analyze({**failing, "type": other_type}) == []
 
 
+def test_list_items_under_a_later_top_level_key_are_not_dependencies(pack):
+    # conda-lock reads `platforms:` from environment.yml; its items are not packages.
+    environment = "dependencies:\n  - numpy=1.21.6\nplatforms:\n  - linux-64\n"
+    requirements = {"content": environment, "filename": "environment.yml"}
+    assert of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED) == []
+
+
 def test_a_requirements_txt_is_read_as_pip_even_with_a_dependencies_line(pack):
     requirements = {"content": "dependencies:\nnumpy==1.26.4\n", "filename": "requirements.txt"}
     [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)

@@ -24,6 +24,13 @@ def test_gpu_pools_within_the_quota_pass(pack):
     assert of_policy(pack.analyze_stack(resources), QUOTA) == []
 
 
+def test_cpu_pools_of_gpu_node_sizes_do_not_count_toward_the_gpu_quota(pack):
+    # MemoryOptimized comes in Large and XLarge too, the sizes GPU pools are counted by.
+    big_cpu = cpu_pool(nodeSize="XLarge", autoScale={"maxNodeCount": 10})
+    resources = [stack(), workspace(), gpu_pool(autoScale={"maxNodeCount": 3}), big_cpu]
+    assert of_policy(pack.analyze_stack(resources), QUOTA) == []
+
+
 def test_gpu_pools_over_the_quota_are_rejected(pack):
     ws = workspace()
     resources = [
