@@ -40,6 +40,14 @@ def test_only_synapse_pools_are_judged_as_gpu_pools(pack, other_type):
     assert pack.analyze(other) == []
 
 
+@pytest.mark.parametrize("family", ["HardwareAcceleratedFPGA", "MemoryOptimized"])
+def test_only_gpu_node_families_are_judged_as_gpu_pools(pack, family):
+    # Synapse's other families, in a region and on a runtime no GPU pool may use.
+    pool = gpu_pool(nodeSizeFamily=family, location="westeurope", sparkVersion="3.5")
+    gpu_policies = {"gpu-pool-region", "gpu-pool-runtime", "gpu-pool-node-size"}
+    assert [v for v in pack.analyze(pool) if v["policy"] in gpu_policies] == []
+
+
 def test_gpu_region_list_comes_from_config(pack):
     pack.configure({"gpu-pool-region": {"allowedRegions": ["westeurope"]}})
     assert of_policy(pack.analyze(gpu_pool(location="West Europe")), "gpu-pool-region") == []
