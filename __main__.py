@@ -1,19 +1,18 @@
 """synapse-dl: a Synapse workspace with GPU and CPU Spark pools for distributed deep learning.
 
-Config is read and validated once, before any resource is registered.
+Config is read and validated once, before any resource is registered; this program maps it
+to the components' Args (synapse_dl.stack_args), as any other program would write them.
 """
 
 from pathlib import Path
 
 import pulumi
-from pulumi_azure_native import authorization
 
+from synapse_dl import SparkPool, SynapseWorkspace, TrainingJob
 from synapse_dl.config.lifecycle import lifecycle_warnings
 from synapse_dl.config.stack import load_stack_config
 from synapse_dl.jobs.catalog import load_stack_jobs
-from synapse_dl.spark_pool import SparkPool
-from synapse_dl.training_job import TrainingJob
-from synapse_dl.workspace import SynapseWorkspace
+from synapse_dl.stack_args import pool_settings, training_job_args, workspace_args
 
 stack = load_stack_config()
 # The project's own jobs, next to this program.
@@ -22,17 +21,32 @@ jobs = load_stack_jobs(stack, Path(__file__).resolve().parent / "training_jobs")
 for warning in lifecycle_warnings(stack.spark_pools):
     pulumi.log.warn(warning)
 
-subscription_id = authorization.get_client_config_output().subscription_id
-workspace = SynapseWorkspace(stack.workspace.name, stack.workspace, subscription_id=subscription_id)
+workspace = SynapseWorkspace(stack.workspace.name, workspace_args(stack.workspace))
+settings = {pool.name: pool_settings(pool) for pool in stack.spark_pools}
 pools = {
-    pool.name: SparkPool(pool.name, pool, workspace=workspace, subscription_id=subscription_id)
-    for pool in stack.spark_pools
+    name: SparkPool(
+        name,
+        {
+            "workspace_name": workspace.name,
+            "resource_group_name": workspace.resource_group_name,
+            "location": stack.workspace.location,
+            "settings": pool,
+        },
+    )
+    for name, pool in settings.items()
 }
-
-trained = [
-    TrainingJob(job.definition.name, job, workspace=workspace, pool=pools[job.definition.pool])
+trained = {
+    job.definition.name: TrainingJob(
+        job.definition.name,
+        training_job_args(
+            job,
+            workspace,
+            spark_pool=settings[job.definition.pool],
+            spark_pool_name=pools[job.definition.pool].name,
+        ),
+    )
     for job in jobs
-]
+}
 
 pulumi.export("workspaceName", workspace.name)
 pulumi.export("devEndpoint", workspace.dev_endpoint)
@@ -40,4 +54,4 @@ pulumi.export("sqlEndpoint", workspace.sql_endpoint)
 pulumi.export("dataLakeUrl", workspace.data_lake_url)
 pulumi.export("sparkPools", [pool.name for pool in pools.values()])
 pulumi.export("poolRequirements", {name: pool.requirements for name, pool in pools.items()})
-pulumi.export("jobDefinitions", {job.name: job.file for job in trained})
+pulumi.export("jobDefinitions", {name: job.file for name, job in trained.items()})

@@ -1,23 +1,29 @@
-"""SparkPool: a Synapse Spark pool (GPU or CPU) and, as a second step, its libraries."""
+"""SparkPool: a Synapse Spark pool (GPU or CPU) and, as a second step, its libraries.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the component provider reads these annotations
+as types to build the package schema.
+"""
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 from pulumi_azure_native import synapse
 
+from .component_base import options_with_alias, register_annotated_outputs, type_token
+from .config.component_args import pool_settings
 from .config.libraries import REQUIREMENTS_FILENAME, render_requirements
 from .config.stack import SparkPoolConfig
 from .providers.pool_libraries import PoolLibraries
-from .workspace import SynapseWorkspace
 
 SPARK_CONFIG_FILENAME = "spark-defaults.conf"
 
 
-def pool_arguments(pool: SparkPoolConfig, location: str) -> dict[str, Any]:
+PREVIOUS_TYPE = "synapse-dl:spark:SparkPool"
+
+
+def pool_arguments(pool: SparkPoolConfig, location: pulumi.Input[str]) -> dict[str, Any]:
     """The BigDataPool's own arguments (never libraryRequirements: ARM refuses them on create)."""
     args: dict[str, Any] = {
         "big_data_pool_name": pool.name,
@@ -60,51 +66,143 @@ def pool_arguments(pool: SparkPoolConfig, location: str) -> dict[str, Any]:
     return args
 
 
+def subscription_of(resource_id: str) -> str:
+    """The subscription ID in an ARM resource ID (/subscriptions/<id>/...)."""
+    return resource_id.split("/")[2]
+
+
 def fingerprint(workspace_name: str, args: dict[str, Any]) -> str:
     """A hash of everything the pool's PUT carries: it changes whenever Pulumi updates the pool."""
     text = json.dumps({"workspace": workspace_name, "pool": args}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class AutoScaleArgs(TypedDict):
+    """Autoscale between two node counts."""
+
+    enabled: NotRequired[bool]
+    """Scale between minNodeCount and maxNodeCount (default true when given)."""
+    min_node_count: NotRequired[int]
+    """Fewest nodes (3-200, default 3)."""
+    max_node_count: NotRequired[int]
+    """Most nodes (3-200, default 3)."""
+
+
+class AutoPauseArgs(TypedDict):
+    """Pause the pool when idle."""
+
+    enabled: NotRequired[bool]
+    """Pause when idle (default true)."""
+    delay_in_minutes: NotRequired[int]
+    """Idle minutes before pausing (5-10080, default 15)."""
+
+
+class DynamicExecutorAllocationArgs(TypedDict):
+    """Spark's dynamic executor allocation on the pool."""
+
+    enabled: NotRequired[bool]
+    """Allocate executors on demand (default false)."""
+    min_executors: NotRequired[int]
+    """Fewest executors (required when enabled)."""
+    max_executors: NotRequired[int]
+    """Most executors (required when enabled)."""
+
+
+class SparkPoolSettings(TypedDict):
+    """A pool's own settings: what it runs on and what it installs. A TrainingJob is checked
+    against the settings of the pool it targets."""
+
+    node_size_family: str
+    """HardwareAcceleratedGPU, MemoryOptimized or HardwareAcceleratedFPGA."""
+    node_size: str
+    """Small, Medium, Large, XLarge, XXLarge or XXXLarge, as the family has them."""
+    spark_version: str
+    """Synapse Spark runtime: 3.1 or 3.2 (GPU, retired), 3.4 (retired) or 3.5."""
+    pool_name: NotRequired[str]
+    """The pool's name in the workspace (1-15 letters and digits); default: the resource name."""
+    node_count: NotRequired[int]
+    """Nodes when autoscale is off (3-200, default 3)."""
+    auto_scale: NotRequired[AutoScaleArgs]
+    """Autoscale; off by default."""
+    auto_pause: NotRequired[AutoPauseArgs]
+    """Auto-pause; on after 15 idle minutes by default."""
+    dynamic_executor_allocation: NotRequired[DynamicExecutorAllocationArgs]
+    """Dynamic executor allocation; off by default."""
+    deep_learning_libraries: NotRequired[bool]
+    """Install the runtime's deep-learning set (TensorFlow, PyTorch, Horovod, Petastorm);
+    default: on GPU pools only."""
+    extra_libraries: NotRequired[list[str]]
+    """More pip requirements, one per item."""
+    spark_config: NotRequired[dict[str, str]]
+    """Spark properties for the pool's spark-defaults.conf."""
+    session_level_packages_enabled: NotRequired[bool]
+    """Let sessions install their own packages (default false)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on the pool."""
+
+
+class SparkPoolArgs(TypedDict):
+    """A Spark pool in a workspace: this package's SynapseWorkspace or one that exists."""
+
+    workspace_name: pulumi.Input[str]
+    """The workspace that holds the pool."""
+    resource_group_name: pulumi.Input[str]
+    """The workspace's resource group."""
+    location: pulumi.Input[str]
+    """The workspace's Azure region (GPU pools exist in a few)."""
+    settings: SparkPoolSettings
+    """The pool's own settings."""
+
+
 class SparkPool(pulumi.ComponentResource):
-    """Outputs: `name`, `id`, `requirements` (the rendered requirements.txt, "" when none)."""
+    """A Synapse Spark pool (GPU or CPU) and, as a second step, its library requirements."""
+
+    name: pulumi.Output[str]
+    """The pool's name; it resolves with the pool's libraries in place, so a job given it
+    waits for them."""
+    pool_id: pulumi.Output[str]
+    """The pool's ARM resource ID."""
+    requirements: pulumi.Output[str]
+    """The requirements.txt installed on the pool ("" when none)."""
 
     def __init__(
         self,
         name: str,
-        config: SparkPoolConfig,
-        *,
-        workspace: SynapseWorkspace,
-        subscription_id: pulumi.Input[str],
+        args: SparkPoolArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("synapse-dl:spark:SparkPool", name, None, opts)
-        self.config = config
-        args = pool_arguments(config, workspace.location)
+        # Checked before anything is registered.
+        config = pool_settings(name, args["settings"], args["location"], key="args.settings")
+        super().__init__(type_token(SparkPool), name, None, options_with_alias(opts, PREVIOUS_TYPE))
+        pool_args = pool_arguments(config, args["location"])
         pool = synapse.BigDataPool(
             name,
-            resource_group_name=workspace.resource_group_name,
-            workspace_name=workspace.name,
-            **args,
+            resource_group_name=args["resource_group_name"],
+            workspace_name=args["workspace_name"],
+            **pool_args,
             # Owned by the PoolLibraries step below.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["libraryRequirements"]),
         )
-        self.requirements = render_requirements(config)
-        self.libraries: PoolLibraries | None = None
-        if self.requirements:
-            self.libraries = PoolLibraries(
+        requirements = render_requirements(config)
+        self.name = pool.name
+        if requirements:
+            libraries = PoolLibraries(
                 f"{name}-libraries",
-                subscription_id=subscription_id,
-                resource_group_name=workspace.resource_group_name,
-                workspace_name=workspace.name,
+                # The pool's own subscription: no lookup, nothing to pass in.
+                subscription_id=pool.id.apply(subscription_of),
+                resource_group_name=args["resource_group_name"],
+                workspace_name=args["workspace_name"],
                 big_data_pool_name=pool.name,
-                requirements=self.requirements,
+                requirements=requirements,
                 filename=REQUIREMENTS_FILENAME,
-                pool_fingerprint=fingerprint(workspace.config.name, args),
+                pool_fingerprint=pulumi.Output.all(args["workspace_name"], args["location"]).apply(
+                    lambda known: fingerprint(known[0], {**pool_args, "location": known[1]})
+                ),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[pool]),
             )
-        self.name: pulumi.Output[str] = pool.name
-        self.id: pulumi.Output[str] = pool.id
-        # What a job targeting this pool must wait for: the pool and its libraries.
-        self.ready: list[pulumi.Resource] = [pool] + ([self.libraries] if self.libraries else [])
-        self.register_outputs({"name": self.name, "id": self.id, "requirements": self.requirements})
+            # The name carries the libraries as a dependency: a job targeting the pool never
+            # starts before they are installed. Their URN is known at once, so is the name.
+            self.name = pulumi.Output.all(pool.name, libraries.urn).apply(lambda known: known[0])
+        self.pool_id = pool.id
+        self.requirements = pulumi.Output.from_input(requirements)
+        register_annotated_outputs(self)

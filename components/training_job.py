@@ -1,20 +1,33 @@
-"""TrainingJob: a bundled training job's files on the data lake and its Spark job definition."""
+"""TrainingJob: a training job's files on the data lake and its Spark job definition.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the component provider reads these annotations
+as types to build the package schema.
+"""
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 from pulumi_azure_native import storage
 
-from .jobs.catalog import StackJob
+from .component_base import options_with_alias, register_annotated_outputs, type_token
+from .config.component_args import pool_settings
+from .jobs.catalog import StackJob, component_job
 from .providers.spark_job_definition import SparkJobDefinition
-from .spark_pool import SparkPool
-from .workspace import SynapseWorkspace
+from .spark_pool import SparkPoolSettings
 
 JOBS_PREFIX = "jobs"
+PREVIOUS_TYPE = "synapse-dl:jobs:TrainingJob"
+# TrainingJobArgs keys that set job.yaml keys, and the job.yaml key each sets.
+PLACEMENT_ARGS = {
+    "launcher": "launcher",
+    "args": "args",
+    "driver": "driver",
+    "executor": "executor",
+    "num_executors": "numExecutors",
+    "conf": "conf",
+}
 
 
 def content_digest(path: Path) -> str:
@@ -47,29 +60,91 @@ def job_properties(job: StackJob, urls: list[str], lake_url: str) -> dict[str, A
     }
 
 
+class ResourcesArgs(TypedDict):
+    """Cores and memory of the driver or of one executor."""
+
+    cores: int
+    """vCores."""
+    memory: str
+    """Whole gigabytes, such as 28g."""
+
+
+class TrainingJobArgs(TypedDict):
+    """A training job folder (job.yaml and its scripts), where it runs and, optionally, how big.
+    The job.yaml keys set here replace the folder's own."""
+
+    job_directory: str
+    """The folder holding job.yaml; from a program in another language, an absolute path."""
+    spark_pool_name: pulumi.Input[str]
+    """The target SparkPool's `name` output: the job waits for the pool and its libraries."""
+    spark_pool: SparkPoolSettings
+    """The target pool's settings, as given to its SparkPool: the job is checked against them."""
+    workspace_name: pulumi.Input[str]
+    """The workspace that holds the pool."""
+    resource_group_name: pulumi.Input[str]
+    """The workspace's resource group."""
+    data_lake_account_name: pulumi.Input[str]
+    """The workspace's data lake (storage account), where the scripts are uploaded."""
+    filesystem: pulumi.Input[str]
+    """The filesystem on the lake that holds the scripts, data and output."""
+    launcher: NotRequired[str]
+    """horovod or spark; default: the target runtime's own."""
+    args: NotRequired[list[str]]
+    """The entry script's arguments after --data, --output and --launcher."""
+    driver: NotRequired[ResourcesArgs]
+    """The driver's cores and memory."""
+    executor: NotRequired[ResourcesArgs]
+    """Each executor's cores and memory."""
+    num_executors: NotRequired[int]
+    """How many executors."""
+    conf: NotRequired[dict[str, str]]
+    """Spark properties for the job."""
+
+
 class TrainingJob(pulumi.ComponentResource):
-    """Outputs: `name` (the definition's name), `file` (the entry script's abfss:// URL)."""
+    """A training job's scripts on the workspace's data lake and its Spark job definition."""
+
+    name: pulumi.Output[str]
+    """The Spark job definition's name."""
+    file: pulumi.Output[str]
+    """The entry script's abfss:// URL."""
 
     def __init__(
         self,
         name: str,
-        job: StackJob,
-        *,
-        workspace: SynapseWorkspace,
-        pool: SparkPool,
+        args: TrainingJobArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("synapse-dl:jobs:TrainingJob", name, None, opts)
+        # Checked before anything is registered: the job.yaml with its settings, on its pool.
+        pool_name = args["spark_pool_name"]
+        pool = pool_settings(
+            name,
+            args["spark_pool"],
+            None,
+            key="args.sparkPool",
+            component="TrainingJob",
+            pool_name=pool_name if isinstance(pool_name, str) else "sparkPool",
+            pool_name_key="args.sparkPoolName",
+        )
+        placement = {key: args[arg] for arg, key in PLACEMENT_ARGS.items() if arg in args}  # type: ignore[literal-required]
+        job = component_job(name, Path(args["job_directory"]).resolve(), pool, placement)
+        super().__init__(
+            type_token(TrainingJob), name, None, options_with_alias(opts, PREVIOUS_TYPE)
+        )
         definition = job.definition
+        lake_url = pulumi.Output.concat(
+            "abfss://", args["filesystem"], "@", args["data_lake_account_name"],
+            ".dfs.core.windows.net/",
+        )  # fmt: skip
         blobs, urls = [], []
         for path in job.files:
             key = blob_name(definition.name, path)
             blobs.append(
                 storage.Blob(
                     f"{name}-{path.stem}",
-                    account_name=workspace.data_lake_account_name,
-                    container_name=workspace.filesystem,
-                    resource_group_name=workspace.resource_group_name,
+                    account_name=args["data_lake_account_name"],
+                    container_name=args["filesystem"],
+                    resource_group_name=args["resource_group_name"],
                     blob_name=key,
                     source=pulumi.FileAsset(str(path)),
                     type=storage.BlobType.BLOCK,
@@ -77,22 +152,23 @@ class TrainingJob(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             )
-            urls.append(pulumi.Output.concat(workspace.data_lake_url, key))
+            urls.append(pulumi.Output.concat(lake_url, key))
 
-        properties = pulumi.Output.all(workspace.data_lake_url, *urls).apply(
+        properties = pulumi.Output.all(lake_url, *urls).apply(
             lambda values: job_properties(job, list(values[1:]), values[0])
         )
-        self.definition = SparkJobDefinition(
+        SparkJobDefinition(
             f"{name}-definition",
-            workspace_name=workspace.name,
+            workspace_name=args["workspace_name"],
             name=definition.name,
             description=definition.description,
-            target_big_data_pool=pool.name,
-            required_spark_version=pool.config.spark_version,
+            # The pool's name carries its libraries: the definition waits for them.
+            target_big_data_pool=pool_name,
+            required_spark_version=pool.spark_version,
             job_properties=properties,
-            # A job never targets a pool without its libraries, nor a script not yet uploaded.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*pool.ready, *blobs]),
+            # Nor a script not yet uploaded.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=blobs),
         )
-        self.name = definition.name
+        self.name = pulumi.Output.from_input(definition.name)
         self.file = urls[0]
-        self.register_outputs({"name": self.name, "file": self.file})
+        register_annotated_outputs(self)

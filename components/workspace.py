@@ -1,14 +1,22 @@
-"""SynapseWorkspace: a Synapse workspace, its ADLS Gen2 data lake, identity, role and firewall."""
+"""SynapseWorkspace: a Synapse workspace, its ADLS Gen2 data lake, identity, role and firewall.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the component provider reads these annotations
+as types to build the package schema.
+"""
 
 import uuid
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, resources, storage, synapse
 
-from .config.stack import WorkspaceConfig
+from .component_base import (
+    options_with_alias,
+    register_annotated_outputs,
+    type_token,
+)
+from .config.component_args import workspace_settings
 from .facts import azure_rules
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
@@ -18,6 +26,7 @@ STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 _ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0b8f5e-3c56-4d52-9a52-6a2f3e4c8d21")
 # Azure's own name and range for "allow Azure services" (0.0.0.0-0.0.0.0).
 ALLOW_AZURE_SERVICES_RULE = azure_rules.AZURE_SERVICES_RULE
+PREVIOUS_TYPE = "synapse-dl:workspace:SynapseWorkspace"
 
 
 def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> str:
@@ -31,37 +40,139 @@ def role_assignment_name(scope_key: str, principal_key: str, role_id: str) -> st
     return str(uuid.uuid5(_ROLE_ASSIGNMENT_NAMESPACE, f"{scope_key}|{principal_key}|{role_id}"))
 
 
-class SynapseWorkspace(pulumi.ComponentResource):
-    """A workspace with a system-assigned identity on a hardened ADLS Gen2 data lake.
+def role_definition_id(resource_id: str, role_id: str) -> str:
+    """A built-in role's ID in the subscription that holds `resource_id`."""
+    subscription = "/".join(resource_id.split("/")[:3])  # "/subscriptions/<id>"
+    return f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role_id}"
 
-    Outputs: `name`, `resource_group_name`, `id`, `dev_endpoint`, `sql_endpoint`,
-    `principal_id`, `data_lake_account_name`, `filesystem`, `data_lake_url` (abfss://).
-    """
+
+class DataLakeArgs(TypedDict):
+    """The workspace's ADLS Gen2 storage account and the filesystem Synapse uses."""
+
+    account_name: str
+    """Storage account name: 3-24 lowercase letters and digits, globally unique."""
+    filesystem: NotRequired[str]
+    """The workspace's default filesystem (a container); default `synapse`."""
+    sku: NotRequired[str]
+    """Standard_LRS (default), Standard_ZRS, Standard_GRS or Standard_RAGRS."""
+    soft_delete_retention_days: NotRequired[int]
+    """Days deleted blobs and containers can be restored (1-365, default 7)."""
+    delete_lock: NotRequired[bool]
+    """A CanNotDelete lock on the storage account (default true)."""
+    protect: NotRequired[bool]
+    """Pulumi's `protect` on the account and filesystem (default true)."""
+
+
+class FirewallRuleArgs(TypedDict):
+    """A workspace firewall rule: an IPv4 range allowed in."""
+
+    name: str
+    """Rule name, unique in the workspace without regard to case."""
+    start_ip_address: str
+    """First IPv4 address of the range."""
+    end_ip_address: str
+    """Last IPv4 address of the range (not before the first)."""
+
+
+class NetworkArgs(TypedDict):
+    """How the workspace is reached and what it may reach."""
+
+    managed_virtual_network: NotRequired[bool]
+    """Run Spark in Synapse's managed virtual network (default true)."""
+    prevent_data_exfiltration: NotRequired[bool]
+    """Outbound only to approved tenants (needs the managed network; default false)."""
+    allowed_aad_tenant_ids_for_linking: NotRequired[list[str]]
+    """Tenants the workspace may link to when exfiltration protection is on."""
+    public_network_access: NotRequired[str]
+    """Enabled (default) or Disabled (needs the managed network)."""
+    firewall_rules: NotRequired[list[FirewallRuleArgs]]
+    """IPv4 ranges allowed in; none by default."""
+    allow_azure_services: NotRequired[bool]
+    """Add Azure's AllowAllWindowsAzureIps rule (default false)."""
+    allow_internet_wide_firewall: NotRequired[bool]
+    """Allow a rule wider than a /8 (default false: such a rule is an error)."""
+
+
+class IdentityArgs(TypedDict):
+    """How people sign in to the workspace."""
+
+    entra_only_authentication: NotRequired[bool]
+    """Microsoft Entra ID sign-in only, no SQL logins (default true)."""
+    sql_administrator_login: NotRequired[str]
+    """The SQL administrator's login (default sqladminuser); its password is generated."""
+
+
+class SynapseWorkspaceArgs(TypedDict):
+    """Where the workspace lives and how it is set up."""
+
+    workspace_name: str
+    """Workspace name: 1-50 lowercase letters, digits and hyphens, globally unique."""
+    location: pulumi.Input[str]
+    """Azure region of the workspace, its lake and (when created) its resource group."""
+    resource_group_name: pulumi.Input[str]
+    """The resource group to create, or an existing one (createResourceGroup: false)."""
+    create_resource_group: NotRequired[bool]
+    """Create the resource group (default true) or use one that exists."""
+    data_lake: DataLakeArgs
+    """The workspace's ADLS Gen2 data lake."""
+    network: NotRequired[NetworkArgs]
+    """Managed network, public access and firewall."""
+    identity: NotRequired[IdentityArgs]
+    """Sign-in settings."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on the group, the lake and the workspace."""
+
+
+class SynapseWorkspace(pulumi.ComponentResource):
+    """A Synapse workspace with a system-assigned identity on a hardened ADLS Gen2 data lake."""
+
+    name: pulumi.Output[str]
+    """The workspace's name."""
+    resource_group_name: pulumi.Output[str]
+    """The resource group that holds the workspace and its lake."""
+    location: pulumi.Output[str]
+    """The workspace's Azure region."""
+    workspace_id: pulumi.Output[str]
+    """The workspace's ARM resource ID."""
+    dev_endpoint: pulumi.Output[str]
+    """The development endpoint (Spark jobs, Livy)."""
+    sql_endpoint: pulumi.Output[str]
+    """The serverless SQL endpoint."""
+    principal_id: pulumi.Output[str]
+    """The workspace's managed identity (its service principal's object ID)."""
+    data_lake_account_name: pulumi.Output[str]
+    """The data lake's storage account name."""
+    filesystem: pulumi.Output[str]
+    """The workspace's default filesystem on the lake."""
+    data_lake_url: pulumi.Output[str]
+    """The filesystem's root URL (abfss://<filesystem>@<account>.dfs.core.windows.net/)."""
 
     def __init__(
         self,
         name: str,
-        config: WorkspaceConfig,
-        *,
-        subscription_id: pulumi.Input[str],
+        args: SynapseWorkspaceArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("synapse-dl:workspace:SynapseWorkspace", name, None, opts)
-        self.config = config
+        # Checked before anything is registered.
+        config = workspace_settings(name, args)
+        super().__init__(
+            type_token(SynapseWorkspace), name, None, options_with_alias(opts, PREVIOUS_TYPE)
+        )
         child = pulumi.ResourceOptions(parent=self)
         tags = config.tags
+        location = args["location"]
 
-        if config.resource_group.create:
+        if args.get("create_resource_group", True):
             group = resources.ResourceGroup(
                 f"{name}-rg",
-                resource_group_name=config.resource_group.name,
-                location=config.location,
+                resource_group_name=args["resource_group_name"],
+                location=location,
                 tags=tags,
                 opts=child,
             )
-            self.resource_group_name: pulumi.Output[str] = group.name
+            self.resource_group_name = group.name
         else:
-            self.resource_group_name = pulumi.Output.from_input(config.resource_group.name)
+            self.resource_group_name = pulumi.Output.from_input(args["resource_group_name"])
 
         lake = config.data_lake
         # The lake holds the data: `protect` stops Pulumi deleting it, the CanNotDelete lock below
@@ -71,7 +182,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
             f"{name}-datalake",
             account_name=lake.account_name,
             resource_group_name=self.resource_group_name,
-            location=config.location,
+            location=location,
             kind="StorageV2",
             sku={"name": lake.sku},
             is_hns_enabled=True,
@@ -129,7 +240,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
             f"{name}-workspace",
             workspace_name=config.name,
             resource_group_name=self.resource_group_name,
-            location=config.location,
+            location=location,
             identity=synapse.ManagedIdentityArgs(type=synapse.ResourceIdentityType.SYSTEM_ASSIGNED),
             default_data_lake_storage=synapse.DataLakeStorageAccountDetailsArgs(
                 account_url=account.primary_endpoints.apply(lambda e: e.dfs.rstrip("/")),
@@ -154,7 +265,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[filesystem]),
         )
 
-        self.principal_id: pulumi.Output[str] = workspace.identity.apply(_principal_id)
+        self.principal_id = workspace.identity.apply(_principal_id)
 
         rules = [(r.name, r.start_ip_address, r.end_ip_address) for r in network.firewall_rules]
         if network.allow_azure_services:
@@ -172,44 +283,29 @@ class SynapseWorkspace(pulumi.ComponentResource):
 
         authorization.RoleAssignment(
             f"{name}-datalake-blob-contributor",
-            role_assignment_name=role_assignment_name(
-                f"{config.resource_group.name}/{lake.account_name}",
-                config.name,
-                STORAGE_BLOB_DATA_CONTRIBUTOR,
+            role_assignment_name=pulumi.Output.from_input(args["resource_group_name"]).apply(
+                lambda group: role_assignment_name(
+                    f"{group}/{lake.account_name}", config.name, STORAGE_BLOB_DATA_CONTRIBUTOR
+                )
             ),
             principal_id=self.principal_id,
             principal_type="ServicePrincipal",
-            role_definition_id=pulumi.Output.concat(
-                "/subscriptions/",
-                subscription_id,
-                "/providers/Microsoft.Authorization/roleDefinitions/",
-                STORAGE_BLOB_DATA_CONTRIBUTOR,
+            # The lake's own subscription: no lookup, nothing to pass in.
+            role_definition_id=account.id.apply(
+                lambda account_id: role_definition_id(account_id, STORAGE_BLOB_DATA_CONTRIBUTOR)
             ),
             scope=account.id,
             opts=child,
         )
 
-        self.name: pulumi.Output[str] = workspace.name
-        self.id: pulumi.Output[str] = workspace.id
-        self.location = config.location
+        self.name = workspace.name
+        self.workspace_id = workspace.id
+        self.location = pulumi.Output.from_input(location)
         self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
         self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
-        self.data_lake_account_name: pulumi.Output[str] = account.name
-        self.filesystem = lake.filesystem
+        self.data_lake_account_name = account.name
+        self.filesystem = pulumi.Output.from_input(lake.filesystem)
         self.data_lake_url = pulumi.Output.concat(
             "abfss://", lake.filesystem, "@", account.name, ".dfs.core.windows.net/"
         )
-        # Every output the docstring (and the README) lists, as the engine records them.
-        self.register_outputs(
-            {
-                "name": self.name,
-                "resourceGroupName": self.resource_group_name,
-                "id": self.id,
-                "devEndpoint": self.dev_endpoint,
-                "sqlEndpoint": self.sql_endpoint,
-                "principalId": self.principal_id,
-                "dataLakeAccountName": self.data_lake_account_name,
-                "filesystem": self.filesystem,
-                "dataLakeUrl": self.data_lake_url,
-            }
-        )
+        register_annotated_outputs(self)

@@ -44,8 +44,8 @@ def test_the_dev_plan_prints_the_tree_and_writes_the_json(run_plan, tmp_path):
     result = run_plan("--stack", "dev", "--json", str(out))
 
     assert result.returncode == 0, result.stderr
-    assert "  +  ├─ synapse-dl:spark:SparkPool  gpularge" in result.stdout
-    assert "  +  └─ synapse-dl:workspace:SynapseWorkspace  synw-dl-dev-001" in result.stdout
+    assert "  +  ├─ synapse-dl:index:SparkPool  gpularge" in result.stdout
+    assert "  +  ├─ synapse-dl:index:SynapseWorkspace  synw-dl-dev-001" in result.stdout
     assert "nodeSizeFamily: HardwareAcceleratedGPU" in result.stdout
     assert "warning: pool 'gpularge': Spark 3.2 is past end of support" in result.stdout
     document = json.loads(out.read_text())

@@ -35,11 +35,12 @@ KNOWN_KEYS = ("workspace", "sparkPools", "jobs")
 
 
 class ConfigError(Exception):
-    """Invalid stack config: one line per problem, each naming key, value and what is allowed."""
+    """Invalid stack config (or a component's arguments, named by `heading`): one line per
+    problem, each naming key, value and what is allowed."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], heading: str = "invalid stack config"):
         self.problems = problems
-        super().__init__("invalid stack config:\n" + "\n".join(f"  {p}" for p in problems))
+        super().__init__(f"{heading}:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 def _spark_version_written_as_text(value: Any) -> Any:
@@ -158,15 +159,23 @@ class IdentityConfig(_Model):
     )
 
 
-class WorkspaceConfig(_Model):
+class WorkspaceSettings(_Model):
+    """A workspace's own settings: what a SynapseWorkspace validates before it registers
+    anything (its location and resource group may be Outputs, checked when plain)."""
+
     # Synapse workspace names are globally unique (components/facts/azure_rules.py has the rule).
     name: Annotated[str, AfterValidator(_workspace_name)]
-    location: str = Field(min_length=1)
-    resource_group: ResourceGroupConfig
     data_lake: DataLakeConfig
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     tags: dict[str, str] = Field(default_factory=dict)
+
+
+class WorkspaceConfig(WorkspaceSettings):
+    """The stack's `workspace` key: the settings, where the workspace lives and its group."""
+
+    location: str = Field(min_length=1)
+    resource_group: ResourceGroupConfig
 
     @property
     def region(self) -> str:
@@ -273,8 +282,11 @@ class StackConfig(_Model):
 # --- cross-field rules, each returning (key relative to the project, problem) pairs ---
 
 
-def _pool_problems(index: int, pool: SparkPoolConfig, workspace: WorkspaceConfig) -> list[str]:
-    key = f"{PROJECT}:sparkPools[{index}]"
+def pool_problems(
+    key: str, pool: SparkPoolConfig, location: str | None, location_key: str
+) -> list[str]:
+    """The pool's cross-field rules; `key` names the pool (`synapse-dl:sparkPools[0]`), and the
+    GPU region rule needs the workspace's `location` (None: not known before deployment)."""
     problems = azure_rules.tag_problems(f"{key}.tags", pool.tags)
     if pool.auto_scale.enabled and pool.auto_scale.min_node_count > pool.auto_scale.max_node_count:
         problems.append(
@@ -312,25 +324,36 @@ def _pool_problems(index: int, pool: SparkPoolConfig, workspace: WorkspaceConfig
                 f"{key}.sparkVersion = {pool.spark_version!r}: GPU pools exist only on Spark "
                 f"{', '.join(gpu_versions)}"
             )
-        elif workspace.region not in runtime.gpu_regions:
+        elif (
+            location is not None and runtimes.normalize_region(location) not in runtime.gpu_regions
+        ):
             problems.append(
                 f"{key}.nodeSizeFamily = 'HardwareAcceleratedGPU': GPU pools exist only in "
                 f"{', '.join(runtime.gpu_regions)}, not in the workspace location "
-                f"{workspace.location!r} ({PROJECT}:workspace.location)"
+                f"{location!r} ({location_key})"
             )
     return problems
 
 
-def _workspace_problems(workspace: WorkspaceConfig) -> list[str]:
-    key = f"{PROJECT}:workspace.network"
-    problems = []
-    if problem := azure_rules.region_problem(
-        f"{PROJECT}:workspace.location", workspace.location, workspace.region
-    ):
-        problems.append(problem)
+def resource_group_problems(key: str, name: str) -> list[str]:
+    try:
+        _resource_group_name(name)
+    except ValueError as error:
+        return [f"{key} = {name!r}: {error}"]
+    return []
+
+
+def location_problems(key: str, location: str) -> list[str]:
+    problem = azure_rules.region_problem(key, location, runtimes.normalize_region(location))
+    return [problem] if problem else []
+
+
+def workspace_problems(prefix: str, workspace: WorkspaceSettings) -> list[str]:
+    """The workspace's cross-field rules; `prefix` leads each key (`synapse-dl:workspace.`)."""
+    key = f"{prefix}network"
     # The group, the lake (a storage account) and the workspace carry these tags.
-    problems += azure_rules.tag_problems(
-        f"{PROJECT}:workspace.tags", workspace.tags, azure_rules.MAX_TAG_KEY_STORAGE
+    problems = azure_rules.tag_problems(
+        f"{prefix}tags", workspace.tags, azure_rules.MAX_TAG_KEY_STORAGE
     )
     network = workspace.network
     for i, rule in enumerate(network.firewall_rules):
@@ -420,9 +443,12 @@ def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
     # Local import: libraries needs the models above.
     from .libraries import library_problems
 
-    problems = _workspace_problems(stack.workspace)
+    workspace = stack.workspace
+    problems = location_problems(f"{PROJECT}:workspace.location", workspace.location)
+    problems += workspace_problems(f"{PROJECT}:workspace.", workspace)
     for i, pool in enumerate(stack.spark_pools):
-        problems += _pool_problems(i, pool, stack.workspace)
+        key = f"{PROJECT}:sparkPools[{i}]"
+        problems += pool_problems(key, pool, workspace.location, f"{PROJECT}:workspace.location")
         problems += library_problems(f"{PROJECT}:sparkPools[{i}]", pool)
     problems += _duplicate_pool_problems(stack.spark_pools)
     if problems:

@@ -83,6 +83,21 @@ def _child(annotation: Any, part: Any) -> Any:
     return None
 
 
+def aliased(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`loc` with each model field as a user writes it (its alias): a model validated from
+    snake_case names reports them as such."""
+    annotation: Any = root
+    parts = []
+    for part in loc:
+        model = _model_of(annotation)
+        if model is not None and isinstance(part, str) and part in model.model_fields:
+            parts.append(model.model_fields[part].alias or part)
+        else:
+            parts.append(part)
+        annotation = _child(annotation, part)
+    return tuple(parts)
+
+
 def known_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The keys the model at `loc` (a path into `root`) accepts, as a user writes them."""
     annotation: Any = root
@@ -109,7 +124,7 @@ def field_errors(error: ValidationError, root: type[BaseModel]) -> list[FieldErr
     """One FieldError per problem pydantic found in validating `root`."""
     found = []
     for e in error.errors():
-        loc = tuple(e["loc"])
+        loc = aliased(root, tuple(e["loc"]))
         value = e.get("input")
         kind = e["type"]
         shown = "(missing)" if kind == "missing" else repr(value)

@@ -119,7 +119,7 @@ class PoolLibraries(pulumi.dynamic.Resource, module="synapse", name="PoolLibrari
         big_data_pool_name: pulumi.Input[str],
         requirements: str,
         filename: str,
-        pool_fingerprint: str,
+        pool_fingerprint: pulumi.Input[str],
         arm_endpoint: str = DEFAULT_ARM_ENDPOINT,
         opts: pulumi.ResourceOptions | None = None,
     ):

@@ -262,9 +262,9 @@ def test_every_resource_is_parented_under_a_component(plan: Plan):
     components = {r.urn for r in plan.resources if not r.custom}
 
     assert {r.type for r in plan.resources if not r.custom} == {
-        "synapse-dl:workspace:SynapseWorkspace",
-        "synapse-dl:spark:SparkPool",
-        "synapse-dl:jobs:TrainingJob",
+        "synapse-dl:index:SynapseWorkspace",
+        "synapse-dl:index:SparkPool",
+        "synapse-dl:index:TrainingJob",
     }
     assert all(r.parent in components for r in plan.resources if r.custom)
 
@@ -287,12 +287,14 @@ def test_each_component_registers_every_output_the_readme_lists():
         urn.split("$")[-1]: set(outputs) for urn, outputs in monitor.component_outputs.items()
     }
 
-    assert registered["synapse-dl:workspace:SynapseWorkspace::synw-dl-dev-001"] == {
-        "name", "resourceGroupName", "id", "devEndpoint", "sqlEndpoint", "principalId",
-        "dataLakeAccountName", "filesystem", "dataLakeUrl",
+    assert registered["synapse-dl:index:SynapseWorkspace::synw-dl-dev-001"] == {
+        "name", "resourceGroupName", "location", "workspaceId", "devEndpoint", "sqlEndpoint",
+        "principalId", "dataLakeAccountName", "filesystem", "dataLakeUrl",
     }  # fmt: skip
-    assert registered["synapse-dl:spark:SparkPool::gpularge"] == {"name", "id", "requirements"}
-    assert registered["synapse-dl:jobs:TrainingJob::pytorch_digits"] == {"name", "file"}
+    assert registered["synapse-dl:index:SparkPool::gpularge"] == {
+        "name", "poolId", "requirements"
+    }  # fmt: skip
+    assert registered["synapse-dl:index:TrainingJob::pytorch_digits"] == {"name", "file"}
     workspace = monitor.component_outputs[
         next(u for u in monitor.component_outputs if u.endswith("::synw-dl-dev-001"))
     ]

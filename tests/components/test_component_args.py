@@ -1,0 +1,170 @@
+"""The components called with Args, as any program calls them: the same resources as the stack
+program for the same settings, and bad Args refused with the stack file's rules and messages,
+each naming the argument, before anything is registered."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from offline_plan.mocks import Plan, PlannedResource, RecordingMonitor, plan_stack
+from synapse_dl.config.stack import ConfigError
+from tests.conftest import JOBS_ROOT, ROOT
+
+EXAMPLE = ROOT / "examples" / "python"
+# A program that builds the components listed in args.json: [[class, name, args], ...].
+PROGRAM = """
+import json, pathlib
+import synapse_dl
+for kind, name, args in json.loads((pathlib.Path(__file__).parent / "args.json").read_text()):
+    getattr(synapse_dl, kind)(name, args)
+"""
+WORKSPACE = {
+    "workspace_name": "synw-args-001",
+    "location": "eastus",
+    "resource_group_name": "rg-args",
+    "data_lake": {"account_name": "stargs001"},
+}
+GPU = {"node_size_family": "HardwareAcceleratedGPU", "node_size": "Large", "spark_version": "3.2"}
+POOL = {
+    "workspace_name": "synw-args-001",
+    "resource_group_name": "rg-args",
+    "location": "eastus",
+    "settings": GPU,
+}
+JOB = {
+    "job_directory": str(JOBS_ROOT / "pytorch_digits"),
+    "spark_pool_name": "gpularge",
+    "spark_pool": {**GPU, "pool_name": "gpularge"},
+    "workspace_name": "synw-args-001",
+    "resource_group_name": "rg-args",
+    "data_lake_account_name": "stargs001",
+    "filesystem": "synapse",
+}
+
+
+def _shape(resource: PlannedResource) -> tuple[str, str, str, str]:
+    # The parent as `<type>::<name>`, but the stack's, whose name differs.
+    parent = "::".join(resource.parent.split("::")[-2:]).split("$")[-1]
+    if parent.startswith("pulumi:pulumi:Stack::"):
+        parent = "the stack"
+    return resource.type, resource.name, parent, json.dumps(resource.inputs, sort_keys=True)
+
+
+def plan_program(tmp_path: Path, program_dir: Path, monitor: RecordingMonitor) -> Plan:
+    stack = tmp_path / "Pulumi.args.yaml"
+    stack.write_text("config: {}\n")
+    return plan_stack(stack, program_dir=program_dir, monitor=monitor)
+
+
+def plan_components(tmp_path: Path, *components: tuple[str, str, dict[str, Any]]):
+    """Plan a program that builds `components`; returns (the error or None, the monitor)."""
+    program = tmp_path / "program"
+    program.mkdir(exist_ok=True)
+    (program / "__main__.py").write_text(PROGRAM)
+    (program / "args.json").write_text(json.dumps(components))
+    monitor = RecordingMonitor()
+    try:
+        plan_program(tmp_path, program, monitor)
+    except ConfigError as error:
+        return error, monitor
+    return None, monitor
+
+
+def test_the_python_example_registers_what_the_cpu_stack_does(tmp_path):
+    by_args = plan_program(tmp_path, EXAMPLE, RecordingMonitor())
+    by_stack = plan_stack(ROOT / "Pulumi.cpu.yaml")
+
+    assert sorted(map(_shape, by_args.resources)) == sorted(map(_shape, by_stack.resources))
+    assert len(by_args.resources) == 21
+
+
+def test_valid_args_register_every_component(tmp_path):
+    error, monitor = plan_components(
+        tmp_path,
+        ("SynapseWorkspace", "synw-args-001", WORKSPACE),
+        ("SparkPool", "gpularge", POOL),
+        ("TrainingJob", "digits", JOB),
+    )
+
+    assert error is None
+    assert {r.type for r in monitor.planned if not r.custom} == {
+        "synapse-dl:index:SynapseWorkspace",
+        "synapse-dl:index:SparkPool",
+        "synapse-dl:index:TrainingJob",
+    }
+
+
+def _with(args: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(args)
+    *parents, last = path.split(".")
+    target = changed
+    for key in parents:
+        target = target.setdefault(key, {})
+    target[last] = value
+    return changed
+
+
+# (component, resource name, args, argument path, bad value, the one problem line)
+BAD_ARGS = [
+    ("SynapseWorkspace", "w", WORKSPACE, "data_lake.account_name", "St_Args",
+     "args.dataLake.accountName = 'St_Args': String should match pattern '^[a-z0-9]{3,24}$'"),
+    ("SynapseWorkspace", "w", WORKSPACE, "workspace_name", "synw-ondemand-1",
+     "args.workspaceName = 'synw-ondemand-1': Azure refuses workspace names containing "
+     "'-ondemand'"),
+    ("SynapseWorkspace", "w", WORKSPACE, "location", "westeurop",
+     "args.location = 'westeurop': not an Azure region; did you mean 'westeurope'?"),
+    ("SynapseWorkspace", "w", WORKSPACE, "resource_group_name", "rg.",
+     "args.resourceGroupName = 'rg.': a resource group name is 1-90 letters, digits, '_', '-', "
+     "'.', '(' and ')', and does not end with '.'"),
+    ("SynapseWorkspace", "w", WORKSPACE, "network.managed_virtual_network", False,
+     "args.network.preventDataExfiltration = true: needs "
+     "args.network.managedVirtualNetwork: true"),
+    ("SynapseWorkspace", "w", WORKSPACE, "data_lake.sku", "Premium_LRS",
+     "args.dataLake.sku = 'Premium_LRS': Input should be 'Standard_LRS', 'Standard_ZRS', "
+     "'Standard_GRS' or 'Standard_RAGRS'"),
+    ("SparkPool", "gpularge", POOL, "location", "westeurope",
+     "args.settings.nodeSizeFamily = 'HardwareAcceleratedGPU': GPU pools exist only in eastus, "
+     "australiaeast, northeurope, not in the workspace location 'westeurope' (args.location)"),
+    ("SparkPool", "gpularge", POOL, "settings.node_count", 500,
+     "args.settings.nodeCount = 500: Input should be less than or equal to 200"),
+    ("SparkPool", "gpularge", POOL, "settings.spark_version", "3.3",
+     "args.settings.sparkVersion = '3.3': not one of 3.1, 3.2, 3.4, 3.5"),
+    ("SparkPool", "gpularge", POOL, "settings.extra_libraries", ["torch==2.1"],
+     "args.settings.extraLibraries[0] = 'torch==2.1': conflicts with 'torch==1.11.0', which "
+     "the Spark 3.2 GPU runtime ships; drop the line or set deepLearningLibraries: false"),
+    ("SparkPool", "gpu-large", POOL, "settings.tags", {},
+     "name = 'gpu-large': String should match pattern '^[A-Za-z][A-Za-z0-9]{0,14}$'"),
+    ("TrainingJob", "digits", JOB, "num_executors", 4.0,
+     "args.numExecutors = 4: above the 3 executors pool 'gpularge' can run (3 nodes x 1 per "
+     "node)"),
+    ("TrainingJob", "digits", JOB, "spark_pool.node_size", "Small",
+     "args.sparkPool.nodeSize = 'Small': not a HardwareAcceleratedGPU node size (allowed: "
+     "Large, XLarge)"),
+    ("TrainingJob", "digits", JOB, "job_directory", "/no/such/job",
+     "args.jobDirectory = '/no/such/job': job.yaml: no such file /no/such/job/job.yaml"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("component", "name", "args", "path", "value", "expected"),
+    BAD_ARGS,
+    ids=[f"{c}-{p}" for c, _, _, p, _, _ in BAD_ARGS],
+)
+def test_bad_args_are_refused_naming_the_argument_before_anything_is_registered(
+    tmp_path, component, name, args, path, value, expected
+):
+    args = _with(args, path, value)
+    if component == "SynapseWorkspace" and path.startswith("network"):
+        args["network"]["prevent_data_exfiltration"] = True
+
+    error, monitor = plan_components(tmp_path, (component, name, args))
+
+    assert error is not None
+    assert str(error).startswith(f"invalid arguments to {component} {name!r}:\n")
+    assert monitor.planned == []
+    assert error.problems == [expected]
