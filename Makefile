@@ -10,7 +10,7 @@ POLICY_CONFIG ?=
 
 JOB ?=
 
-.PHONY: plan test test-infra lint venv clean bench run-job
+.PHONY: plan test test-infra lint venv clean bench run-job schema
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ venv: $(VENV)/.installed
 plan: $(VENV)/.installed
 	$(PY) -m offline_plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON)) \
 		$(if $(POLICY_CONFIG),--policy-config $(POLICY_CONFIG))
+
+## schema: the package schema the component provider (provider/) serves, checked against
+## Pulumi's package metaschema, written to out/schema.json
+schema: $(VENV)/.installed
+	$(PY) -m provider_harness schema --out out/schema.json
 
 ## test: every test suite
 test: test-infra

@@ -32,34 +32,30 @@ class PolicyPackStartError(RuntimeError):
     """The pack process exited or stayed silent before printing its port."""
 
 
-class PackProcess:
-    """A running pack: its process, gRPC port, and what it wrote to stdout/stderr."""
+class PluginProcess:
+    """A plugin the engine runs (a policy pack, a provider): started with `command` in `cwd`,
+    its gRPC port read from its first stdout line; stdout and stderr are kept for reports."""
 
     def __init__(
         self,
-        pack_dir: Path = POLICY_PACK_DIR,
+        command: list[str],
         *,
-        python: str = sys.executable,
-        project: str = "synapse-dl",
-        stack: str = "dev",
-        dry_run: bool = True,
-        stack_config: Mapping[str, Any] | None = None,
+        cwd: Path,
+        env: Mapping[str, str],
+        what: str,
+        start_error: type[RuntimeError],
         start_timeout_s: float = 30.0,
     ) -> None:
-        self.project, self.stack, self.dry_run = project, stack, dry_run
-        env = dict(os.environ)
-        env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_DRY_RUN=str(dry_run).lower())
-        if stack_config:
-            env["PULUMI_CONFIG"] = json.dumps(dict(stack_config))
+        self.what, self.start_error = what, start_error
         # Closed in close(); it outlives this method, so no `with`.
         started = time.perf_counter()
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self.extra_stdout: list[bytes] = []
         self._drain: threading.Thread | None = None
         self.proc = subprocess.Popen(
-            [python, "-u", "-m", "pulumi.policy", PLACEHOLDER_ENGINE_ADDRESS, "."],
-            cwd=pack_dir,
-            env=env,
+            command,
+            cwd=cwd,
+            env=dict(env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -83,22 +79,22 @@ class PackProcess:
         try:
             line = first_line.get(timeout=timeout_s)
         except queue.Empty:
-            self._fail(f"policy pack printed no port within {timeout_s:.0f} s")
+            self._fail(f"{self.what} printed no port within {timeout_s:.0f} s")
         if not line:
             try:
                 code = self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 code = None
-            self._fail(f"policy pack closed its stdout before printing its port (exit code {code})")
+            self._fail(f"{self.what} closed its stdout before printing its port (exit code {code})")
         try:
             return int(line.strip())
         except ValueError:
-            self._fail(f"policy pack's first stdout line is {line!r}, not a port")
+            self._fail(f"{self.what}'s first stdout line is {line!r}, not a port")
 
     def _fail(self, reason: str) -> NoReturn:
         stderr = self.stderr()
         self.close()
-        raise PolicyPackStartError(f"{reason}; its stderr:\n{stderr}")
+        raise self.start_error(f"{reason}; its stderr:\n{stderr}")
 
     def stderr(self) -> str:
         self._stderr.seek(0)
@@ -118,3 +114,32 @@ class PackProcess:
         if self.proc.stdout is not None and not (self._drain and self._drain.is_alive()):
             self.proc.stdout.close()
         self._stderr.close()
+
+
+class PackProcess(PluginProcess):
+    """A running policy pack, started as the CLI starts it."""
+
+    def __init__(
+        self,
+        pack_dir: Path = POLICY_PACK_DIR,
+        *,
+        python: str = sys.executable,
+        project: str = "synapse-dl",
+        stack: str = "dev",
+        dry_run: bool = True,
+        stack_config: Mapping[str, Any] | None = None,
+        start_timeout_s: float = 30.0,
+    ) -> None:
+        self.project, self.stack, self.dry_run = project, stack, dry_run
+        env = dict(os.environ)
+        env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_DRY_RUN=str(dry_run).lower())
+        if stack_config:
+            env["PULUMI_CONFIG"] = json.dumps(dict(stack_config))
+        super().__init__(
+            [python, "-u", "-m", "pulumi.policy", PLACEHOLDER_ENGINE_ADDRESS, "."],
+            cwd=pack_dir,
+            env=env,
+            what="policy pack",
+            start_error=PolicyPackStartError,
+            start_timeout_s=start_timeout_s,
+        )

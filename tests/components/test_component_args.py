@@ -47,7 +47,7 @@ JOB = {
 }
 
 
-def _shape(resource: PlannedResource) -> tuple[str, str, str, str]:
+def shape(resource: PlannedResource) -> tuple[str, str, str, str]:
     # The parent as `<type>::<name>`, but the stack's, whose name differs.
     parent = "::".join(resource.parent.split("::")[-2:]).split("$")[-1]
     if parent.startswith("pulumi:pulumi:Stack::"):
@@ -79,7 +79,7 @@ def test_the_python_example_registers_what_the_cpu_stack_does(tmp_path):
     by_args = plan_program(tmp_path, EXAMPLE, RecordingMonitor())
     by_stack = plan_stack(ROOT / "Pulumi.cpu.yaml")
 
-    assert sorted(map(_shape, by_args.resources)) == sorted(map(_shape, by_stack.resources))
+    assert sorted(map(shape, by_args.resources)) == sorted(map(shape, by_stack.resources))
     assert len(by_args.resources) == 21
 
 

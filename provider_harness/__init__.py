@@ -1,0 +1,16 @@
+"""The engine side of the provider protocol: run the component provider in provider/ as
+`pulumi package add` and a program in another language would, without the Pulumi CLI.
+
+    with ProviderSession() as provider:
+        schema = provider.schema()
+        urn, state = provider.construct("synapse-dl:index:SparkPool", "gpularge", inputs)
+"""
+
+from provider_harness.session import (
+    PROVIDER_DIR,
+    ConstructMonitor,
+    ProviderSession,
+    ProviderStartError,
+)
+
+__all__ = ["PROVIDER_DIR", "ConstructMonitor", "ProviderSession", "ProviderStartError"]
