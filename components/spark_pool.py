@@ -77,7 +77,7 @@ def fingerprint(workspace_name: str, args: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class AutoScaleArgs(TypedDict):
+class AutoScale(TypedDict):
     """Autoscale between two node counts."""
 
     enabled: NotRequired[bool]
@@ -88,7 +88,7 @@ class AutoScaleArgs(TypedDict):
     """Most nodes (3-200, default 3)."""
 
 
-class AutoPauseArgs(TypedDict):
+class AutoPause(TypedDict):
     """Pause the pool when idle."""
 
     enabled: NotRequired[bool]
@@ -97,7 +97,7 @@ class AutoPauseArgs(TypedDict):
     """Idle minutes before pausing (5-10080, default 15)."""
 
 
-class DynamicExecutorAllocationArgs(TypedDict):
+class DynamicExecutorAllocation(TypedDict):
     """Spark's dynamic executor allocation on the pool."""
 
     enabled: NotRequired[bool]
@@ -122,11 +122,11 @@ class SparkPoolSettings(TypedDict):
     """The pool's name in the workspace (1-15 letters and digits); default: the resource name."""
     node_count: NotRequired[int]
     """Nodes when autoscale is off (3-200, default 3)."""
-    auto_scale: NotRequired[AutoScaleArgs]
+    auto_scale: NotRequired[AutoScale]
     """Autoscale; off by default."""
-    auto_pause: NotRequired[AutoPauseArgs]
+    auto_pause: NotRequired[AutoPause]
     """Auto-pause; on after 15 idle minutes by default."""
-    dynamic_executor_allocation: NotRequired[DynamicExecutorAllocationArgs]
+    dynamic_executor_allocation: NotRequired[DynamicExecutorAllocation]
     """Dynamic executor allocation; off by default."""
     deep_learning_libraries: NotRequired[bool]
     """Install the runtime's deep-learning set (TensorFlow, PyTorch, Horovod, Petastorm);

@@ -60,7 +60,7 @@ def job_properties(job: StackJob, urls: list[str], lake_url: str) -> dict[str, A
     }
 
 
-class ResourcesArgs(TypedDict):
+class ProcessSize(TypedDict):
     """Cores and memory of the driver or of one executor."""
 
     cores: int
@@ -91,9 +91,9 @@ class TrainingJobArgs(TypedDict):
     """horovod or spark; default: the target runtime's own."""
     args: NotRequired[list[str]]
     """The entry script's arguments after --data, --output and --launcher."""
-    driver: NotRequired[ResourcesArgs]
+    driver: NotRequired[ProcessSize]
     """The driver's cores and memory."""
-    executor: NotRequired[ResourcesArgs]
+    executor: NotRequired[ProcessSize]
     """Each executor's cores and memory."""
     num_executors: NotRequired[int]
     """How many executors."""

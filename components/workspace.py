@@ -1,7 +1,8 @@
 """SynapseWorkspace: a Synapse workspace, its ADLS Gen2 data lake, identity, role and firewall.
 
 No `from __future__ import annotations` here: the component provider reads these annotations
-as types to build the package schema.
+as types to build the package schema. Nested types carry no `Args` suffix: the SDKs generated
+from the schema add their own (`DataLake` becomes TypeScript's `inputs.DataLakeArgs`).
 """
 
 import uuid
@@ -46,7 +47,7 @@ def role_definition_id(resource_id: str, role_id: str) -> str:
     return f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role_id}"
 
 
-class DataLakeArgs(TypedDict):
+class DataLake(TypedDict):
     """The workspace's ADLS Gen2 storage account and the filesystem Synapse uses."""
 
     account_name: str
@@ -63,7 +64,7 @@ class DataLakeArgs(TypedDict):
     """Pulumi's `protect` on the account and filesystem (default true)."""
 
 
-class FirewallRuleArgs(TypedDict):
+class FirewallRule(TypedDict):
     """A workspace firewall rule: an IPv4 range allowed in."""
 
     name: str
@@ -74,7 +75,7 @@ class FirewallRuleArgs(TypedDict):
     """Last IPv4 address of the range (not before the first)."""
 
 
-class NetworkArgs(TypedDict):
+class Network(TypedDict):
     """How the workspace is reached and what it may reach."""
 
     managed_virtual_network: NotRequired[bool]
@@ -85,7 +86,7 @@ class NetworkArgs(TypedDict):
     """Tenants the workspace may link to when exfiltration protection is on."""
     public_network_access: NotRequired[str]
     """Enabled (default) or Disabled (needs the managed network)."""
-    firewall_rules: NotRequired[list[FirewallRuleArgs]]
+    firewall_rules: NotRequired[list[FirewallRule]]
     """IPv4 ranges allowed in; none by default."""
     allow_azure_services: NotRequired[bool]
     """Add Azure's AllowAllWindowsAzureIps rule (default false)."""
@@ -93,7 +94,7 @@ class NetworkArgs(TypedDict):
     """Allow a rule wider than a /8 (default false: such a rule is an error)."""
 
 
-class IdentityArgs(TypedDict):
+class Identity(TypedDict):
     """How people sign in to the workspace."""
 
     entra_only_authentication: NotRequired[bool]
@@ -113,11 +114,11 @@ class SynapseWorkspaceArgs(TypedDict):
     """The resource group to create, or an existing one (createResourceGroup: false)."""
     create_resource_group: NotRequired[bool]
     """Create the resource group (default true) or use one that exists."""
-    data_lake: DataLakeArgs
+    data_lake: DataLake
     """The workspace's ADLS Gen2 data lake."""
-    network: NotRequired[NetworkArgs]
+    network: NotRequired[Network]
     """Managed network, public access and firewall."""
-    identity: NotRequired[IdentityArgs]
+    identity: NotRequired[Identity]
     """Sign-in settings."""
     tags: NotRequired[dict[str, str]]
     """Tags on the group, the lake and the workspace."""
