@@ -449,7 +449,7 @@ def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
     for i, pool in enumerate(stack.spark_pools):
         key = f"{PROJECT}:sparkPools[{i}]"
         problems += pool_problems(key, pool, workspace.location, f"{PROJECT}:workspace.location")
-        problems += library_problems(f"{PROJECT}:sparkPools[{i}]", pool)
+        problems += library_problems(key, pool)
     problems += _duplicate_pool_problems(stack.spark_pools)
     if problems:
         raise ConfigError(problems)
