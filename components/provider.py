@@ -25,6 +25,7 @@ from pulumi.provider.server import ComponentInitError
 
 from .config.stack import ConfigError
 from .spark_pool import SparkPool
+from .struct_numbers import whole_numbers_as_ints
 from .training_job import TrainingJob
 from .version import PACKAGE, VERSION
 from .workspace import SynapseWorkspace
@@ -32,18 +33,6 @@ from .workspace import SynapseWorkspace
 COMPONENTS: list[type[pulumi.ComponentResource]] = [SynapseWorkspace, SparkPool, TrainingJob]
 # The argument a problem line names: `args.settings.nodeCount = 500: ...` -> settings.nodeCount
 _ARGUMENT = re.compile(r"^args\.([A-Za-z0-9_.\[\]]+)")
-
-
-def _whole_numbers_as_ints(value: Any) -> Any:
-    # Every numeric input of the schema is an integer (the tests check), so a whole float is
-    # an int the host converted.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _whole_numbers_as_ints(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers_as_ints(v) for v in value]
-    return value
 
 
 def _property_errors(error: ConfigError) -> list[InputPropertyErrorDetails]:
@@ -65,7 +54,9 @@ class SynapseDlProvider(ComponentProvider):
         options: pulumi.ResourceOptions | None = None,
     ) -> ConstructResult:
         try:
-            return super().construct(name, resource_type, _whole_numbers_as_ints(inputs), options)
+            # Every numeric input of the schema is an integer (the tests check).
+            inputs = whole_numbers_as_ints(inputs)
+            return super().construct(name, resource_type, inputs, options)
         except ComponentInitError as error:
             if isinstance(error.inner, ConfigError):
                 raise InputPropertiesError(

@@ -15,6 +15,7 @@ from .component_base import options_with_alias, register_annotated_outputs, type
 from .config.component_args import pool_settings
 from .config.libraries import REQUIREMENTS_FILENAME, render_requirements
 from .config.stack import SparkPoolConfig
+from .facts import azure_rules
 from .providers.pool_libraries import PoolLibraries
 
 SPARK_CONFIG_FILENAME = "spark-defaults.conf"
@@ -64,11 +65,6 @@ def pool_arguments(pool: SparkPoolConfig, location: pulumi.Input[str]) -> dict[s
             "content": "".join(f"{k} {v}\n" for k, v in sorted(pool.spark_config.items())),
         }
     return args
-
-
-def subscription_of(resource_id: str) -> str:
-    """The subscription ID in an ARM resource ID (/subscriptions/<id>/...)."""
-    return resource_id.split("/")[2]
 
 
 def fingerprint(workspace_name: str, args: dict[str, Any]) -> str:
@@ -189,7 +185,7 @@ class SparkPool(pulumi.ComponentResource):
             libraries = PoolLibraries(
                 f"{name}-libraries",
                 # The pool's own subscription: no lookup, nothing to pass in.
-                subscription_id=pool.id.apply(subscription_of),
+                subscription_id=pool.id.apply(azure_rules.subscription_of),
                 resource_group_name=args["resource_group_name"],
                 workspace_name=args["workspace_name"],
                 big_data_pool_name=pool.name,

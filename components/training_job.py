@@ -13,6 +13,7 @@ from pulumi_azure_native import storage
 
 from .component_base import options_with_alias, register_annotated_outputs, type_token
 from .config.component_args import pool_settings
+from .facts import azure_rules
 from .jobs.catalog import StackJob, component_job
 from .providers.spark_job_definition import SparkJobDefinition
 from .spark_pool import SparkPoolSettings
@@ -132,10 +133,9 @@ class TrainingJob(pulumi.ComponentResource):
             type_token(TrainingJob), name, None, options_with_alias(opts, PREVIOUS_TYPE)
         )
         definition = job.definition
-        lake_url = pulumi.Output.concat(
-            "abfss://", args["filesystem"], "@", args["data_lake_account_name"],
-            ".dfs.core.windows.net/",
-        )  # fmt: skip
+        lake_url = pulumi.Output.all(args["filesystem"], args["data_lake_account_name"]).apply(
+            lambda known: azure_rules.data_lake_url(*known)
+        )
         blobs, urls = [], []
         for path in job.files:
             key = blob_name(definition.name, path)

@@ -43,8 +43,10 @@ def role_assignment_name(scope_key: str, principal_key: str, role_id: str) -> st
 
 def role_definition_id(resource_id: str, role_id: str) -> str:
     """A built-in role's ID in the subscription that holds `resource_id`."""
-    subscription = "/".join(resource_id.split("/")[:3])  # "/subscriptions/<id>"
-    return f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role_id}"
+    subscription = azure_rules.subscription_of(resource_id)
+    return (
+        f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role_id}"
+    )
 
 
 class DataLake(TypedDict):
@@ -306,7 +308,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
         self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
         self.data_lake_account_name = account.name
         self.filesystem = pulumi.Output.from_input(lake.filesystem)
-        self.data_lake_url = pulumi.Output.concat(
-            "abfss://", lake.filesystem, "@", account.name, ".dfs.core.windows.net/"
+        self.data_lake_url = account.name.apply(
+            lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
         )
         register_annotated_outputs(self)

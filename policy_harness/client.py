@@ -22,6 +22,7 @@ from policy_harness.config import PolicyConfig, PolicySchema, load_config_file, 
 from policy_harness.levels import ENFORCEMENT_LEVELS
 from policy_harness.process import POLICY_PACK_DIR, PackProcess
 from policy_harness.report import PolicyReport
+from synapse_dl.struct_numbers import whole_numbers_as_ints
 
 # The protocol's enum values by level name (ADVISORY, MANDATORY, ...), and back.
 _LEVEL_VALUES = {name: pb.EnforcementLevel.Value(name.upper()) for name in ENFORCEMENT_LEVELS}
@@ -234,19 +235,9 @@ class PolicyPackSession:
         return PolicyReport(pack=self.name, version=self.version, violations=violations)
 
 
-def _integral(value: Any) -> Any:
-    """Undo the float-only Struct numbers in a schema, so errors read "minimum of 5"."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
-
-
 def _to_python(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return _integral(json_format.MessageToDict(struct))
+    # Whole numbers as ints, so a schema's errors read "minimum of 5", not 5.0.
+    return whole_numbers_as_ints(json_format.MessageToDict(struct))
 
 
 def _violation(diagnostic: pb.AnalyzeDiagnostic, default_urn: str) -> dict[str, str]:

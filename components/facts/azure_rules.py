@@ -1,6 +1,7 @@
 """Azure's own rules for what the stack config names: tags, resource names, regions, firewall
-ranges. Checked before anything is registered, so a value Azure would refuse fails the plan
-with its rule instead of failing `pulumi up` halfway. Each limit cites its documentation.
+ranges; and the shapes of ARM IDs and lake URLs. Checked before anything is registered, so a
+value Azure would refuse fails the plan with its rule instead of failing `pulumi up` halfway.
+Each limit cites its documentation.
 """
 
 from __future__ import annotations
@@ -110,3 +111,14 @@ def addresses_in(start: str, end: str) -> int:
 
 def is_internet_wide(start: str, end: str) -> bool:
     return addresses_in(start, end) > INTERNET_WIDE_ADDRESSES
+
+
+# --- resource IDs and lake URLs -------------------------------------------------------------
+def subscription_of(resource_id: str) -> str:
+    """The subscription ID in an ARM resource ID (/subscriptions/<id>/...)."""
+    return resource_id.split("/")[2]
+
+
+def data_lake_url(filesystem: str, account: str) -> str:
+    """The root URL of an ADLS Gen2 filesystem, as Spark reads it (abfss://, ending in '/')."""
+    return f"abfss://{filesystem}@{account}.dfs.core.windows.net/"
