@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf import empty_pb2, struct_pb2
+from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import (
     engine_pb2_grpc,
     provider_pb2,
     provider_pb2_grpc,
+    resource_pb2,
     resource_pb2_grpc,
 )
 
@@ -65,8 +66,7 @@ class _Monitor(resource_pb2_grpc.ResourceMonitorServicer):
         return self.current.GetDeploymentInfo(request)
 
     def SupportsFeature(self, request: Any, context: Any) -> Any:
-        from pulumi.runtime.proto import resource_pb2
-
+        # The mock monitor answers with a stand-in object; gRPC needs the message.
         return resource_pb2.SupportsFeatureResponse(
             hasSupport=self.current.SupportsFeature(request).hasSupport
         )
@@ -155,11 +155,4 @@ class ProviderSession:
             ),
             timeout=120,
         )
-        state = json.loads(json.dumps(_plain(response.state)))
-        return response.urn, state
-
-
-def _plain(struct: struct_pb2.Struct) -> dict[str, Any]:
-    from google.protobuf.json_format import MessageToDict
-
-    return MessageToDict(struct)
+        return response.urn, json_format.MessageToDict(response.state)

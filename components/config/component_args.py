@@ -42,10 +42,14 @@ def plain_text(value: Any) -> str | None:
 
 
 def _validated(
-    model: type[Model], values: Mapping[str, Any], key: str, renames: Mapping[str, str]
+    model: type[Model],
+    values: Mapping[str, Any],
+    key: str,
+    renames: Mapping[str, str],
+    heading: str,
 ) -> Model:
     """`key` names the argument holding `values`; `renames`: model field -> the key of the
-    argument that carries it, for the error's key."""
+    argument that carries it, for the error's key; `heading` heads the error."""
     try:
         return model.model_validate(values)
     except ValidationError as error:
@@ -54,7 +58,7 @@ def _validated(
             top = e.key.split(".")[0].split("[")[0]
             shown = renames.get(top, f"{key}.{to_camel(top)}")
             problems.append(shown + e.text[len(top) :])
-        raise ConfigError(problems) from None
+        raise ConfigError(problems, heading) from None
 
 
 def _raise(component: str, name: str, problems: list[str]) -> None:
@@ -66,10 +70,10 @@ def workspace_settings(name: str, args: Mapping[str, Any]) -> WorkspaceSettings:
     """SynapseWorkspaceArgs (snake_case keys) validated; raises ConfigError naming each input."""
     values = {k: v for k, v in args.items() if k not in WORKSPACE_PLACEMENT_KEYS}
     values["name"] = values.pop("workspace_name", None)
-    try:
-        settings = _validated(WorkspaceSettings, values, ARGS, {"name": f"{ARGS}.workspaceName"})
-    except ConfigError as error:
-        raise ConfigError(error.problems, heading("SynapseWorkspace", name)) from None
+    renames = {"name": f"{ARGS}.workspaceName"}
+    settings = _validated(
+        WorkspaceSettings, values, ARGS, renames, heading("SynapseWorkspace", name)
+    )
     problems = []
     if (location := plain_text(args.get("location"))) is not None:
         problems += location_problems(f"{ARGS}.location", location)
@@ -96,10 +100,7 @@ def pool_settings(
     values = dict(settings)
     values["name"] = values.pop("pool_name", pool_name or name)
     renames = {"name": f"{key}.poolName" if "pool_name" in settings else pool_name_key}
-    try:
-        pool = _validated(SparkPoolConfig, values, key, renames)
-    except ConfigError as error:
-        raise ConfigError(error.problems, heading(component, name)) from None
+    pool = _validated(SparkPoolConfig, values, key, renames, heading(component, name))
     problems = pool_problems(key, pool, plain_text(location), f"{ARGS}.location")
     problems += library_problems(key, pool)
     _raise(component, name, problems)
