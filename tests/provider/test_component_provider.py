@@ -208,8 +208,10 @@ def property_errors(error: grpc.RpcError) -> list[tuple[str, str]]:
     return [(e.property_path, e.reason) for e in found.errors]
 
 
-def test_whole_numbers_arrive_as_numbers_and_are_taken_as_integers(provider):
-    # The host passes integer inputs on as floats (3.0); the Args models take whole ones.
+def test_an_integer_input_reaches_the_pool_through_the_provider(provider):
+    # The host passes integer inputs on as floats (4.0); the wire carries numbers only, so this
+    # checks the value arrives. That messages show it as 500, not 500.0, is checked by the
+    # bad-arguments test above.
     name, args = COMPONENTS["SparkPool"]
     args = {**args, "settings": {**args["settings"], "node_count": 4}}
     monitor = ConstructMonitor()
