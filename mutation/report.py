@@ -32,12 +32,21 @@ class Mutant:
     status: str  # killed, timeout, survived, no tests, ...
 
 
+def package_of(module: str) -> str:
+    """The package a module is in (`synapse_dl.offline_plan.mocks` -> `synapse_dl.offline_plan`):
+    the report's rows, so the components and each tool in the package get a score of their own."""
+    return module.rpartition(".")[0] or module
+
+
 def mutmut_mutants(results: Path) -> list[Mutant]:
     mutants = []
     for line in results.read_text().splitlines():
         if match := MUTMUT_LINE.match(line):
             name = match["name"]
-            mutants.append(Mutant(name.split(".")[0], name, match["status"].strip()))
+            module = name.rpartition(".")[
+                0
+            ]  # mutmut names a mutant <module>.<function>__mutmut_<n>
+            mutants.append(Mutant(package_of(module), name, match["status"].strip()))
     return mutants
 
 
@@ -56,7 +65,7 @@ def cosmic_ray_mutants(dump: Path) -> list[Mutant]:
             status = result["worker_outcome"]
         else:
             status = result["test_outcome"]
-        mutants.append(Mutant(module.split(".")[0], name, status))
+        mutants.append(Mutant(package_of(module), name, status))
     return mutants
 
 

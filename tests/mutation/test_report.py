@@ -12,6 +12,8 @@ MUTMUT_RESULTS = """\
     components.arm.x_get__mutmut_3: timeout
     job_runner.run.x_follow__mutmut_1: no tests
     job_runner.run.x_follow__mutmut_2: not checked
+    synapse_dl.offline_plan.mocks.x_plan_stack__mutmut_1: killed
+    synapse_dl.workspace.x_tags__mutmut_1: killed
 """
 
 
@@ -47,7 +49,10 @@ def test_the_score_counts_timeouts_as_killed_and_untested_as_survived(tmp_path, 
     assert "| components | 3 | 2 | 1 | 66.7% |" in report
     assert "| job_runner | 1 | 0 | 1 | 0.0% |" in report
     assert "| policies | 2 | 1 | 1 | 50.0% |" in report
-    assert "| **all** | 6 | 3 | 3 | 50.0% |" in report
+    # Each folder of the package is a row: the components and each tool in it.
+    assert "| synapse_dl | 1 | 1 | 0 | 100.0% |" in report
+    assert "| synapse_dl.offline_plan | 1 | 1 | 0 | 100.0% |" in report
+    assert "| **all** | 8 | 5 | 3 | 62.5% |" in report
     assert "Not run: 1. Survivors: 3, unexplained: 3" in report
     assert "- `policies.stack:core/AddNot:1` (survived): UNEXPLAINED" in report
 
