@@ -4,6 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The package's command line (components/cli.py), installed into .venv with the package.
+SYNAPSE_DL := $(VENV)/bin/synapse-dl
 STACK ?= dev
 PLAN_JSON ?=
 POLICY_CONFIG ?=
@@ -22,13 +24,13 @@ venv: $(VENV)/.installed
 
 ## plan: the offline plan of Pulumi.$(STACK).yaml under Pulumi's mock runtime, with policy verdicts
 plan: $(VENV)/.installed
-	$(PY) -m offline_plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON)) \
+	$(SYNAPSE_DL) plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON)) \
 		$(if $(POLICY_CONFIG),--policy-config $(POLICY_CONFIG))
 
 ## schema: the package schema the component provider (provider/) serves, checked against
 ## Pulumi's package metaschema, written to out/schema.json
 schema: $(VENV)/.installed
-	$(PY) -m provider_harness schema --out out/schema.json
+	$(SYNAPSE_DL) schema --out out/schema.json
 
 ## test: every test suite
 test: test-infra
@@ -43,7 +45,7 @@ lint: $(VENV)/.installed
 ## run-job: run a deployed job definition on its pool (needs a deployed workspace and az login)
 run-job: $(VENV)/.installed
 	@test -n "$(JOB)" || { echo "usage: make run-job JOB=<folder under training_jobs/> [STACK=dev]"; exit 1; }
-	$(PY) -m job_runner --stack $(STACK) --job $(JOB)
+	$(SYNAPSE_DL) run-job --stack $(STACK) --job $(JOB)
 
 bench: $(VENV)/.installed
 	$(PY) bench/plan_scale.py

@@ -1,6 +1,6 @@
 """Offline plan time for the dev stack and for generated stacks of 1, 10 and 100 pools.
 
-Each figure is the wall time of `python -m offline_plan` as a user runs it (interpreter
+Each figure is the wall time of `synapse-dl plan` as a user runs it (interpreter
 start, imports, program under mocks, rendering). Targets on the 2-core dev machine: dev
 stack <= 3 s; growth linear in pools, 100 pools <= 10 s.
 """
@@ -37,7 +37,7 @@ def plan_seconds(stack_file: Path) -> float:
     for _ in range(REPEATS):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "offline_plan", "--stack-file", str(stack_file)],
+            [sys.executable, "-m", "synapse_dl", "plan", "--stack-file", str(stack_file)],
             cwd=ROOT,
             check=True,
             stdout=subprocess.DEVNULL,

@@ -1,6 +1,6 @@
-"""Pull-request checks and deployment helpers shared by the GitHub and Azure DevOps pipelines.
-
-`python -m gitops.pr_check` plans every stack offline and renders the summary;
-`python -m gitops.stacks` lists the stacks for a pipeline matrix;
-`python -m gitops.cloud_mode` decides whether a real `pulumi preview` can run.
+"""What the GitHub and Azure DevOps pipelines run before anything is installed, with the
+runner's own Python: `python3 -m gitops.stacks` lists the stacks for a matrix,
+`python3 -m gitops.cloud_preview` decides whether a real `pulumi preview` can run. The
+pull-request check itself is `synapse-dl pr-check` (components/pr_check/), through
+gitops/pr_check.sh.
 """

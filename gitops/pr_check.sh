@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The pull-request check that every pipeline runs (GitHub Actions, Azure DevOps, `make pr-check`):
+# The pull-request check that every pipeline runs (GitHub Actions, Azure DevOps):
 # offline plan + policy pack for each stack, Markdown summary, non-zero exit on a
-# mandatory violation or a config error. All logic is in gitops/pr_check.py.
+# mandatory violation or a config error. All logic is in `synapse-dl pr-check`
+# (components/pr_check/); this script finds the environment that has it.
 #   bash gitops/pr_check.sh [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,5 +12,4 @@ if [[ ! -x "$python" ]]; then
   exit 2
 fi
 # relative paths in the arguments stay relative to the caller's directory
-export PYTHONPATH="$repo_root${PYTHONPATH:+:$PYTHONPATH}"
-exec "$python" -m gitops.pr_check "$@"
+exec "$python" -m synapse_dl pr-check --project-dir "$repo_root" "$@"

@@ -7,4 +7,4 @@ GITOPS_OUT ?= out/plan-check
 
 ## pr-check: the offline plan + policy check of every Pulumi.*.yaml stack (what CI runs)
 pr-check: $(VENV)/.installed
-	PR_CHECK_PYTHON=$(PY) bash gitops/pr_check.sh --out $(GITOPS_OUT)
+	$(SYNAPSE_DL) pr-check --out $(GITOPS_OUT)

@@ -3,11 +3,11 @@
 # not in CI). Both tools rewrite source files, so they work on a copy of the working tree.
 #   mutation/run.sh PYTHON WORKDIR OUTDIR
 #   - mutmut (pyproject.toml [tool.mutmut]): the synapse_dl package (components/),
-#     offline_plan/, policy_harness/, job_runner/, against the infrastructure suite;
+#     with its tools (offline_plan, policy_harness, job_runner, ...), against the infrastructure suite;
 #   - cosmic-ray (mutation/policies.toml): policies/, against tests/policies, because the pack
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
-# mutmut's name patterns (say 'policy_harness.*') to run part of its mutants.
+# mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
 # keeps the results of functions whose source is unchanged and runs its survivors again (the
 # tests may have changed); cosmic-ray's mutants are positions in the source, so its session

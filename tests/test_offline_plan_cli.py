@@ -1,4 +1,4 @@
-"""`python -m offline_plan`, as `make plan` runs it: text, JSON, exit codes, no secrets.
+"""`synapse-dl plan`, as `make plan` runs it: text, JSON, exit codes, no secrets.
 
 main() runs in this process (so mutation testing sees what it covers); bin/plan's test runs it
 as the process `make plan` starts.
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from offline_plan.__main__ import main
-from policy_harness import run_policy_pack
+from synapse_dl.cli import main
+from synapse_dl.policy_harness import run_policy_pack
 from tests.conftest import ROOT
 
 
@@ -31,7 +31,7 @@ class Ran:
 @pytest.fixture
 def run_plan(capsys) -> Callable[..., Ran]:
     def run(*args: str) -> Ran:
-        code = main(list(args))
+        code = main(["plan", *args])
         captured = capsys.readouterr()
         return Ran(code, captured.out, captured.err)
 
@@ -95,6 +95,48 @@ def test_a_missing_stack_file_is_an_error(run_plan):
 
     assert result.returncode == 1
     assert "no stack file" in result.stderr
+
+
+def test_the_project_is_the_nearest_folder_up_with_a_pulumi_yaml(run_plan, monkeypatch):
+    # As the Pulumi CLI finds it: from a folder inside the project, the project's stack.
+    monkeypatch.chdir(ROOT / "training_jobs" / "pytorch_digits")
+
+    result = run_plan("--stack", "cpu")
+
+    assert result.returncode == 0, result.stderr
+    assert "  +  ├─ synapse-dl:index:SparkPool  cpumedium" in result.stdout
+
+
+def test_outside_a_project_it_says_where_it_looked(run_plan, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--json", str(out))
+
+    message = (
+        f"no Pulumi.yaml in {tmp_path.resolve()} or any folder above it: run synapse-dl inside "
+        "a Pulumi project, or name the project with --project-dir"
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
+    assert json.loads(out.read_text()) == {"stack": "dev", "error": message}
+
+
+def test_a_project_named_by_project_dir_is_planned_from_anywhere(run_plan, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+
+    result = run_plan("--stack", "cpu", "--project-dir", str(ROOT))
+
+    assert result.returncode == 0, result.stderr
+    assert "Policy pack synapse-dl" in result.stdout
+
+
+def test_a_missing_policy_pack_is_named_before_anything_is_planned(run_plan, tmp_path):
+    result = run_plan("--policy-pack", str(tmp_path / "nope"))
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: no policy pack folder {tmp_path / 'nope'} (give one with --policy-pack)\n"
+    )
 
 
 def test_the_dev_plan_passes_every_mandatory_policy_and_lists_its_advisories(run_plan, tmp_path):
@@ -223,10 +265,10 @@ def test_make_preview_without_the_pulumi_cli_says_how_to_install_it(tmp_path):
 def test_a_bug_in_the_program_is_one_line_naming_it_and_how_to_see_more(
     run_plan, monkeypatch, tmp_path
 ):
-    def broken(stack_file):
+    def broken(stack_file, program_dir):
         raise KeyError("sparkPools")
 
-    monkeypatch.setattr("offline_plan.__main__.plan_stack", broken)
+    monkeypatch.setattr("synapse_dl.offline_plan.command.plan_stack", broken)
     monkeypatch.delenv("SYNAPSE_DL_DEBUG", raising=False)
     out = tmp_path / "plan.json"
 
@@ -241,10 +283,10 @@ def test_a_bug_in_the_program_is_one_line_naming_it_and_how_to_see_more(
 
 
 def test_synapse_dl_debug_shows_where_the_bug_is(run_plan, monkeypatch):
-    def broken(stack_file):
+    def broken(stack_file, program_dir):
         raise KeyError("sparkPools")
 
-    monkeypatch.setattr("offline_plan.__main__.plan_stack", broken)
+    monkeypatch.setattr("synapse_dl.offline_plan.command.plan_stack", broken)
     monkeypatch.setenv("SYNAPSE_DL_DEBUG", "1")
 
     result = run_plan()
@@ -255,7 +297,7 @@ def test_synapse_dl_debug_shows_where_the_bug_is(run_plan, monkeypatch):
 
 
 def test_the_pack_runs_as_the_stack_being_planned(run_plan, monkeypatch, write_stack, dev_config):
-    from offline_plan import __main__ as cli
+    from synapse_dl.offline_plan import command as plan_command
 
     sessions = []
 
@@ -263,12 +305,14 @@ def test_the_pack_runs_as_the_stack_being_planned(run_plan, monkeypatch, write_s
         sessions.append(session_options)
         return run_policy_pack(resources, config_path, **session_options)
 
-    monkeypatch.setattr(cli, "run_policy_pack", recording)
+    monkeypatch.setattr(plan_command, "run_policy_pack", recording)
 
     result = run_plan("--stack-file", str(write_stack(dev_config, "staging")))
 
     assert result.returncode == 0
-    assert sessions == [{"stack": "staging"}]
+    assert sessions == [
+        {"stack": "staging", "project": "synapse-dl", "pack_dir": ROOT / "policies"}
+    ]
 
 
 def test_the_json_goes_into_folders_made_for_it_indented_for_review(run_plan, tmp_path):

@@ -1,1 +1,1 @@
-"""Run the bundled training jobs deployed in a workspace: `python -m job_runner`."""
+"""Run the bundled training jobs deployed in a workspace: `synapse-dl run-job`."""

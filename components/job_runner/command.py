@@ -1,4 +1,4 @@
-"""`python -m job_runner --stack dev --job pytorch_digits`: run a deployed job definition.
+"""`synapse-dl run-job --stack dev --job pytorch_digits`: run a deployed job definition.
 
 Prints each state change of the Spark batch and the final state. Exit status: 0 when the
 batch succeeded; 1 when it failed, or the identity may not run it, or the input is wrong.
@@ -16,20 +16,26 @@ from azure.core.exceptions import (
     ServiceRequestError,
 )
 
-from job_runner.run import (
+from synapse_dl.clients.credentials import CredentialFactory, default_credential
+from synapse_dl.clients.synapse import SynapsePermissionError, workspace_endpoint
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.job_runner.run import (
     DEFAULT_POLL_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     RunTimeout,
     UnknownBatchState,
     run_job_definition,
 )
-from synapse_dl.clients.credentials import CredentialFactory, default_credential
-from synapse_dl.clients.synapse import SynapsePermissionError, workspace_endpoint
-from synapse_dl.config.stack import ConfigError
-from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.jobs.catalog import load_stack_jobs
+from synapse_dl.project import (
+    TRAINING_JOBS_FOLDER,
+    ProjectNotFoundError,
+    add_project_dir_argument,
+    find_project_dir,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
+HELP = "run a deployed training job on its pool and follow it to the end"
 
 
 def _explain(error: Exception, endpoint: str) -> str:
@@ -52,10 +58,7 @@ def _explain(error: Exception, endpoint: str) -> str:
     return str(error)
 
 
-def main(
-    argv: list[str] | None = None, credential_factory: CredentialFactory = default_credential
-) -> int:
-    parser = argparse.ArgumentParser(prog="job_runner", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="dev", help="the stack the job was deployed with")
     parser.add_argument("--stack-file", type=Path, help="instead of Pulumi.<stack>.yaml")
     parser.add_argument("--job", required=True, help="a job the stack deploys (its jobs key)")
@@ -67,17 +70,22 @@ def main(
         default=DEFAULT_TIMEOUT_SECONDS / 60,
         help="stop following the batch after this long (it runs on)",
     )
-    args = parser.parse_args(argv)
+    add_project_dir_argument(parser)
 
-    stack_file = args.stack_file or ROOT / f"Pulumi.{args.stack}.yaml"
+
+def run(
+    args: argparse.Namespace, credential_factory: CredentialFactory = default_credential
+) -> int:
     try:
+        project = args.project_dir or find_project_dir()
+        stack_file = args.stack_file or project / f"Pulumi.{args.stack}.yaml"
         stack = read_stack_file(stack_file)
         # The stack decides where a job runs (its jobs[] entry may move it to another pool).
         jobs = {
             job.definition.name: job.definition
-            for job in load_stack_jobs(stack, ROOT / "training_jobs")
+            for job in load_stack_jobs(stack, project / TRAINING_JOBS_FOLDER)
         }
-    except (ConfigError, FileNotFoundError) as error:
+    except (ConfigError, FileNotFoundError, ProjectNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     job = jobs.get(args.job)
@@ -109,7 +117,3 @@ def main(
         print(f"error: {message}", file=sys.stderr)
     print(f"final state: {result.state}")
     return 0 if result.succeeded else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,11 +1,10 @@
-"""`python -m offline_plan --stack dev [--json plan.json]`: the offline plan of a stack.
+"""`synapse-dl plan --stack dev [--json plan.json]`: the offline plan of a stack.
 
-The plan runs the program under Pulumi's mocks, then the policy pack in policies/ on every
-planned resource and on the stack, over the engine's own Analyzer protocol.
+Runs the project's program under Pulumi's mocks, then the project's policy pack (policies/)
+on every planned resource and on the stack, over the engine's own Analyzer protocol.
 
 Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
-or a program error; 3 planned, with a mandatory policy violation. (`make plan` runs this and
-make turns any failure into its own 2; `bin/plan` keeps these.)
+or a program error; 3 planned, with a mandatory policy violation.
 
 With --json, the file is written on every outcome: the plan, or `{"stack", "error"}`. A file
 left from an earlier run is removed first, so it never passes for this run's.
@@ -20,16 +19,24 @@ import sys
 import traceback
 from pathlib import Path
 
-from offline_plan.contract import (
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.offline_plan.contract import (
     EXIT_INVALID_INPUT,
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
+)
+from synapse_dl.offline_plan.mocks import plan_stack, project_name
+from synapse_dl.offline_plan.render import plan_json, render_policy, render_text
+from synapse_dl.policy_harness import PolicyConfigError, run_policy_pack
+from synapse_dl.project import (
+    POLICY_PACK_FOLDER,
+    ProjectNotFoundError,
+    add_project_dir_argument,
+    find_project_dir,
     stack_name,
 )
-from offline_plan.mocks import PROJECT_DIR, plan_stack
-from offline_plan.render import plan_json, render_policy, render_text
-from policy_harness import PolicyConfigError, run_policy_pack
-from synapse_dl.config.stack import ConfigError
+
+HELP = "plan a stack offline and judge it with the policy pack"
 
 
 def _write_json(path: Path | None, document: dict) -> None:
@@ -44,8 +51,7 @@ def _fail(json_path: Path | None, stack: str, message: str) -> int:
     return EXIT_INVALID_INPUT
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="offline_plan", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--stack", default="dev", help="plans Pulumi.<stack>.yaml (default: dev)")
     source.add_argument("--stack-file", type=Path, help="plans this stack file")
@@ -53,16 +59,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--policy-config", type=Path, help="policy pack config, as --policy-pack-config takes it"
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        help=f"the policy pack's folder (default: the project's {POLICY_PACK_FOLDER}/)",
+    )
+    add_project_dir_argument(parser)
 
-    stack_file = args.stack_file or PROJECT_DIR / f"Pulumi.{args.stack}.yaml"
-    stack = stack_name(stack_file)
+
+def run(args: argparse.Namespace) -> int:
+    stack = stack_name(args.stack_file) if args.stack_file else args.stack
     if args.json is not None:
         args.json.unlink(missing_ok=True)
+    try:
+        project = args.project_dir or find_project_dir()
+    except ProjectNotFoundError as error:
+        return _fail(args.json, stack, str(error))
+    stack_file = args.stack_file or project / f"Pulumi.{args.stack}.yaml"
+    pack = args.policy_pack or project / POLICY_PACK_FOLDER
     if not stack_file.is_file():
         return _fail(args.json, stack, f"no stack file {stack_file}")
+    if not pack.is_dir():
+        return _fail(
+            args.json, stack, f"no policy pack folder {pack} (give one with --policy-pack)"
+        )
     try:
-        plan = plan_stack(stack_file)
+        plan = plan_stack(stack_file, project)
     except ConfigError as error:
         return _fail(args.json, stack, str(error))
     except Exception as error:  # noqa: BLE001 (a bug, still reported as one line)
@@ -76,7 +98,13 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     try:
-        report = run_policy_pack(plan.resources, config_path=args.policy_config, stack=stack)
+        report = run_policy_pack(
+            plan.resources,
+            config_path=args.policy_config,
+            pack_dir=pack,
+            project=project_name(project),
+            stack=stack,
+        )
     except PolicyConfigError as error:
         return _fail(args.json, stack, str(error))
 
@@ -84,7 +112,3 @@ def main(argv: list[str] | None = None) -> int:
     print(render_policy(report))
     _write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
     return EXIT_MANDATORY_VIOLATION if report.has_mandatory else EXIT_PLANNED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -19,15 +19,15 @@ from string import Formatter
 from typing import Any
 
 import pulumi
+import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from offline_plan.contract import stack_name
 from synapse_dl.config.stack_file import read_stack_document
+from synapse_dl.project import PROJECT_FILE, find_project_dir, stack_name
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_MASK = "[secret]"
 MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 MOCK_TENANT_ID = "11111111-1111-1111-1111-111111111111"
@@ -77,15 +77,15 @@ class Plan:
 
 def mask_secrets(value: Any) -> Any:
     """Plain JSON values: every secret masked, dynamic providers' pickled code dropped, and a
-    file asset shown by its path (relative to the project) and content hash."""
+    file asset shown by its path (relative to the working directory) and content hash."""
     if rpc.is_rpc_secret(value):
         return SECRET_MASK
     if isinstance(value, pulumi.FileAsset):
         path = Path(value.path).resolve()
+        # Shown relative to where the command runs (the project, for `synapse-dl plan`).
+        here = Path.cwd()
         return {
-            "fileAsset": str(path.relative_to(PROJECT_DIR))
-            if path.is_relative_to(PROJECT_DIR)
-            else str(path),
+            "fileAsset": str(path.relative_to(here)) if path.is_relative_to(here) else str(path),
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         }
     if isinstance(value, dict):
@@ -316,13 +316,24 @@ def pulumi_config_values(stack_file: Path) -> dict[str, str]:
     }
 
 
+def project_name(program_dir: Path) -> str:
+    """The project's name, as its Pulumi.yaml gives it (the first part of every config key
+    and URN)."""
+    document = yaml.safe_load((program_dir / PROJECT_FILE).read_text(encoding="utf-8"))
+    return str(document["name"])
+
+
 def plan_stack(
-    stack_file: Path, program_dir: Path = PROJECT_DIR, monitor: RecordingMonitor | None = None
+    stack_file: Path,
+    program_dir: Path | None = None,
+    monitor: RecordingMonitor | None = None,
 ) -> Plan:
-    """Run the program against a stack file under mocks; raises what the program raises.
+    """Run the program of `program_dir` (default: the project around the working directory)
+    against a stack file under mocks; raises what the program raises.
 
     Pass a `monitor` to see what was registered even when the program fails.
     """
+    program_dir = program_dir or find_project_dir()
     stack = stack_name(stack_file)
     config = pulumi_config_values(stack_file)
 
@@ -335,7 +346,7 @@ def plan_stack(
     logger.handlers[:] = [collector]
     pulumi_mocks.set_mocks(
         monitor.mocks,
-        project="synapse-dl",
+        project=project_name(program_dir),
         stack=stack,
         preview=True,
         logger=logger,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from offline_plan.mocks import Plan, PlannedResource
-from policy_harness import PolicyReport
+from synapse_dl.offline_plan.mocks import Plan, PlannedResource
+from synapse_dl.policy_harness import PolicyReport
 
 # Inputs worth showing per resource type; everything else is in the JSON.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {

@@ -18,10 +18,11 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from policy_harness.config import PolicyConfig, PolicySchema, load_config_file, reconcile
-from policy_harness.levels import ENFORCEMENT_LEVELS
-from policy_harness.process import POLICY_PACK_DIR, PackProcess
-from policy_harness.report import PolicyReport
+from synapse_dl.policy_harness.config import PolicyConfig, PolicySchema, load_config_file, reconcile
+from synapse_dl.policy_harness.levels import ENFORCEMENT_LEVELS
+from synapse_dl.policy_harness.process import PackProcess
+from synapse_dl.policy_harness.report import PolicyReport
+from synapse_dl.project import POLICY_PACK_FOLDER, find_project_dir
 from synapse_dl.struct_numbers import whole_numbers_as_ints
 
 # The protocol's enum values by level name (ADVISORY, MANDATORY, ...), and back.
@@ -99,12 +100,13 @@ class PolicyPackSession:
 
     def __init__(
         self,
-        pack_dir: Path = POLICY_PACK_DIR,
+        pack_dir: Path | None = None,
         *,
         call_timeout_s: float = 30.0,
         **process_options: Any,
     ) -> None:
-        self.pack_dir = Path(pack_dir)
+        # By default the pack in the project's policies/, as `--policy-pack policies` names it.
+        self.pack_dir = Path(pack_dir) if pack_dir else find_project_dir() / POLICY_PACK_FOLDER
         self._timeout = call_timeout_s
         self.process = PackProcess(self.pack_dir, **process_options)
         try:

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from policy_harness.levels import ENFORCEMENT_LEVELS
+from synapse_dl.policy_harness.levels import ENFORCEMENT_LEVELS
 
 
 class PolicyConfigError(ValueError):

@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-POLICY_PACK_DIR = Path(__file__).resolve().parent.parent / "policies"
-
 # pulumi.policy parses the engine address but never dials it (pulumi/policy/__main__.py), and
 # pulumi.log writes to stderr when no engine is configured, so no engine server is needed: a
 # closed loopback port stands in, and the pack's stderr is kept for error reports.
@@ -121,7 +119,7 @@ class PackProcess(PluginProcess):
 
     def __init__(
         self,
-        pack_dir: Path = POLICY_PACK_DIR,
+        pack_dir: Path,
         *,
         python: str = sys.executable,
         project: str = "synapse-dl",

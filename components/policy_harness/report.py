@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policy_harness.levels import ENFORCEMENT_LEVELS, MANDATORY
+from synapse_dl.policy_harness.levels import ENFORCEMENT_LEVELS, MANDATORY
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
-"""The pull-request check: plan every stack offline, judge it, summarise, fail on a violation.
+"""`synapse-dl pr-check`: plan every stack offline, judge it, summarise, fail on a violation.
 
-Both pipelines (GitHub Actions and Azure DevOps) call this, through
-`gitops/pr_check.sh`, so what a pull request is judged by is one piece of code.
+Both pipelines (GitHub Actions and Azure DevOps) call this, through `gitops/pr_check.sh`, and
+so does `make pr-check`, so what a pull request is judged by is one piece of code.
 
-    python -m gitops.pr_check [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
-                              [--policy-config FILE]
+    synapse-dl pr-check [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
+                        [--policy-config FILE] [--policy-pack DIR] [--project-dir DIR]
 
-With no STACK_FILE, every `Pulumi.<stack>.yaml` at the repository root is checked.
-Writes `<out>/<stack>.json` (the plan), `<out>/<stack>.log` (offline_plan's stderr)
-and the Markdown summary (`<out>/summary.md` unless --summary), and appends the
-summary to `$GITHUB_STEP_SUMMARY` when that is set.
+With no STACK_FILE, every `Pulumi.<stack>.yaml` of the project is checked. Each stack is
+planned by `synapse-dl plan` in its own process (Pulumi's runtime is one per process). Writes
+`<out>/<stack>.json` (the plan), `<out>/<stack>.log` (the plan's output) and the Markdown
+summary (`<out>/summary.md` unless --summary), and appends the summary to
+`$GITHUB_STEP_SUMMARY` when that is set.
 
 Exit codes: 0 every stack planned without a mandatory violation; 1 a stack has a
 mandatory violation, a config error or a failed plan; 2 bad arguments.
@@ -21,12 +22,20 @@ import argparse
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from gitops.stack_result import Outcome, StackResult, classify
-from gitops.stacks import REPO_ROOT, StackFile, root_stack_files, stack_files_from_paths
-from gitops.summary import render_summary
+from synapse_dl.pr_check.stack_result import Outcome, StackResult, classify
+from synapse_dl.pr_check.summary import render_summary
+from synapse_dl.project import (
+    ProjectNotFoundError,
+    StackFile,
+    add_project_dir_argument,
+    find_project_dir,
+    root_stack_files,
+    stack_files_from_paths,
+)
+
+HELP = "plan every stack offline under the policy pack and write a Markdown summary"
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -38,39 +47,39 @@ DEFAULT_TIMEOUT_S = 900
 def plan_stack(
     stack: StackFile,
     out_dir: Path,
-    python: str,
+    project: Path,
     timeout_s: float,
     policy_config: Path | None = None,
+    policy_pack: Path | None = None,
 ) -> StackResult:
-    """Run offline_plan on one stack file and classify what came back."""
+    """Plan one stack file in its own `synapse-dl plan` and classify what came back."""
     json_path = out_dir / f"{stack.name}.json"
     json_path.unlink(missing_ok=True)  # a stale plan from an earlier run must not be read
-    cmd = [python, "-m", "offline_plan", "--stack-file", str(stack.path), "--json", str(json_path)]
+    cmd = [sys.executable, "-m", "synapse_dl", "plan", "--stack-file", str(stack.path)]
+    cmd += ["--json", str(json_path), "--project-dir", str(project)]
     if policy_config is not None:
         cmd += ["--policy-config", str(policy_config)]
+    if policy_pack is not None:
+        cmd += ["--policy-pack", str(policy_pack)]
     try:
         proc = subprocess.run(
-            cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
+            cmd, cwd=project, capture_output=True, text=True, timeout=timeout_s, check=False
         )
     except subprocess.TimeoutExpired:
         return StackResult(
-            stack.name, Outcome.PLAN_ERROR, error=f"offline_plan did not finish in {timeout_s:g} s"
+            stack.name, Outcome.PLAN_ERROR, error=f"the plan did not finish in {timeout_s:g} s"
         )
     (out_dir / f"{stack.name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     plan_text = json_path.read_text(encoding="utf-8") if json_path.is_file() else None
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
 
 
-def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="gitops/pr_check.sh",
-        description="Plan stacks offline under the policy pack and summarise the result.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "stack_files",
         nargs="*",
         metavar="STACK_FILE",
-        help="stack files to check (default: every Pulumi.<stack>.yaml at the repository root)",
+        help="stack files to check (default: every Pulumi.<stack>.yaml of the project)",
     )
     parser.add_argument(
         "--out",
@@ -98,9 +107,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(default: $POLICY_PACK_CONFIG, the variable the cloud preview and deploy use)",
     )
     parser.add_argument(
-        "--python",
-        default=sys.executable,
-        help="the Python that runs offline_plan (default: this one)",
+        "--policy-pack",
+        type=Path,
+        help="the policy pack's folder (default: the project's policies/)",
     )
     parser.add_argument(
         "--timeout",
@@ -108,20 +117,22 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_TIMEOUT_S,
         help="seconds one stack's plan may take (default: %(default)s)",
     )
-    return parser.parse_args(argv)
+    add_project_dir_argument(parser)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     try:
+        project: Path = (args.project_dir or find_project_dir()).resolve()
         stacks = (
-            stack_files_from_paths(args.stack_files) if args.stack_files else root_stack_files()
+            stack_files_from_paths(args.stack_files)
+            if args.stack_files
+            else root_stack_files(project)
         )
-    except ValueError as exc:
+    except (ValueError, ProjectNotFoundError) as exc:
         print(f"pr_check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not stacks:
-        print(f"pr_check: no Pulumi.<stack>.yaml files at {REPO_ROOT}", file=sys.stderr)
+        print(f"pr_check: no Pulumi.<stack>.yaml files at {project}", file=sys.stderr)
         return EXIT_USAGE
 
     policy_config: Path | None = args.policy_config
@@ -131,14 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"pr_check: policy config {str(policy_config)!r} does not exist", file=sys.stderr)
             return EXIT_USAGE
         notes.append(f"Policy pack config: {policy_config}")
-        policy_config = policy_config.resolve()  # offline_plan runs from the repository root
+        policy_config = policy_config.resolve()  # each plan runs in the project folder
+    policy_pack = args.policy_pack.resolve() if args.policy_pack else None
 
     out_dir: Path = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for stack in stacks:
         print(f"pr_check: planning stack {stack.name} ({stack.path})", file=sys.stderr)
-        result = plan_stack(stack, out_dir, args.python, args.timeout, policy_config)
+        result = plan_stack(stack, out_dir, project, args.timeout, policy_config, policy_pack)
         print(f"pr_check: {stack.name}: {result.outcome.value}", file=sys.stderr)
         results.append(result)
 
@@ -152,7 +164,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             fh.write(summary + "\n")
     print(summary)
     return EXIT_FAILED if any(r.failed for r in results) else EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

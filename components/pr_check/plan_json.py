@@ -1,15 +1,15 @@
-"""The plan JSON that `python -m offline_plan --json PATH` writes, as typed models.
+"""The plan JSON that `synapse-dl plan --json PATH` writes, as typed models.
 
 Parsed strictly on the fields the summary reads, so a drift in the contract
 shows up as a named error in the check instead of as a silently empty summary.
-Extra fields are ignored: offline_plan may add more without breaking the check.
+Extra fields are ignored: the plan may add more without breaking the check.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from policy_harness.levels import REPORTED_LEVELS
+from synapse_dl.policy_harness.levels import REPORTED_LEVELS
 
 
 class _Model(BaseModel):
@@ -66,7 +66,7 @@ class PlanError(_Model):
 
 
 class PlanJsonInvalid(ValueError):
-    """The plan JSON is not what the offline_plan contract promises."""
+    """The plan JSON is not what synapse_dl.offline_plan.contract promises."""
 
 
 def parse_plan_json(data: object) -> Plan | PlanError:
@@ -81,6 +81,4 @@ def parse_plan_json(data: object) -> Plan | PlanError:
             f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
             for err in exc.errors()
         )
-        raise PlanJsonInvalid(
-            f"plan JSON does not match the offline_plan contract: {problems}"
-        ) from exc
+        raise PlanJsonInvalid(f"plan JSON does not match the plan contract: {problems}") from exc

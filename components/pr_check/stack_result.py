@@ -1,6 +1,6 @@
 """What one stack's offline plan came to: exit code + plan JSON -> an outcome.
 
-offline_plan's exit codes (its contract): 0 planned, no mandatory violation;
+`synapse-dl plan`'s exit codes (its contract): 0 planned, no mandatory violation;
 1 invalid config or program error; 3 planned with a mandatory violation.
 The JSON and the exit code must agree; where they do not, the stack fails,
 because a check that passes on contradictory evidence is no check.
@@ -12,9 +12,19 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 
-from gitops.plan_json import Plan, PlanError, PlanJsonInvalid, Violation, parse_plan_json
-from offline_plan.contract import EXIT_INVALID_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_PLANNED
-from policy_harness.levels import MANDATORY
+from synapse_dl.offline_plan.contract import (
+    EXIT_INVALID_INPUT,
+    EXIT_MANDATORY_VIOLATION,
+    EXIT_PLANNED,
+)
+from synapse_dl.policy_harness.levels import MANDATORY
+from synapse_dl.pr_check.plan_json import (
+    Plan,
+    PlanError,
+    PlanJsonInvalid,
+    Violation,
+    parse_plan_json,
+)
 
 
 class Outcome(Enum):
@@ -50,7 +60,7 @@ def _stderr_tail(stderr: str, lines: int = 30) -> str:
 
 
 def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> StackResult:
-    """Turn one offline_plan run (exit code, JSON file text or None, stderr) into a result."""
+    """Turn one `synapse-dl plan` run (exit code, JSON file text or None, stderr) into a result."""
     parsed: Plan | PlanError | None = None
     if plan_text is not None and plan_text.strip():
         try:
@@ -64,12 +74,13 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
         return StackResult(stack, Outcome.CONFIG_ERROR, error=parsed.error)
 
     if exit_code == EXIT_INVALID_INPUT:
-        # offline_plan writes {"stack", "error"} for every config error it catches, so
+        # the plan writes {"stack", "error"} for every config error it catches, so
         # exit 1 without it is a crash: show the end of the traceback
         return StackResult(
             stack,
             Outcome.PLAN_ERROR,
-            error="offline_plan failed (exit 1) without writing a plan:\n" + _stderr_tail(stderr),
+            error="synapse-dl plan failed (exit 1) without writing a plan:\n"
+            + _stderr_tail(stderr),
         )
 
     if exit_code not in (EXIT_PLANNED, EXIT_MANDATORY_VIOLATION):
@@ -77,7 +88,7 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
             stack,
             Outcome.PLAN_ERROR,
             plan=parsed,
-            error=f"offline_plan exited {exit_code}, which its contract does not define:\n"
+            error=f"synapse-dl plan exited {exit_code}, which its contract does not define:\n"
             + _stderr_tail(stderr),
         )
 
@@ -85,7 +96,7 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
         return StackResult(
             stack,
             Outcome.PLAN_ERROR,
-            error=f"offline_plan exited {exit_code} but wrote no plan JSON:\n"
+            error=f"synapse-dl plan exited {exit_code} but wrote no plan JSON:\n"
             + _stderr_tail(stderr),
         )
 
@@ -93,7 +104,7 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
     if exit_code == EXIT_MANDATORY_VIOLATION or has_mandatory:
         error = None
         if not has_mandatory:
-            error = "offline_plan exited 3 (mandatory violation) but the plan JSON lists none"
+            error = "synapse-dl plan exited 3 (mandatory violation) but the plan JSON lists none"
         return StackResult(stack, Outcome.POLICY_VIOLATION, plan=parsed, error=error)
 
     return StackResult(stack, Outcome.PASSED, plan=parsed)

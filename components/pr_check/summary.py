@@ -13,14 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from gitops.plan_json import Violation
-from gitops.stack_result import Outcome, StackResult
-from policy_harness.levels import ADVISORY, MANDATORY, REPORTED_LEVELS
+from synapse_dl.policy_harness.levels import ADVISORY, MANDATORY, REPORTED_LEVELS
+from synapse_dl.pr_check.plan_json import Violation
+from synapse_dl.pr_check.stack_result import Outcome, StackResult
 
 TITLE = "synapse-dl plan check"
 
 OFFLINE_NOTE = (
-    "**Offline check, no cloud credentials used.** Each stack was planned by `offline_plan` "
+    "**Offline check, no cloud credentials used.** Each stack was planned by `synapse-dl plan` "
     "under Pulumi's mock runtime and judged by the policy pack. It shows the resources the "
     "program declares, not a diff against what is deployed."
 )

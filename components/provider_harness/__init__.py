@@ -6,11 +6,10 @@
         urn, state = provider.construct("synapse-dl:index:SparkPool", "gpularge", inputs)
 """
 
-from provider_harness.session import (
-    PROVIDER_DIR,
+from synapse_dl.provider_harness.session import (
     ConstructMonitor,
     ProviderSession,
     ProviderStartError,
 )
 
-__all__ = ["PROVIDER_DIR", "ConstructMonitor", "ProviderSession", "ProviderStartError"]
+__all__ = ["ConstructMonitor", "ProviderSession", "ProviderStartError"]

@@ -1,6 +1,10 @@
-"""`python -m provider_harness schema [--out out/schema.json]`: start the component provider
-as the engine does, ask it for the package schema, check it against Pulumi's metaschema and
-write it. Exit 0 valid, 1 invalid (each problem on stderr), 2 the provider did not start."""
+"""`synapse-dl schema [--out out/schema.json]`: start the project's component provider
+(provider/) as the engine does, ask it for the package schema, check it against Pulumi's
+package metaschema and write it.
+
+Exit status: 0 valid, 1 invalid (each problem on stderr) or no project, 2 the provider did
+not start.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,37 @@ import json
 import sys
 from pathlib import Path
 
-from provider_harness.metaschema import schema_problems
-from provider_harness.session import ProviderSession, ProviderStartError
+from synapse_dl.project import (
+    PROVIDER_FOLDER,
+    ProjectNotFoundError,
+    add_project_dir_argument,
+    find_project_dir,
+)
+from synapse_dl.provider_harness.metaschema import schema_problems
+from synapse_dl.provider_harness.session import ProviderSession, ProviderStartError
+
+HELP = "write the package schema the component provider serves, checked against the metaschema"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m provider_harness")
-    commands = parser.add_subparsers(dest="command", required=True)
-    schema = commands.add_parser("schema", help="write the package schema the provider serves")
-    schema.add_argument("--out", type=Path, default=Path("out/schema.json"))
-    args = parser.parse_args(argv)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("out/schema.json"))
+    add_project_dir_argument(parser)
 
+
+def run(args: argparse.Namespace) -> int:
     try:
-        with ProviderSession() as provider:
+        provider_dir = (args.project_dir or find_project_dir()) / PROVIDER_FOLDER
+    except ProjectNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if not (provider_dir / "PulumiPlugin.yaml").is_file():
+        print(
+            f"error: no component provider in {provider_dir} (no PulumiPlugin.yaml)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        with ProviderSession(provider_dir) as provider:
             document = provider.schema()
     except ProviderStartError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -36,7 +58,3 @@ def main(argv: list[str] | None = None) -> int:
     resources = ", ".join(sorted(document["resources"]))
     print(f"{args.out}: package {document['name']} {document['version']}: {resources}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -27,10 +27,10 @@ from pulumi.runtime.proto import (
     resource_pb2_grpc,
 )
 
-from offline_plan.mocks import RecordingMonitor
-from policy_harness.process import PluginProcess
+from synapse_dl.offline_plan.mocks import RecordingMonitor
+from synapse_dl.policy_harness.process import PluginProcess
+from synapse_dl.project import PROVIDER_FOLDER, find_project_dir
 
-PROVIDER_DIR = Path(__file__).resolve().parent.parent / "provider"
 PROJECT = "synapse-dl"
 
 
@@ -89,7 +89,9 @@ class _Engine(engine_pb2_grpc.EngineServicer):
 class ProviderSession:
     """The provider process and the engine it talks back to, for one `with` block."""
 
-    def __init__(self, provider_dir: Path = PROVIDER_DIR, python: str = sys.executable) -> None:
+    def __init__(self, provider_dir: Path | None = None, python: str = sys.executable) -> None:
+        # By default the provider in the project's provider/ folder (PulumiPlugin.yaml).
+        provider_dir = provider_dir or find_project_dir() / PROVIDER_FOLDER
         self._monitor = _Monitor()
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
         resource_pb2_grpc.add_ResourceMonitorServicer_to_server(self._monitor, self._server)

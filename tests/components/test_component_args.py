@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from offline_plan.mocks import Plan, PlannedResource, RecordingMonitor, plan_stack
 from synapse_dl.config.stack import ConfigError
+from synapse_dl.offline_plan.mocks import Plan, PlannedResource, RecordingMonitor, plan_stack
 from tests.conftest import JOBS_ROOT, ROOT
 
 EXAMPLE = ROOT / "examples" / "python"
@@ -65,6 +65,7 @@ def plan_components(tmp_path: Path, *components: tuple[str, str, dict[str, Any]]
     """Plan a program that builds `components`; returns (the error or None, the monitor)."""
     program = tmp_path / "program"
     program.mkdir(exist_ok=True)
+    (program / "Pulumi.yaml").write_text("name: synapse-dl\nruntime: python\n")
     (program / "__main__.py").write_text(PROGRAM)
     (program / "args.json").write_text(json.dumps(components))
     monitor = RecordingMonitor()

@@ -19,8 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.runtime import mocks as pulumi_mocks
 
-from offline_plan.mocks import SECRET_MASK, PlanMocks, PlannedResource, RecordingMonitor, plan_stack
 from synapse_dl.config.stack import parse_stack_config, project_values
+from synapse_dl.offline_plan.mocks import (
+    SECRET_MASK,
+    PlanMocks,
+    PlannedResource,
+    RecordingMonitor,
+    plan_stack,
+)
 from synapse_dl.spark_pool import fingerprint, pool_arguments
 from tests.conftest import ROOT
 

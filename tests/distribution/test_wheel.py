@@ -8,6 +8,7 @@ outside the repository.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -51,19 +52,40 @@ def wheel_metadata(wheel: Path) -> dict:
         return Parser().parsestr(archive.read(name).decode())
 
 
-def test_the_wheel_holds_every_module_of_components_as_synapse_dl_and_nothing_else(wheel: Path):
+def test_the_wheel_holds_every_file_of_components_as_synapse_dl_and_nothing_else(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         shipped = {n for n in archive.namelist() if not n.split("/")[0].endswith(".dist-info")}
     expected = {
         "synapse_dl/" + path.relative_to(ROOT / "components").as_posix()
-        for path in (ROOT / "components").rglob("*.py")
+        for path in (ROOT / "components").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
     }
+    # Modules, and the data the command reads (Pulumi's package metaschema).
+    assert "synapse_dl/provider_harness/pulumi-package-metaschema.json" in expected
     assert shipped == expected
+
+
+def test_the_synapse_dl_command_is_installed_with_it(wheel: Path):
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
+        entry_points = archive.read(name).decode()
+    assert entry_points.split() == ["[console_scripts]", "synapse-dl", "=", "synapse_dl.cli:main"]
 
 
 def test_the_version_is_the_packages_own(wheel: Path):
     assert wheel.name == f"synapse_dl-{VERSION}-py3-none-any.whl"
     assert wheel_metadata(wheel)["Version"] == VERSION
+
+
+def _pinned(requirements: Path) -> list[Requirement]:
+    """The pins of a requirements file and of the files it includes with -r."""
+    pins = []
+    for line in requirements.read_text().splitlines():
+        if line.startswith("-r "):
+            pins += _pinned(requirements.parent / line.split()[1])
+        elif line.strip() and not line.startswith(("#", "-e")):
+            pins.append(Requirement(line))
+    return pins
 
 
 def _closure(names: set[str]) -> set[str]:
@@ -86,12 +108,7 @@ def test_its_dependencies_are_the_infrastructures_pinned_ones_and_bring_no_train
     wheel: Path,
 ):
     required = [Requirement(r) for r in wheel_metadata(wheel).get_all("Requires-Dist")]
-    pins = {
-        canonicalize_name(r.name): r
-        for line in (ROOT / "requirements.txt").read_text().splitlines()
-        if line.strip() and not line.startswith(("#", "-e"))
-        for r in [Requirement(line)]
-    }
+    pins = {canonicalize_name(r.name): r for r in _pinned(ROOT / "requirements.txt")}
     # requirements.txt pins, for this repository's stacks, a version each range allows.
     for requirement in required:
         pinned = pins[canonicalize_name(requirement.name)]
@@ -101,25 +118,67 @@ def test_its_dependencies_are_the_infrastructures_pinned_ones_and_bring_no_train
     assert _closure({r.name for r in required}) & TRAINING_ONLY == set()
 
 
-def test_installed_outside_the_repository_it_imports_the_three_components(
-    wheel: Path, tmp_path: Path
-):
-    fresh = tmp_path / "fresh"
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment outside the repository with the wheel installed."""
+    fresh = tmp_path_factory.mktemp("fresh")
     venv.create(fresh, with_pip=True)
-    python = fresh / "bin" / "python"
     subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True
+        [fresh / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel],
+        check=True,
     )
-    # The dependencies come from this environment's site-packages, appended after the fresh
-    # one's (its .pth files, the editable install among them, are not read).
-    deps = next(p for p in sys.path if p.endswith("site-packages"))
+    return fresh
+
+
+# The dependencies come from this environment's site-packages, after the fresh one's for
+# imports, or first on PYTHONPATH for a command; their .pth files, the editable install's
+# among them, are not read, so synapse_dl is the fresh one's either way.
+DEPS = next(p for p in sys.path if p.endswith("site-packages"))
+
+
+def test_installed_outside_the_repository_it_imports_the_three_components(
+    installed: Path, tmp_path: Path
+):
     probe = (
-        f"import sys; sys.path.append({deps!r}); "
+        f"import sys; sys.path.append({DEPS!r}); "
         "import synapse_dl; from synapse_dl import SynapseWorkspace, SparkPool, TrainingJob; "
         "print(synapse_dl.__file__); print(synapse_dl.__version__)"
     )
     out = subprocess.run(
-        [python, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+        [installed / "bin" / "python", "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
-    assert out[0].startswith(str(fresh))
+    assert out[0].startswith(str(installed))
     assert out[1] == VERSION
+
+
+def test_the_installed_command_plans_a_project_with_the_documented_exit_status(
+    installed: Path, tmp_path: Path
+):
+    # A Pulumi project outside the repository: the program, its stacks, the pack, the jobs.
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.cpu.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("policies", "training_jobs"):
+        shutil.copytree(
+            ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    command = installed / "bin" / "synapse-dl"
+    env = {**os.environ, "PYTHONPATH": DEPS}
+
+    def plan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [command, "plan", *args], cwd=project, capture_output=True, text=True, env=env
+        )
+
+    planned = plan("--stack", "cpu")
+    assert planned.returncode == 0, planned.stderr
+    assert "  +  ├─ synapse-dl:index:SparkPool  cpumedium" in planned.stdout
+    assert "Policy pack synapse-dl" in planned.stdout
+    assert plan("--stack", "nosuchstack").returncode == 1
+    violating = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
+    assert plan("--stack-file", str(violating)).returncode == 3

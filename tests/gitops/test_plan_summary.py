@@ -1,11 +1,11 @@
-"""The summary renderer: plan JSON (as offline_plan writes it) -> Markdown."""
+"""The summary renderer: plan JSON (as `synapse-dl plan` writes it) -> Markdown."""
 
 from __future__ import annotations
 
 import json
 
-from gitops.stack_result import classify
-from gitops.summary import OFFLINE_NOTE, render_stack, render_summary
+from synapse_dl.pr_check.stack_result import classify
+from synapse_dl.pr_check.summary import OFFLINE_NOTE, render_stack, render_summary
 
 POOL = "azure-native:synapse:BigDataPool"
 WORKSPACE = "azure-native:synapse:Workspace"
@@ -124,7 +124,7 @@ def test_a_crash_without_plan_json_is_a_plan_error_showing_the_end_of_stderr():
     section = render_stack(classify("broken", 1, None, stderr))
 
     assert section.startswith("### ❌ Stack `broken`: plan error")
-    assert "offline_plan failed (exit 1) without writing a plan:" in section
+    assert "synapse-dl plan failed (exit 1) without writing a plan:" in section
     assert "ValueError: bad key" in section
     assert "line 99" in section
     assert "line 0\n" not in section  # only the tail is kept

@@ -1,8 +1,9 @@
 """The pull-request flow end to end: the very script the workflows call, on real stack files.
 
-`gitops/pr_check.sh` runs `python -m offline_plan` (program under mocks + policy pack)
-for each stack. The dev stack must pass; tests/stacks holds one stack that fails its
-config (exit 1 from offline_plan) and one that a mandatory policy rejects (exit 3).
+`gitops/pr_check.sh` runs `synapse-dl pr-check`, which runs `synapse-dl plan` (program under
+mocks + policy pack) for each stack. The dev stack must pass; tests/stacks holds one stack
+that fails its config (exit 1 from `synapse-dl plan`) and one that a mandatory policy rejects
+(exit 3).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.summary import OFFLINE_NOTE
+from synapse_dl.pr_check.summary import OFFLINE_NOTE
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "gitops" / "pr_check.sh"

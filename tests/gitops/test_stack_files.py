@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gitops.stacks import root_stack_files, stack_files_from_paths
-from offline_plan.contract import stack_name
+from synapse_dl.project import root_stack_files, stack_files_from_paths, stack_name
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +46,8 @@ def test_two_files_with_one_stack_name_are_refused(tmp_path):
 
 def test_the_matrix_listing_prints_the_repository_stacks_as_json():
     proc = subprocess.run(
-        [sys.executable, "-m", "gitops.stacks"],
+        # -S: no site-packages, as on a runner before anything is installed
+        [sys.executable, "-S", "-m", "gitops.stacks"],
         cwd=REPO,
         capture_output=True,
         text=True,

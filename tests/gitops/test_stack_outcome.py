@@ -1,4 +1,4 @@
-"""How one offline_plan run (exit code + plan JSON + stderr) becomes a pass or a failure."""
+"""How one `synapse-dl plan` run (exit code + plan JSON + stderr) becomes a pass or a failure."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gitops.stack_result import Outcome, classify
+from synapse_dl.pr_check.stack_result import Outcome, classify
 
 PLAN_OK = {
     "stack": "dev",
@@ -49,7 +49,8 @@ def test_exit_three_without_a_listed_violation_fails_and_says_the_two_disagree()
 
     assert result.outcome is Outcome.POLICY_VIOLATION
     assert (
-        result.error == "offline_plan exited 3 (mandatory violation) but the plan JSON lists none"
+        result.error
+        == "synapse-dl plan exited 3 (mandatory violation) but the plan JSON lists none"
     )
 
 
@@ -75,7 +76,7 @@ def test_an_exit_code_outside_the_contract_is_a_plan_error(exit_code):
     result = classify("dev", exit_code, json.dumps(PLAN_OK), "killed")
 
     assert result.outcome is Outcome.PLAN_ERROR
-    assert f"offline_plan exited {exit_code}, which its contract does not define" in result.error
+    assert f"synapse-dl plan exited {exit_code}, which its contract does not define" in result.error
 
 
 def test_malformed_plan_json_is_a_plan_error_naming_the_problem():

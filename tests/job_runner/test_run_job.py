@@ -1,10 +1,11 @@
-"""`python -m job_runner`: submit a deployed definition, follow the batch, exit by its end."""
+"""`synapse-dl run-job`: submit a deployed definition, follow the batch, exit by its end."""
 
 from __future__ import annotations
 
 import pytest
 
-from job_runner.__main__ import main
+from synapse_dl.cli import parse
+from synapse_dl.clients.credentials import CredentialFactory, default_credential
 from tests.fakes.credentials import FakeCredential
 from tests.fakes.synapse_server import FakeSynapse
 
@@ -15,6 +16,12 @@ DEFINITION = {
     "language": "python",
     "jobProperties": {"name": "pytorch_digits", "file": "abfss://x/train.py"},
 }
+
+
+def main(argv: list[str], credential_factory: CredentialFactory = default_credential) -> int:
+    """`synapse-dl run-job ARGV`, signing in through `credential_factory`."""
+    args = parse(["run-job", *argv])
+    return args.run(args, credential_factory=credential_factory)
 
 
 def run(synapse: FakeSynapse, job: str = "pytorch_digits", credential=FakeCredential) -> int:
@@ -202,7 +209,7 @@ class FakeClock:
 
 
 def follow(synapse: FakeSynapse, clock: FakeClock, **options):
-    from job_runner.run import run_job_definition
+    from synapse_dl.job_runner.run import run_job_definition
 
     return run_job_definition(
         synapse.base_url,
@@ -232,7 +239,7 @@ def test_the_runner_sleeps_the_poll_interval_between_status_reads(synapse: FakeS
 def test_a_batch_still_running_at_the_deadline_stops_the_runner_with_a_clear_error(
     synapse: FakeSynapse,
 ):
-    from job_runner.run import RunTimeout
+    from synapse_dl.job_runner.run import RunTimeout
 
     deploy(synapse)
     synapse.next_batch_states = ["running"]  # forever
@@ -249,7 +256,7 @@ def test_a_batch_still_running_at_the_deadline_stops_the_runner_with_a_clear_err
 
 
 def test_a_state_livy_does_not_document_is_an_error_not_a_loop(synapse: FakeSynapse):
-    from job_runner.run import UnknownBatchState
+    from synapse_dl.job_runner.run import UnknownBatchState
 
     deploy(synapse)
     synapse.next_batch_states = ["starting", "teleporting"]
@@ -267,7 +274,7 @@ def test_a_state_is_reported_once_however_often_it_is_read(synapse: FakeSynapse)
     synapse.next_batch_states = ["running", "running", "running", "success"]
     seen: list[str] = []
 
-    from job_runner.run import run_job_definition
+    from synapse_dl.job_runner.run import run_job_definition
 
     clock = FakeClock()
     result = run_job_definition(
@@ -286,7 +293,7 @@ def test_a_state_is_reported_once_however_often_it_is_read(synapse: FakeSynapse)
 def test_a_non_200_from_livy_is_raised(synapse: FakeSynapse):
     from azure.core.exceptions import HttpResponseError
 
-    from job_runner.run import run_job_definition
+    from synapse_dl.job_runner.run import run_job_definition
 
     deploy(synapse)
     clock = FakeClock()
@@ -333,7 +340,7 @@ def test_help_names_the_command_and_says_what_each_option_is_for(capsys):
 
     assert exited.value.code == 0
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal width
-    assert text.startswith("usage: job_runner ")
+    assert text.startswith("usage: synapse-dl run-job ")
     assert "run a deployed job definition. Prints each state change of the Spark batch" in text
     for option, purpose in {
         "--stack STACK": "the stack the job was deployed with",
@@ -363,9 +370,8 @@ def test_without_a_job_it_says_which_argument_is_missing(capsys):
 
 
 def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeypatch):
-    from job_runner import __main__ as cli
-    from job_runner.run import RunResult
-    from synapse_dl.clients.credentials import default_credential
+    from synapse_dl.job_runner import command
+    from synapse_dl.job_runner.run import RunResult
 
     calls = []
 
@@ -373,7 +379,7 @@ def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeyp
         calls.append((endpoint, definition, pool, options))
         return RunResult(1, "success", [])
 
-    monkeypatch.setattr(cli, "run_job_definition", fake_run)
+    monkeypatch.setattr(command, "run_job_definition", fake_run)
 
     assert main(["--job", "pytorch_digits"]) == 0
     assert main(["--job", "pytorch_digits", "--timeout-minutes", "2", "--poll-seconds", "3"]) == 0

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from policy_harness import PolicyPackSession
+from synapse_dl.policy_harness import PolicyPackSession
 
 
 @pytest.fixture(scope="session")

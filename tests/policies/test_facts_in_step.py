@@ -5,13 +5,15 @@ import importlib.util
 
 import pytest
 
-from policy_harness import POLICY_PACK_DIR
 from synapse_dl.facts import runtimes
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def pack_facts():
-    spec = importlib.util.spec_from_file_location("policy_pack_facts", POLICY_PACK_DIR / "facts.py")
+    spec = importlib.util.spec_from_file_location(
+        "policy_pack_facts", ROOT / "policies" / "facts.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -4,8 +4,13 @@ import json
 
 import pytest
 
-from policy_harness import UNKNOWN, PolicyPackSession, PolicyPackStartError, run_policy_pack
-from policy_harness.client import _struct
+from synapse_dl.policy_harness import (
+    UNKNOWN,
+    PolicyPackSession,
+    PolicyPackStartError,
+    run_policy_pack,
+)
+from synapse_dl.policy_harness.client import _struct
 from tests.policies.policy_resources import (
     cpu_pool,
     firewall_rule,

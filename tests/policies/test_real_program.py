@@ -1,5 +1,5 @@
 """The pack on what the real program plans: the dev stack and variants of it, planned under
-Pulumi's mocks (offline_plan) and fed to the pack through the engine protocol."""
+Pulumi's mocks (synapse_dl.offline_plan) and fed to the pack through the engine protocol."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offline_plan.mocks import plan_stack
 from synapse_dl.config.stack import project_values
+from synapse_dl.offline_plan.mocks import plan_stack
 from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 
 OPEN_FIREWALL_STACK = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"

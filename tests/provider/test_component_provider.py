@@ -12,8 +12,8 @@ import pytest
 from google.rpc import status_pb2
 from pulumi.runtime.proto import errors_pb2
 
-from provider_harness import ConstructMonitor, ProviderSession
-from provider_harness.metaschema import schema_problems
+from synapse_dl.provider_harness import ConstructMonitor, ProviderSession
+from synapse_dl.provider_harness.metaschema import schema_problems
 from tests.components.test_component_args import JOB, POOL, WORKSPACE, plan_components, shape
 
 PACKAGE = "synapse-dl"
@@ -223,7 +223,7 @@ def test_an_integer_input_reaches_the_pool_through_the_provider(provider):
 
 
 def test_make_schema_writes_the_schema_the_provider_serves(schema, tmp_path):
-    from provider_harness.__main__ import main
+    from synapse_dl.cli import main
 
     out = tmp_path / "out" / "schema.json"
 
