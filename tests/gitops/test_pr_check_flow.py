@@ -196,3 +196,38 @@ def test_the_policy_config_variable_of_the_pipelines_is_honoured(tmp_path):
 
     assert proc.returncode == 2
     assert "from-env.json' does not exist" in proc.stderr
+
+
+def test_a_policy_pack_named_by_flag_is_the_one_each_stack_is_judged_by(tmp_path):
+    missing = tmp_path / "no-pack"
+
+    proc = run_pr_check(
+        tmp_path / "out", str(REPO / "Pulumi.cpu.yaml"), "--policy-pack", str(missing)
+    )
+
+    assert proc.returncode == 1
+    cpu = section((tmp_path / "out" / "summary.md").read_text(), "cpu")
+    assert cpu.startswith("❌ Stack `cpu`: config error")
+    assert f"no policy pack folder {missing}" in cpu
+
+
+def test_run_from_outside_the_repository_it_checks_the_repositorys_stacks(tmp_path):
+    # The script names its own repository as the project, wherever the pipeline stands.
+    env = {**os.environ, "PR_CHECK_PYTHON": sys.executable}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    env.pop("POLICY_PACK_CONFIG", None)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    proc = subprocess.run(
+        ["bash", str(SCRIPT), "--out", "out", str(REPO / "Pulumi.cpu.yaml")],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((elsewhere / "out" / "cpu.json").read_text())["stack"] == "cpu"
