@@ -36,6 +36,8 @@ cd "$work"
 # repository, which points at the repository's own components/.
 rm -rf synapse_dl
 mv components synapse_dl
+# The pipelines' stack listing (gitops/stacks.py) loads components/project.py by its path.
+ln -s synapse_dl components
 
 if [[ -z "$only" || "$only" == mutmut ]]; then
     survivors=()
