@@ -38,10 +38,41 @@ def test_two_files_with_one_stack_name_are_refused(tmp_path):
     for folder in (tmp_path, tmp_path / "a"):
         (folder / "Pulumi.dev.yaml").write_text("config: {}\n")
 
-    with pytest.raises(ValueError, match="stack name 'dev' comes from both"):
+    with pytest.raises(ValueError) as refused:
         stack_files_from_paths(
             [str(tmp_path / "Pulumi.dev.yaml"), str(tmp_path / "a" / "Pulumi.dev.yaml")]
         )
+
+    root = tmp_path.resolve()
+    assert str(refused.value) == (
+        f"stack name 'dev' comes from both {root / 'Pulumi.dev.yaml'} and "
+        f"{root / 'a' / 'Pulumi.dev.yaml'}: the plan JSON files would overwrite each other; "
+        "rename one"
+    )
+
+
+def test_stack_files_given_by_path_are_named_and_resolved(tmp_path, monkeypatch):
+    (tmp_path / "Pulumi.prod.yaml").write_text("config: {}\n")
+    (tmp_path / "fixture.yaml").write_text("config: {}\n")
+    monkeypatch.chdir(tmp_path)
+
+    stacks = stack_files_from_paths(["Pulumi.prod.yaml", "fixture.yaml"])
+
+    assert [(s.name, s.path) for s in stacks] == [
+        ("prod", tmp_path.resolve() / "Pulumi.prod.yaml"),
+        ("fixture", tmp_path.resolve() / "fixture.yaml"),
+    ]
+
+
+def test_a_stack_file_that_does_not_exist_is_named_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    with pytest.raises(ValueError) as refused:
+        stack_files_from_paths(["Pulumi.nope.yaml"])
+
+    assert str(refused.value) == (
+        "stack file 'Pulumi.nope.yaml' does not exist (give a Pulumi.<stack>.yaml path)"
+    )
 
 
 def test_the_matrix_listing_prints_the_repository_stacks_as_json():

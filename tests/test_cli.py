@@ -1,0 +1,67 @@
+"""`synapse-dl`: the commands it offers, its version, and usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synapse_dl.cli import main, parse
+from synapse_dl.version import VERSION
+
+
+def test_version_names_the_package_and_its_version(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"synapse-dl {VERSION}\n"
+
+
+def test_help_lists_every_command_with_what_it_does(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+
+    assert exited.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: synapse-dl [-h] [--version] COMMAND ...")
+    for command, purpose in {
+        "plan": "plan a stack offline and judge it with the policy pack",
+        "pr-check": "plan every stack offline under the policy pack and write a Markdown summary",
+        "run-job": "run a deployed training job on its pool and follow it to the end",
+        "schema": "write the package schema the component provider serves, checked against the",
+    }.items():
+        assert f"{command} {purpose}" in text
+
+
+def test_without_a_command_it_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([])
+
+    assert exited.value.code == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["plan", "pr-check", "run-job", "schema"])
+def test_every_command_takes_the_project_folder(command):
+    extra = ["--job", "pytorch_digits"] if command == "run-job" else []
+
+    args = parse([command, "--project-dir", "some/project", *extra])
+
+    assert args.project_dir == Path("some/project")
+
+
+def test_a_commands_help_is_its_module_description_kept_as_written(capsys):
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+
+    out = capsys.readouterr().out
+    # Kept line by line (RawDescriptionHelpFormatter), as the module's docstring has it.
+    assert (
+        "Exit status: 0 planned, no mandatory violation; 1 invalid config "
+        "(stack or policy config)\n" in out
+    )
+    assert (
+        "--project-dir PROJECT_DIR the Pulumi project (default: the nearest folder from here up "
+        "with a Pulumi.yaml)"
+    ) in " ".join(out.split())
