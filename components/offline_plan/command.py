@@ -25,7 +25,7 @@ from synapse_dl.offline_plan.contract import (
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
 )
-from synapse_dl.offline_plan.mocks import plan_stack, project_name
+from synapse_dl.offline_plan.mocks import plan_stack
 from synapse_dl.offline_plan.render import plan_json, render_policy, render_text
 from synapse_dl.policy_harness import PolicyConfigError, run_policy_pack
 from synapse_dl.project import (
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             plan.resources,
             config_path=args.policy_config,
             pack_dir=pack,
-            project=project_name(project),
+            project=plan.project,
             stack=stack,
         )
     except PolicyConfigError as error:

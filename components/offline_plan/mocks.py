@@ -60,6 +60,7 @@ class PlannedResource:
 
 @dataclass
 class Plan:
+    project: str  # as its Pulumi.yaml names it
     stack: str
     resources: list[PlannedResource]
     warnings: list[str]
@@ -334,6 +335,7 @@ def plan_stack(
     Pass a `monitor` to see what was registered even when the program fails.
     """
     program_dir = program_dir or find_project_dir()
+    project = project_name(program_dir)
     stack = stack_name(stack_file)
     config = pulumi_config_values(stack_file)
 
@@ -346,7 +348,7 @@ def plan_stack(
     logger.handlers[:] = [collector]
     pulumi_mocks.set_mocks(
         monitor.mocks,
-        project=project_name(program_dir),
+        project=project,
         stack=stack,
         preview=True,
         logger=logger,
@@ -368,6 +370,7 @@ def plan_stack(
 
     _sync_await(run_pulumi_func(run_program))
     return Plan(
+        project=project,
         stack=stack,
         # The SDK registers resources from a thread pool, so arrival order varies from run to
         # run; the URN order does not.

@@ -19,6 +19,7 @@ def resource(urn: str, inputs: dict, parent: str = STACK_URN, **options) -> Plan
 
 
 PLAN = Plan(
+    project="synapse-dl",
     stack="dev",
     resources=[
         resource(
