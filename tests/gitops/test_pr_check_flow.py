@@ -25,7 +25,11 @@ GPU_WESTEUROPE = REPO / "tests" / "stacks" / "Pulumi.gpu-westeurope.yaml"
 
 
 def run_pr_check(
-    out: Path, *args: str, step_summary: Path | None = None, policy_pack_config: str | None = None
+    out: Path,
+    *args: str,
+    step_summary: Path | None = None,
+    policy_pack_config: str | None = None,
+    cwd: Path = REPO,
 ) -> subprocess.CompletedProcess:
     env = {**os.environ, "PR_CHECK_PYTHON": sys.executable}
     env.pop("GITHUB_STEP_SUMMARY", None)
@@ -36,7 +40,7 @@ def run_pr_check(
         env["GITHUB_STEP_SUMMARY"] = str(step_summary)
     return subprocess.run(
         ["bash", str(SCRIPT), "--out", str(out), *args],
-        cwd=REPO,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -213,21 +217,10 @@ def test_a_policy_pack_named_by_flag_is_the_one_each_stack_is_judged_by(tmp_path
 
 def test_run_from_outside_the_repository_it_checks_the_repositorys_stacks(tmp_path):
     # The script names its own repository as the project, wherever the pipeline stands.
-    env = {**os.environ, "PR_CHECK_PYTHON": sys.executable}
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    env.pop("POLICY_PACK_CONFIG", None)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
-    proc = subprocess.run(
-        ["bash", str(SCRIPT), "--out", "out", str(REPO / "Pulumi.cpu.yaml")],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    proc = run_pr_check(Path("out"), str(REPO / "Pulumi.cpu.yaml"), cwd=elsewhere)
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads((elsewhere / "out" / "cpu.json").read_text())["stack"] == "cpu"
