@@ -29,6 +29,9 @@ else
     rm -f "$out/mutmut-results.txt" "$out"/cosmic-ray.* "$out/report.md"
 fi
 mkdir -p "$work" "$out"
+# A resumed copy is laid out as below (components/ moved to synapse_dl/, a link in its place):
+# extracting the tree over that link would write through it. mutmut keeps its state in mutants/.
+rm -rf "${work:?}/components" "${work:?}/synapse_dl"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
 cd "$work"
 # The tests import components/ by its installed name. Laid out under that name here, the
