@@ -93,6 +93,11 @@ class SparkRuntime:
     # The launchers (LAUNCHERS) this runtime can run; the first is a job's default.
     launchers: tuple[str, ...] = ()
     lifecycle_note: str = ""
+    # The node image's glibc (major, minor): the newest manylinux wheel the pool's pip takes.
+    glibc: tuple[int, int] = (2, 17)
+    # The runtime's published Python environment, as components/facts/runtime_environments/
+    # holds it (tools/runtime_environments.py writes those files).
+    environment_file: str = ""
 
     @property
     def supports_gpu(self) -> bool:
@@ -125,6 +130,9 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
         # No TorchDistributor before Spark 3.4.
         launchers=("horovod",),
         lifecycle_note="Spark 3.1 and its GPU preview are out of support; pools cannot be created",
+        # Ubuntu 18.04 (as the 3.2 component list gives), glibc 2.27.
+        glibc=(2, 27),
+        environment_file="spark-3.1-3.2.json",
     ),
     # Docs "apache-spark-32-runtime", "concept-deep-learning", "tutorial-horovod-pytorch":
     # Python 3.8; PyTorch 1.11.0, TensorFlow 2.8.0, Horovod 0.24.3, Petastorm 0.11.3. Runtime
@@ -144,6 +152,9 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
         },
         launchers=("horovod",),
         lifecycle_note="Spark 3.2 and GPU pools were retired and disabled on 2024-07-08",
+        # Components.json "operatingSystem": Ubuntu 18.04.6 LTS, glibc 2.27.
+        glibc=(2, 27),
+        environment_file="spark-3.1-3.2.json",
     ),
     # Docs "apache-spark-34-runtime"; end of support 2026-03-31. No GPU pools. Versions from
     # microsoft/synapse-spark-runtime Synapse/spark3.4/Synapse-Python310-CPU.yml (commit
@@ -162,6 +173,9 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
         },
         launchers=("spark",),
         lifecycle_note="Spark 3.4 reached end of support on 2026-03-31; move pools to 3.5",
+        # Components.json "operatingSystem": CBL-Mariner 2.0, glibc 2.35.
+        glibc=(2, 35),
+        environment_file="spark-3.4.json",
     ),
     # Docs "apache-spark-35-runtime": LTS from 2027-11-01, supported to 2028-10-31. No GPU
     # pools. Versions from microsoft/synapse-spark-runtime
@@ -179,6 +193,9 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
             "torch": "2.5.1",
         },
         launchers=("spark",),
+        # Components.json "operatingSystem": Azure Linux 3.0, glibc 2.38.
+        glibc=(2, 38),
+        environment_file="spark-3.5.json",
     ),
 }
 
