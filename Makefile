@@ -12,7 +12,7 @@ POLICY_CONFIG ?=
 
 JOB ?=
 
-.PHONY: plan test test-infra lint venv clean bench run-job schema
+.PHONY: plan test test-infra lint venv clean bench run-job schema libraries
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ venv: $(VENV)/.installed
 plan: $(VENV)/.installed
 	$(SYNAPSE_DL) plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON)) \
 		$(if $(POLICY_CONFIG),--policy-config $(POLICY_CONFIG))
+
+## libraries: each pool's libraries of Pulumi.$(STACK).yaml resolved with pip for its runtime
+## (Python, platform, preinstalled packages), before anything is deployed
+libraries: $(VENV)/.installed
+	$(SYNAPSE_DL) libraries --stack $(STACK)
 
 ## schema: the package schema the component provider (provider/) serves, checked against
 ## Pulumi's package metaschema, written to out/schema.json

@@ -1,6 +1,7 @@
 """`synapse-dl`: the command line installed with the package.
 
     synapse-dl plan [--stack dev]        the offline plan of a stack, judged by the policy pack
+    synapse-dl libraries [--stack dev]   each pool's libraries resolved against its runtime
     synapse-dl pr-check [STACK_FILE ...] every stack planned and summarised (the pipelines' check)
     synapse-dl run-job --job NAME        a deployed training job, run on its pool and followed
     synapse-dl schema                    the component package's schema, checked
@@ -18,11 +19,13 @@ from types import ModuleType
 from synapse_dl.job_runner import command as run_job
 from synapse_dl.offline_plan import command as plan
 from synapse_dl.pr_check import check as pr_check
+from synapse_dl.preflight import command as libraries
 from synapse_dl.provider_harness import command as schema
 from synapse_dl.version import PACKAGE, VERSION
 
 COMMANDS: dict[str, ModuleType] = {
     "plan": plan,
+    "libraries": libraries,
     "pr-check": pr_check,
     "run-job": run_job,
     "schema": schema,

@@ -42,7 +42,7 @@ def test_without_a_command_it_is_a_usage_error(capsys):
     assert "the following arguments are required: COMMAND" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["plan", "pr-check", "run-job", "schema"])
+@pytest.mark.parametrize("command", ["plan", "libraries", "pr-check", "run-job", "schema"])
 def test_every_command_takes_the_project_folder(command):
     extra = ["--job", "pytorch_digits"] if command == "run-job" else []
 

@@ -1,0 +1,127 @@
+"""`synapse-dl libraries [--stack dev]`: can each pool's libraries install on its runtime?
+
+Resolves each pool's rendered requirements with pip, as the pool would: for the runtime's
+Python on Linux x86_64, wheels only, with the runtime's published packages installed. Says
+per pool what would be downloaded, which runtime packages change version, or why it cannot
+install. Nothing is installed.
+
+Exit status: 0 every pool can install; 1 a pool cannot, or the stack config is invalid;
+2 the package index does not answer (never a pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.preflight.check import PoolVerdict, preflight_pool
+from synapse_dl.preflight.index import DEFAULT_INDEX, IndexUnreachableError, check_reachable
+from synapse_dl.project import (
+    ProjectNotFoundError,
+    add_project_dir_argument,
+    find_project_dir,
+    stack_name,
+)
+
+HELP = "check that each pool's libraries can install on its runtime, before deploying"
+
+EXIT_INSTALLABLE = 0
+EXIT_NOT_INSTALLABLE = 1
+EXIT_NO_INDEX = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--stack", default="dev", help="checks Pulumi.<stack>.yaml (default: dev)")
+    source.add_argument("--stack-file", type=Path, help="checks this stack file")
+    parser.add_argument(
+        "--index-url",
+        default=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX),
+        help="the package index the pools install from "
+        f"(default: $PIP_INDEX_URL or {DEFAULT_INDEX})",
+    )
+    parser.add_argument("--json", type=Path, help="also writes the verdicts as JSON here")
+    add_project_dir_argument(parser)
+
+
+def _mib(size: int | None) -> str:
+    return "size unknown" if size is None else f"{size / 2**20:.1f} MiB"
+
+
+def render(verdict: PoolVerdict) -> str:
+    heading = f"pool {verdict.pool} (Spark {verdict.spark_version}, Python {verdict.python})"
+    if not verdict.ok:
+        return "\n".join([f"{heading}: CANNOT INSTALL", *(f"    {p}" for p in verdict.problems)])
+    if not verdict.requirements:
+        return f"{heading}: OK, no libraries"
+    if not verdict.installs:
+        return f"{heading}: OK, the runtime already has every requirement"
+    replaced = {r.name: r.runtime_version for r in verdict.replacements}
+    lines = [
+        f"{heading}: OK, downloads {len(verdict.installs)} packages, {_mib(verdict.download_bytes)}"
+    ]
+    for install in verdict.installs:
+        old = replaced.get(canonicalize_name(install.name))
+        note = f", replacing the runtime's {old}" if old else ""
+        lines.append(f"    {install.name} {install.version}{note}")
+    return "\n".join(lines)
+
+
+def _write_json(path: Path | None, document: dict) -> None:
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    stack = stack_name(args.stack_file) if args.stack_file else args.stack
+    if args.json is not None:
+        args.json.unlink(missing_ok=True)
+
+    def fail(message: str, status: int) -> int:
+        print(f"error: {message}", file=sys.stderr)
+        _write_json(args.json, {"stack": stack, "error": message, "exitStatus": status})
+        return status
+
+    try:
+        project = args.project_dir or find_project_dir()
+    except ProjectNotFoundError as error:
+        return fail(str(error), EXIT_NOT_INSTALLABLE)
+    stack_file = args.stack_file or project / f"Pulumi.{args.stack}.yaml"
+    if not stack_file.is_file():
+        return fail(f"no stack file {stack_file}", EXIT_NOT_INSTALLABLE)
+    try:
+        config = read_stack_file(stack_file)
+    except ConfigError as error:
+        return fail(str(error), EXIT_NOT_INSTALLABLE)
+    try:
+        check_reachable(args.index_url)
+    except IndexUnreachableError as error:
+        return fail(
+            f"no package index answers ({error}); the libraries were not checked. "
+            "Give a reachable one with --index-url or PIP_INDEX_URL",
+            EXIT_NO_INDEX,
+        )
+
+    print(f"libraries of stack {stack}, resolved against {args.index_url}")
+    verdicts = [preflight_pool(pool, args.index_url) for pool in config.spark_pools]
+    for verdict in verdicts:
+        print(render(verdict))
+    status = EXIT_INSTALLABLE if all(v.ok for v in verdicts) else EXIT_NOT_INSTALLABLE
+    _write_json(
+        args.json,
+        {
+            "stack": stack,
+            "indexUrl": args.index_url,
+            "pools": [v.to_json() for v in verdicts],
+            "exitStatus": status,
+        },
+    )
+    return status

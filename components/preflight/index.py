@@ -1,0 +1,119 @@
+"""The package index the preflight resolves against: is it there, what does it hold.
+
+pip does the resolving. This module only answers what pip's messages leave open: whether the
+index answers at all (pip reports an unreachable index as a missing package), which files
+a package has there (to say why none fits a pool), and how big a download is.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+DEFAULT_INDEX = "https://pypi.org/simple"
+TIMEOUT_S = 15
+# PEP 691: an index that can answers JSON; otherwise PEP 503 HTML.
+_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+
+
+class IndexUnreachableError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    filename: str
+    url: str
+    requires_python: str | None
+
+
+def _local_path(url: str) -> Path | None:
+    parsed = urllib.parse.urlparse(url)
+    return Path(urllib.request.url2pathname(parsed.path)) if parsed.scheme == "file" else None
+
+
+def check_reachable(index_url: str) -> None:
+    """Raises IndexUnreachableError unless the index answers (any HTTP status is an answer)."""
+    local = _local_path(index_url)
+    if local is not None:
+        if not local.is_dir():
+            raise IndexUnreachableError(f"{index_url}: no such folder")
+        return
+    request = urllib.request.Request(index_url.rstrip("/") + "/", method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S):
+            return
+    except urllib.error.HTTPError:
+        return
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise IndexUnreachableError(f"{index_url}: {reason}") from error
+
+
+class _Anchors(HTMLParser):
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+        self.files: list[IndexFile] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        values = dict(attrs)
+        href = values.get("href") or ""
+        url = urllib.parse.urljoin(self.base, href).split("#", 1)[0]
+        filename = urllib.parse.unquote(url.rsplit("/", 1)[-1])
+        self.files.append(IndexFile(filename, url, values.get("data-requires-python")))
+
+
+def project_files(index_url: str, name: str) -> list[IndexFile] | None:
+    """The files the index has for a project; None when it has no such project."""
+    page_url = f"{index_url.rstrip('/')}/{canonicalize_name(name)}/"
+    local = _local_path(page_url)
+    if local is not None:
+        page = local / "index.html"
+        if not page.is_file():
+            return None
+        body, content_type = page.read_bytes(), "text/html"
+    else:
+        request = urllib.request.Request(page_url, headers={"Accept": _ACCEPT})
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+                body = response.read()
+                content_type = response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+    if "json" in content_type:
+        document = json.loads(body)
+        return [
+            IndexFile(
+                f["filename"], urllib.parse.urljoin(page_url, f["url"]), f.get("requires-python")
+            )
+            for f in document["files"]
+        ]
+    parser = _Anchors(page_url)
+    parser.feed(body.decode("utf-8", "replace"))
+    return parser.files
+
+
+def download_size(url: str) -> int | None:
+    """Bytes at the URL, by a HEAD request (or the file's size); None when not told."""
+    local = _local_path(url)
+    if local is not None:
+        return local.stat().st_size if local.is_file() else None
+    request = urllib.request.Request(url, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            length = response.headers.get("Content-Length")
+    except (urllib.error.URLError, TimeoutError, OSError):
+        return None
+    return int(length) if length and length.isdigit() else None

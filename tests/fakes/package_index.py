@@ -1,0 +1,110 @@
+"""A PEP 503 package index on 127.0.0.1, with distributions made on the fly.
+
+Wheels are real zip files with the metadata pip reads (METADATA, WHEEL, RECORD), so pip resolves
+against this index exactly as against PyPI; the project pages carry `data-requires-python` as
+PyPI's do.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import tarfile
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def _record_line(path: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{path},sha256={digest},{len(data)}"
+
+
+class PackageIndex:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = root / "files"
+        self.files.mkdir(parents=True, exist_ok=True)
+        # canonical name -> [(filename, requires_python)]
+        self.projects: dict[str, list[tuple[str, str | None]]] = {}
+
+    def add_wheel(
+        self,
+        name: str,
+        version: str,
+        tag: str = "py3-none-any",
+        requires: tuple[str, ...] = (),
+        requires_python: str | None = None,
+        payload_bytes: int = 0,
+    ) -> Path:
+        module = name.replace("-", "_")
+        dist_info = f"{module}-{version}.dist-info"
+        metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+        metadata += [f"Requires-Dist: {r}" for r in requires]
+        if requires_python:
+            metadata.append(f"Requires-Python: {requires_python}")
+        members = {
+            f"{module}/__init__.py": b"# " + b"x" * payload_bytes + b"\n",
+            f"{dist_info}/METADATA": ("\n".join(metadata) + "\n").encode(),
+            f"{dist_info}/WHEEL": (
+                f"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: {tag}\n"
+            ).encode(),
+        }
+        record = [_record_line(path, data) for path, data in members.items()]
+        record.append(f"{dist_info}/RECORD,,")
+        members[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+        path = self.files / f"{module}-{version}-{tag}.whl"
+        with zipfile.ZipFile(path, "w") as wheel:
+            for member, data in members.items():
+                wheel.writestr(member, data)
+        self._list(name, path.name, requires_python)
+        return path
+
+    def add_sdist(self, name: str, version: str) -> Path:
+        module = name.replace("-", "_")
+        path = self.files / f"{module}-{version}.tar.gz"
+        data = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+        with tarfile.open(path, "w:gz") as sdist:
+            info = tarfile.TarInfo(f"{module}-{version}/PKG-INFO")
+            info.size = len(data)
+            sdist.addfile(info, io.BytesIO(data))
+        self._list(name, path.name, None)
+        return path
+
+    def _list(self, name: str, filename: str, requires_python: str | None) -> None:
+        project = canonicalize_name(name)
+        self.projects.setdefault(project, []).append((filename, requires_python))
+        anchors = []
+        for file, python in self.projects[project]:
+            attribute = f' data-requires-python="{html.escape(python)}"' if python else ""
+            anchors.append(f'<a href="../../files/{file}"{attribute}>{file}</a><br>')
+        page = self.root / "simple" / project / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("<!DOCTYPE html><html><body>\n" + "\n".join(anchors) + "\n</body></html>\n")
+
+    @contextmanager
+    def serve(self) -> Iterator[str]:
+        """The index URL (`http://127.0.0.1:<port>/simple`) while the server runs."""
+        (self.root / "simple").mkdir(exist_ok=True)
+        handler = partial(_QuietHandler, directory=str(self.root))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/simple"
+        finally:
+            server.shutdown()
+            server.server_close()

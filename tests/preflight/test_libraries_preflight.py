@@ -1,0 +1,258 @@
+"""The library preflight: pip resolves each pool's requirements for its runtime, against a
+package index served on 127.0.0.1 with wheels made in the test (no network)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from synapse_dl import cli
+from synapse_dl.config.stack import SparkPoolConfig
+from synapse_dl.preflight.check import preflight_pool
+from synapse_dl.preflight.command import EXIT_INSTALLABLE, EXIT_NO_INDEX, EXIT_NOT_INSTALLABLE
+from synapse_dl.preflight.environment import runtime_environment
+from tests.fakes.package_index import PackageIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+LINUX_311 = "cp311-cp311-manylinux_2_17_x86_64"
+
+
+def pool_35(*libraries: str, name: str = "etl") -> SparkPoolConfig:
+    return SparkPoolConfig.model_validate(
+        {
+            "name": name,
+            "nodeSizeFamily": "MemoryOptimized",
+            "nodeSize": "Small",
+            "sparkVersion": "3.5",
+            "extraLibraries": list(libraries),
+        }
+    )
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> PackageIndex:
+    return PackageIndex(tmp_path / "index")
+
+
+@pytest.fixture
+def check(index: PackageIndex, tmp_path: Path):
+    def run(pool: SparkPoolConfig):
+        with index.serve() as url:
+            return preflight_pool(pool, url, cache_dir=tmp_path / "pip-cache")
+
+    return run
+
+
+def test_a_pool_that_can_install_lists_every_download_and_its_total_size(index, check):
+    lib = index.add_wheel("demo-lib", "1.0", requires=("helper>=2",), payload_bytes=3000)
+    helper = index.add_wheel("helper", "2.1", payload_bytes=5000)
+    index.add_wheel("helper", "1.0")
+
+    verdict = check(pool_35("demo-lib==1.0"))
+
+    assert verdict.ok, verdict.problems
+    installs = {(i.name, i.version) for i in verdict.installs}
+    assert installs == {("demo-lib", "1.0"), ("helper", "2.1")}
+    assert verdict.download_bytes == lib.stat().st_size + helper.stat().st_size
+    assert verdict.replacements == []
+
+
+def test_what_the_runtime_already_has_is_not_downloaded(check):
+    # The index has no numpy at all: the 3.5 runtime's numpy 1.26.4 satisfies the pin.
+    verdict = check(pool_35("numpy==1.26.4", "pandas>=2"))
+
+    assert verdict.ok, verdict.problems
+    assert verdict.installs == []
+
+
+def test_a_gpu_pool_on_3_2_has_its_deep_learning_set_preinstalled(index, tmp_path):
+    gpu = SparkPoolConfig.model_validate(
+        {"name": "gpu", "nodeSizeFamily": "HardwareAcceleratedGPU", "nodeSize": "Large",
+         "sparkVersion": "3.2"}
+    )  # fmt: skip
+    with index.serve() as url:
+        verdict = preflight_pool(gpu, url, cache_dir=tmp_path / "cache")
+
+    assert "horovod==0.24.3" in verdict.requirements
+    assert verdict.ok and verdict.installs == []
+
+
+def test_replacing_a_preinstalled_package_names_both_versions(index, check):
+    index.add_wheel("pyarrow", "10.0.1", tag=LINUX_311)
+
+    verdict = check(pool_35("pyarrow==10.0.1"))
+
+    assert [(r.name, r.runtime_version, r.new_version) for r in verdict.replacements] == [
+        ("pyarrow", "19.0.0", "10.0.1")
+    ]
+
+
+def test_a_version_that_breaks_the_runtimes_own_packages_fails_naming_both(index, check):
+    index.add_wheel("numpy", "1.21.0", tag=LINUX_311)
+
+    verdict = check(pool_35("numpy==1.21.0"))
+
+    assert not verdict.ok
+    assert any(
+        p.startswith("numpy 1.21.0 breaks the runtime's pandas 2.2.3, which requires numpy>=")
+        for p in verdict.problems
+    ), verdict.problems
+
+
+def test_a_source_only_package_fails_as_one_the_pool_cannot_build(index, check):
+    index.add_sdist("srconly", "1.0")
+
+    verdict = check(pool_35("srconly==1.0"))
+
+    assert verdict.problems == [
+        "srconly==1.0: no wheel for CPython 3.11 on Linux x86_64 (glibc 2.38); the index has "
+        "only source distributions (srconly-1.0.tar.gz), and the pool installs wheels, it "
+        "cannot build one"
+    ]
+
+
+def test_wheels_for_another_python_or_platform_fail_naming_their_tags(index, check):
+    index.add_wheel("nativelib", "1.0", tag="cp312-cp312-manylinux_2_17_x86_64")
+    index.add_wheel("nativelib", "1.0", tag="cp311-cp311-macosx_11_0_arm64")
+    # Newer than the 3.5 image's glibc 2.38.
+    index.add_wheel("nativelib", "1.0", tag="cp311-cp311-manylinux_2_39_x86_64")
+
+    verdict = check(pool_35("nativelib==1.0"))
+
+    assert verdict.problems == [
+        "nativelib==1.0: no wheel for CPython 3.11 on Linux x86_64 (glibc 2.38); its wheels "
+        "are for cp311-cp311-macosx_11_0_arm64, cp311-cp311-manylinux_2_39_x86_64, "
+        "cp312-cp312-manylinux_2_17_x86_64"
+    ]
+
+
+def test_a_wheel_for_a_newer_python_fails_naming_its_requires_python(index, check):
+    index.add_wheel("modern", "1.0", requires_python=">=3.12")
+
+    verdict = check(pool_35("modern==1.0"))
+
+    assert verdict.problems == [
+        "modern==1.0: modern-1.0-py3-none-any.whl needs Python >=3.12; the pool has 3.11.11"
+    ]
+
+
+def test_a_package_the_index_does_not_have_fails_as_not_found(index, check):
+    with index.serve() as url:
+        verdict = preflight_pool(pool_35("absent==1.0"), url)
+
+    assert verdict.problems == [f"absent==1.0: not found on the index {url}"]
+
+
+def test_a_version_the_index_does_not_have_lists_the_ones_it_has(index, check):
+    index.add_wheel("helper", "1.0")
+    index.add_wheel("helper", "2.1")
+
+    verdict = check(pool_35("helper>=3"))
+
+    assert verdict.problems == ["helper>=3: no version matches (the index has 1.0, 2.1)"]
+
+
+def test_requirements_that_conflict_with_each_other_fail_with_pips_explanation(index, check):
+    index.add_wheel("demo-lib", "1.0", requires=("helper>=2",))
+    index.add_wheel("helper", "1.0")
+    index.add_wheel("helper", "2.1")
+
+    verdict = check(pool_35("demo-lib==1.0", "helper<2"))
+
+    (problem,) = verdict.problems
+    assert problem.startswith(
+        "Cannot install demo-lib==1.0 and helper<2 because these package versions have "
+        "conflicting dependencies."
+    ), problem
+    assert "demo-lib 1.0 depends on helper>=2" in problem
+
+
+def test_the_resolver_sees_the_runtime_packages_and_nothing_of_this_environment(check):
+    # trustme is installed where the tests run, not on the 3.5 runtime: pip must look it up,
+    # and fails because the test index does not have it.
+    assert "trustme" not in runtime_environment(pool_35()).packages
+    verdict = check(pool_35("trustme"))
+
+    assert verdict.problems and verdict.problems[0].startswith("trustme: not found on the index")
+
+
+# --- the command ---
+
+
+def _stack_with(write_stack, dev_config, *libraries: str) -> Path:
+    dev_config["sparkPools"] = [pool_35(*libraries).model_dump(by_alias=True, exclude_none=True)]
+    dev_config["jobs"] = []
+    return write_stack(dev_config)
+
+
+def test_the_command_exits_0_when_every_pool_can_install(
+    index, write_stack, dev_config, tmp_path, capsys
+):
+    index.add_wheel("helper", "2.1")
+    stack = _stack_with(write_stack, dev_config, "helper==2.1")
+    report = tmp_path / "out" / "libraries.json"
+
+    with index.serve() as url:
+        status = cli.main(
+            ["libraries", "--stack-file", str(stack), "--index-url", url, "--json", str(report),
+             "--project-dir", str(ROOT)]
+        )  # fmt: skip
+
+    assert status == EXIT_INSTALLABLE
+    out = capsys.readouterr().out
+    assert "pool etl (Spark 3.5, Python 3.11.11): OK, downloads 1 packages" in out
+    assert "    helper 2.1\n" in out
+    document = json.loads(report.read_text())
+    assert document["exitStatus"] == 0
+    assert document["pools"][0]["downloads"][0]["name"] == "helper"
+
+
+def test_the_command_exits_1_when_a_pool_cannot_install(index, write_stack, dev_config, capsys):
+    stack = _stack_with(write_stack, dev_config, "absent==1.0")
+
+    with index.serve() as url:
+        status = cli.main(["libraries", "--stack-file", str(stack), "--index-url", url])
+
+    assert status == EXIT_NOT_INSTALLABLE
+    out = capsys.readouterr().out
+    assert (
+        "pool etl (Spark 3.5, Python 3.11.11): CANNOT INSTALL\n"
+        f"    absent==1.0: not found on the index {url}"
+    ) in out
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_no_reachable_index_is_exit_2_and_never_a_pass(write_stack, dev_config, tmp_path, capsys):
+    stack = _stack_with(write_stack, dev_config, "helper==2.1")
+    url = f"http://127.0.0.1:{_closed_port()}/simple"
+    report = tmp_path / "libraries.json"
+
+    status = cli.main(
+        ["libraries", "--stack-file", str(stack), "--index-url", url, "--json", str(report)]
+    )
+
+    assert status == EXIT_NO_INDEX
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: no package index answers ({url}: ")
+    assert "the libraries were not checked" in err
+    assert json.loads(report.read_text())["exitStatus"] == EXIT_NO_INDEX
+
+
+def test_invalid_stack_config_is_exit_1_naming_the_field(write_stack, dev_config, capsys):
+    dev_config["sparkPools"][0]["extraLibraries"] = ["numpy==="]
+    stack = write_stack(dev_config)
+
+    status = cli.main(
+        ["libraries", "--stack-file", str(stack), "--index-url", "http://127.0.0.1:9/x"]
+    )
+
+    assert status == EXIT_NOT_INSTALLABLE
+    assert "sparkPools[0].extraLibraries[0] = 'numpy==='" in capsys.readouterr().err
