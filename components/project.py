@@ -54,6 +54,11 @@ def stack_name(path: Path) -> str:
     return match.group("name") if match else path.stem
 
 
+def stack_file_path(project: Path, stack: str) -> Path:
+    """The stack's file in the project: `Pulumi.<stack>.yaml`."""
+    return project / f"Pulumi.{stack}.yaml"
+
+
 @dataclass(frozen=True)
 class StackFile:
     name: str

@@ -33,6 +33,7 @@ from synapse_dl.project import (
     ProjectNotFoundError,
     add_project_dir_argument,
     find_project_dir,
+    stack_file_path,
 )
 
 HELP = "run a deployed training job on its pool and follow it to the end"
@@ -78,7 +79,7 @@ def run(
 ) -> int:
     try:
         project = args.project_dir or find_project_dir()
-        stack_file = args.stack_file or project / f"Pulumi.{args.stack}.yaml"
+        stack_file = args.stack_file or stack_file_path(project, args.stack)
         stack = read_stack_file(stack_file)
         # The stack decides where a job runs (its jobs[] entry may move it to another pool).
         jobs = {

@@ -33,6 +33,7 @@ from synapse_dl.project import (
     ProjectNotFoundError,
     add_project_dir_argument,
     find_project_dir,
+    stack_file_path,
     stack_name,
 )
 
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         project = args.project_dir or find_project_dir()
     except ProjectNotFoundError as error:
         return _fail(args.json, stack, str(error))
-    stack_file = args.stack_file or project / f"Pulumi.{args.stack}.yaml"
+    stack_file = args.stack_file or stack_file_path(project, args.stack)
     pack = args.policy_pack or project / POLICY_PACK_FOLDER
     if not stack_file.is_file():
         return _fail(args.json, stack, f"no stack file {stack_file}")

@@ -27,6 +27,7 @@ from synapse_dl.project import (
     ProjectNotFoundError,
     add_project_dir_argument,
     find_project_dir,
+    stack_file_path,
     stack_name,
 )
 
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         project = args.project_dir or find_project_dir()
     except ProjectNotFoundError as error:
         return fail(str(error), EXIT_NOT_INSTALLABLE)
-    stack_file = args.stack_file or project / f"Pulumi.{args.stack}.yaml"
+    stack_file = args.stack_file or stack_file_path(project, args.stack)
     if not stack_file.is_file():
         return fail(f"no stack file {stack_file}", EXIT_NOT_INSTALLABLE)
     try:
