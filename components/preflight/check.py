@@ -23,6 +23,7 @@ from packaging.utils import (
     parse_sdist_filename,
     parse_wheel_filename,
 )
+from packaging.version import Version
 
 from synapse_dl.config.libraries import render_requirements
 from synapse_dl.preflight.environment import RuntimeEnvironment, runtime_environment
@@ -102,7 +103,7 @@ def explain_no_distribution(
     if files is None:
         return f"{requirement}: not found on the index {index_url}"
     parsed = [(f, _file_version_and_tags(f.filename)) for f in files]
-    versions = sorted({v[0] for _, v in parsed if v}, key=lambda s: [len(s), s])
+    versions = sorted({v[0] for _, v in parsed if v}, key=Version)
     matching = [(f, v) for f, v in parsed if v and requirement.specifier.contains(v[0], True)]
     if not matching:
         listed = ", ".join(versions[-8:]) or "none"

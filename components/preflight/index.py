@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 TIMEOUT_S = 15
-# PEP 691: an index that can answers JSON; otherwise PEP 503 HTML.
+# PEP 691: JSON from an index that serves it; PEP 503 HTML from any other.
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
 
