@@ -27,7 +27,7 @@ from packaging.version import Version
 
 from synapse_dl.config.libraries import render_requirements
 from synapse_dl.preflight.environment import RuntimeEnvironment, runtime_environment
-from synapse_dl.preflight.index import download_size, project_files
+from synapse_dl.preflight.index import display_url, download_size, project_files
 from synapse_dl.preflight.resolver import Install, resolve
 
 if TYPE_CHECKING:
@@ -57,6 +57,25 @@ class PoolVerdict:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def heading(self) -> str:
+        return f"pool {self.pool} (Spark {self.spark_version}, Python {self.python})"
+
+    def outcome(self) -> str:
+        """The verdict in a few words: `OK, downloads 2 packages, 3.1 MiB`, `CANNOT INSTALL`."""
+        if not self.ok:
+            return "CANNOT INSTALL"
+        if not self.requirements:
+            return "OK, no libraries"
+        if not self.installs:
+            return "OK, the runtime already has every requirement"
+        size = (
+            "size unknown"
+            if self.download_bytes is None
+            else f"{self.download_bytes / 2**20:.1f} MiB"
+        )
+        return f"OK, downloads {len(self.installs)} packages, {size}"
 
     def to_json(self) -> dict:
         return {
@@ -101,7 +120,7 @@ def explain_no_distribution(
     """Why pip found no distribution of the requirement for this pool."""
     files = project_files(index_url, requirement.name)
     if files is None:
-        return f"{requirement}: not found on the index {index_url}"
+        return f"{requirement}: not found on the index {display_url(index_url)}"
     parsed = [(f, _file_version_and_tags(f.filename)) for f in files]
     versions = sorted({v[0] for _, v in parsed if v}, key=Version)
     matching = [(f, v) for f, v in parsed if v and requirement.specifier.contains(v[0], True)]
@@ -158,9 +177,9 @@ def runtime_conflicts(environment: RuntimeEnvironment, installs: list[Install]) 
     return problems
 
 
-def _downloads_size(installs: list[Install]) -> int | None:
+def _downloads_size(installs: list[Install], index_url: str) -> int | None:
     with ThreadPoolExecutor(8) as pool:
-        sizes = list(pool.map(download_size, (i.url for i in installs)))
+        sizes = list(pool.map(lambda i: download_size(i.url, index_url), installs))
     return None if any(size is None for size in sizes) else sum(s for s in sizes if s)
 
 
@@ -193,5 +212,5 @@ def preflight_pool(
                 Replacement(runtime_package.name, runtime_package.version, install.version)
             )
     verdict.problems += runtime_conflicts(environment, resolution.installs)
-    verdict.download_bytes = _downloads_size(resolution.installs)
+    verdict.download_bytes = _downloads_size(resolution.installs, index_url)
     return verdict

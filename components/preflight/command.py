@@ -22,7 +22,12 @@ from packaging.utils import canonicalize_name
 from synapse_dl.config.stack import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.preflight.check import PoolVerdict, preflight_pool
-from synapse_dl.preflight.index import DEFAULT_INDEX, IndexUnreachableError, check_reachable
+from synapse_dl.preflight.index import (
+    DEFAULT_INDEX,
+    IndexUnreachableError,
+    check_reachable,
+    display_url,
+)
 from synapse_dl.project import (
     ProjectNotFoundError,
     add_project_dir_argument,
@@ -52,22 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_dir_argument(parser)
 
 
-def _mib(size: int | None) -> str:
-    return "size unknown" if size is None else f"{size / 2**20:.1f} MiB"
-
-
 def render(verdict: PoolVerdict) -> str:
-    heading = f"pool {verdict.pool} (Spark {verdict.spark_version}, Python {verdict.python})"
+    lines = [f"{verdict.heading}: {verdict.outcome()}"]
     if not verdict.ok:
-        return "\n".join([f"{heading}: CANNOT INSTALL", *(f"    {p}" for p in verdict.problems)])
-    if not verdict.requirements:
-        return f"{heading}: OK, no libraries"
-    if not verdict.installs:
-        return f"{heading}: OK, the runtime already has every requirement"
+        return "\n".join(lines + [f"    {p}" for p in verdict.problems])
     replaced = {r.name: r.runtime_version for r in verdict.replacements}
-    lines = [
-        f"{heading}: OK, downloads {len(verdict.installs)} packages, {_mib(verdict.download_bytes)}"
-    ]
     for install in verdict.installs:
         old = replaced.get(canonicalize_name(install.name))
         note = f", replacing the runtime's {old}" if old else ""
@@ -111,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             EXIT_NO_INDEX,
         )
 
-    print(f"libraries of stack {stack}, resolved against {args.index_url}")
+    print(f"libraries of stack {stack}, resolved against {display_url(args.index_url)}")
     verdicts = [preflight_pool(pool, args.index_url) for pool in config.spark_pools]
     for verdict in verdicts:
         print(render(verdict))
@@ -120,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         args.json,
         {
             "stack": stack,
-            "indexUrl": args.index_url,
+            "indexUrl": display_url(args.index_url),
             "pools": [v.to_json() for v in verdicts],
             "exitStatus": status,
         },

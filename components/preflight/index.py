@@ -7,6 +7,7 @@ a package has there (to say why none fits a pool), and how big a download is.
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.error
 import urllib.parse
@@ -25,6 +26,47 @@ _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
 class IndexUnreachableError(Exception):
     pass
+
+
+def _without_credentials(url: str) -> tuple[str, str | None]:
+    """(the URL without user:password@, a Basic Authorization header for them or None).
+
+    A private index is often given as https://user:token@host/simple, as pip takes it;
+    urllib does not read credentials from a URL."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, None
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be printed: its credentials, if any, as ****."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"****@{netloc}"))
+
+
+def _open(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, auth_from: str = ""
+):
+    """urlopen, with the credentials of `auth_from` (the index URL) sent to its own host only:
+    pip's report gives download URLs without them."""
+    plain, authorization = _without_credentials(url)
+    if authorization is None and auth_from:
+        index_plain, index_authorization = _without_credentials(auth_from)
+        same_host = urllib.parse.urlsplit(index_plain).netloc == urllib.parse.urlsplit(url).netloc
+        authorization = index_authorization if same_host else None
+    request = urllib.request.Request(plain, method=method, headers=headers or {})
+    if authorization is not None:
+        request.add_header("Authorization", authorization)
+    return urllib.request.urlopen(request, timeout=TIMEOUT_S)
 
 
 @dataclass(frozen=True)
@@ -46,15 +88,14 @@ def check_reachable(index_url: str) -> None:
         if not local.is_dir():
             raise IndexUnreachableError(f"{index_url}: no such folder")
         return
-    request = urllib.request.Request(index_url.rstrip("/") + "/", method="HEAD")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S):
+        with _open(index_url.rstrip("/") + "/", "HEAD"):
             return
     except urllib.error.HTTPError:
         return
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise IndexUnreachableError(f"{index_url}: {reason}") from error
+        raise IndexUnreachableError(f"{display_url(index_url)}: {reason}") from error
 
 
 class _Anchors(HTMLParser):
@@ -83,9 +124,8 @@ def project_files(index_url: str, name: str) -> list[IndexFile] | None:
             return None
         body, content_type = page.read_bytes(), "text/html"
     else:
-        request = urllib.request.Request(page_url, headers={"Accept": _ACCEPT})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            with _open(page_url, headers={"Accept": _ACCEPT}) as response:
                 body = response.read()
                 content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
@@ -105,14 +145,13 @@ def project_files(index_url: str, name: str) -> list[IndexFile] | None:
     return parser.files
 
 
-def download_size(url: str) -> int | None:
+def download_size(url: str, index_url: str = "") -> int | None:
     """Bytes at the URL, by a HEAD request (or the file's size); None when not told."""
     local = _local_path(url)
     if local is not None:
         return local.stat().st_size if local.is_file() else None
-    request = urllib.request.Request(url, method="HEAD")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        with _open(url, "HEAD", auth_from=index_url) as response:
             length = response.headers.get("Content-Length")
     except (urllib.error.URLError, TimeoutError, OSError):
         return None

@@ -24,8 +24,20 @@ from packaging.utils import canonicalize_name
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    # "Basic <base64 user:password>" that every request must carry, or None (open index).
+    authorization: str | None = None
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]  # serves GET and HEAD
+        if self.authorization and self.headers.get("Authorization") != self.authorization:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="index"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        return super().send_head()
 
 
 def _record_line(path: str, data: bytes) -> str:
@@ -96,15 +108,22 @@ class PackageIndex:
         page.write_text("<!DOCTYPE html><html><body>\n" + "\n".join(anchors) + "\n</body></html>\n")
 
     @contextmanager
-    def serve(self) -> Iterator[str]:
-        """The index URL (`http://127.0.0.1:<port>/simple`) while the server runs."""
+    def serve(self, credentials: tuple[str, str] | None = None) -> Iterator[str]:
+        """The index URL (`http://127.0.0.1:<port>/simple`) while the server runs. With
+        credentials, a private index: a request without them is answered 401, and the URL
+        carries them as `user:password@`, as pip takes them."""
         (self.root / "simple").mkdir(exist_ok=True)
-        handler = partial(_QuietHandler, directory=str(self.root))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        handler = type("_Handler", (_QuietHandler,), {"authorization": None})
+        userinfo = ""
+        if credentials is not None:
+            token = base64.b64encode(":".join(credentials).encode()).decode()
+            handler.authorization = f"Basic {token}"
+            userinfo = "{}:{}@".format(*credentials)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(self.root)))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/simple"
+            yield f"http://{userinfo}127.0.0.1:{server.server_address[1]}/simple"
         finally:
             server.shutdown()
             server.server_close()

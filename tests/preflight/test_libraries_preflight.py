@@ -224,6 +224,32 @@ def test_the_command_exits_1_when_a_pool_cannot_install(index, write_stack, dev_
     ) in out
 
 
+def test_a_private_index_gets_its_credentials_and_they_are_never_printed(
+    index, write_stack, dev_config, tmp_path, capsys
+):
+    index.add_wheel("helper", "2.1", payload_bytes=3 * 2**20)
+    stack = _stack_with(write_stack, dev_config, "helper==2.1", "absent==1.0")
+    report = tmp_path / "libraries.json"
+
+    with index.serve(credentials=("build", "s3cret-token")) as url:
+        port = url.rsplit(":", 1)[1].split("/")[0]
+        status = cli.main(
+            ["libraries", "--stack-file", str(stack), "--index-url", url, "--json", str(report)]
+        )
+        stack = _stack_with(write_stack, dev_config, "helper==2.1")
+        status_ok = cli.main(["libraries", "--stack-file", str(stack), "--index-url", url])
+
+    captured = capsys.readouterr()
+    assert (status, status_ok) == (EXIT_NOT_INSTALLABLE, EXIT_INSTALLABLE)
+    shown = f"http://****@127.0.0.1:{port}/simple"
+    assert f"resolved against {shown}" in captured.out
+    assert f"absent==1.0: not found on the index {shown}" in captured.out
+    # the size comes from HEAD requests that need the credentials too
+    assert "OK, downloads 1 packages, 3.0 MiB" in captured.out
+    for text in (captured.out, captured.err, report.read_text()):
+        assert "s3cret-token" not in text
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
