@@ -4,7 +4,8 @@ Both pipelines (GitHub Actions and Azure DevOps) call this, through `gitops/pr_c
 so does `make pr-check`, so what a pull request is judged by is one piece of code.
 
     synapse-dl pr-check [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
-                        [--policy-config FILE] [--policy-pack DIR] [--project-dir DIR]
+                        [--policy-config FILE] [--policy-pack DIR] [--index-url URL]
+                        [--project-dir DIR]
 
 With no STACK_FILE, every `Pulumi.<stack>.yaml` of the project is checked. Each stack is
 planned by `synapse-dl plan` in its own process (Pulumi's runtime is one per process). Writes
@@ -12,20 +13,35 @@ planned by `synapse-dl plan` in its own process (Pulumi's runtime is one per pro
 summary (`<out>/summary.md` unless --summary), and appends the summary to
 `$GITHUB_STEP_SUMMARY` when that is set.
 
-Exit codes: 0 every stack planned without a mandatory violation; 1 a stack has a
-mandatory violation, a config error or a failed plan; 2 bad arguments.
+When the package index answers, each stack's pools also get the library preflight
+(`synapse-dl libraries`), written to `<out>/<stack>.libraries.json`; when it does not, the
+summary says that the libraries were not checked.
+
+Exit codes: 0 every stack planned without a mandatory violation, and every checked pool can
+install its libraries; 1 a stack has a mandatory violation, a config error, a failed plan or
+a pool that cannot install; 2 bad arguments.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.pr_check.stack_result import Outcome, StackResult, classify
 from synapse_dl.pr_check.summary import render_summary
+from synapse_dl.preflight.check import preflight_pool
+from synapse_dl.preflight.index import (
+    DEFAULT_INDEX,
+    IndexUnreachableError,
+    check_reachable,
+    display_url,
+)
 from synapse_dl.project import (
     ProjectNotFoundError,
     StackFile,
@@ -74,6 +90,22 @@ def plan_stack(
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
 
 
+def check_libraries(
+    result: StackResult, stack: StackFile, out_dir: Path, index_url: str
+) -> StackResult:
+    """The stack's result with each pool's library preflight (see `synapse-dl libraries`)."""
+    if result.plan is None:
+        return result  # a config error or a failed plan: what it says comes first
+    try:
+        config = read_stack_file(stack.path)
+    except ConfigError:
+        return result
+    verdicts = [preflight_pool(pool, index_url) for pool in config.spark_pools]
+    document = {"indexUrl": display_url(index_url), "pools": [v.to_json() for v in verdicts]}
+    (out_dir / f"{stack.name}.libraries.json").write_text(json.dumps(document, indent=2) + "\n")
+    return result.with_libraries(verdicts)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "stack_files",
@@ -112,6 +144,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the policy pack's folder (default: the project's policies/)",
     )
     parser.add_argument(
+        "--index-url",
+        default=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX),
+        help="the package index for the library preflight "
+        f"(default: $PIP_INDEX_URL or {DEFAULT_INDEX}); not reachable, the libraries are "
+        "not checked and the summary says so",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT_S,
@@ -145,12 +184,22 @@ def run(args: argparse.Namespace) -> int:
         policy_config = policy_config.resolve()  # each plan runs in the project folder
     policy_pack = args.policy_pack.resolve() if args.policy_pack else None
 
+    index_url: str | None = args.index_url
+    try:
+        check_reachable(args.index_url)
+    except IndexUnreachableError as error:
+        index_url = None
+        notes.append(f"Libraries not checked: no package index answers ({error}).")
+
     out_dir: Path = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for stack in stacks:
         print(f"pr_check: planning stack {stack.name} ({stack.path})", file=sys.stderr)
+        (out_dir / f"{stack.name}.libraries.json").unlink(missing_ok=True)  # not an old one
         result = plan_stack(stack, out_dir, project, args.timeout, policy_config, policy_pack)
+        if index_url is not None:
+            result = check_libraries(result, stack, out_dir, index_url)
         print(f"pr_check: {stack.name}: {result.outcome.value}", file=sys.stderr)
         results.append(result)
 

@@ -9,7 +9,8 @@ because a check that passes on contradictory evidence is no check.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from synapse_dl.offline_plan.contract import (
@@ -25,6 +26,7 @@ from synapse_dl.pr_check.plan_json import (
     Violation,
     parse_plan_json,
 )
+from synapse_dl.preflight.check import PoolVerdict
 
 
 class Outcome(Enum):
@@ -32,6 +34,7 @@ class Outcome(Enum):
     POLICY_VIOLATION = "mandatory policy violation"
     CONFIG_ERROR = "config error"
     PLAN_ERROR = "plan error"
+    LIBRARIES = "libraries cannot install"
 
     @property
     def icon(self) -> str:
@@ -45,6 +48,8 @@ class StackResult:
     plan: Plan | None = None
     # why the stack failed when there is no plan to show (config or program error)
     error: str | None = None
+    # each pool's library preflight; None when it was not run (no index, or a config error)
+    libraries: tuple[PoolVerdict, ...] | None = None
 
     @property
     def failed(self) -> bool:
@@ -52,6 +57,14 @@ class StackResult:
 
     def violations(self, level: str) -> list[Violation]:
         return self.plan.policy.at_level(level) if self.plan else []
+
+    def with_libraries(self, verdicts: Sequence[PoolVerdict]) -> StackResult:
+        """This result with its pools' preflight: a pool that cannot install fails a stack
+        that passed otherwise (the deploy would fail 20 minutes in)."""
+        outcome = self.outcome
+        if outcome is Outcome.PASSED and not all(v.ok for v in verdicts):
+            outcome = Outcome.LIBRARIES
+        return replace(self, outcome=outcome, libraries=tuple(verdicts))
 
 
 def _stderr_tail(stderr: str, lines: int = 30) -> str:

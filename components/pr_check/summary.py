@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from synapse_dl.policy_harness.levels import ADVISORY, MANDATORY, REPORTED_LEVELS
 from synapse_dl.pr_check.plan_json import Violation
 from synapse_dl.pr_check.stack_result import Outcome, StackResult
+from synapse_dl.preflight.check import PoolVerdict
 
 TITLE = "synapse-dl plan check"
 
@@ -64,19 +65,43 @@ def _count(result: StackResult, level: str) -> str:
     return str(len(result.violations(level))) if result.plan else "–"
 
 
+def _libraries_cell(result: StackResult) -> str:
+    if result.libraries is None:
+        return "–"
+    failed = sum(not v.ok for v in result.libraries)
+    pools = len(result.libraries)
+    return f"❌ {failed} of {pools} pools" if failed else f"✅ {pools} pools"
+
+
 def _overview(results: Sequence[StackResult]) -> list[str]:
     lines = [
-        "| Stack | Result | Resources | Mandatory | Advisory | Warnings |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Stack | Result | Resources | Mandatory | Advisory | Warnings | Libraries |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for r in results:
         resources = str(len(r.plan.resources)) if r.plan else "–"
         warnings = str(len(r.plan.warnings)) if r.plan else "–"
         lines.append(
             f"| {_code(r.stack)} | {r.outcome.icon} {r.outcome.value} | {resources} "
-            f"| {_count(r, MANDATORY)} | {_count(r, ADVISORY)} | {warnings} |"
+            f"| {_count(r, MANDATORY)} | {_count(r, ADVISORY)} | {warnings} "
+            f"| {_libraries_cell(r)} |"
         )
     return lines
+
+
+def _libraries_lines(verdicts: Sequence[PoolVerdict]) -> list[str]:
+    """Each pool's library preflight: its outcome, and what a reviewer should look at."""
+    lines = [f"**Libraries ({len(verdicts)} pools)**, checked with pip for each runtime:", ""]
+    for v in verdicts:
+        icon = "✅" if v.ok else "❌"
+        lines.append(f"- {icon} {_inline(v.heading)}: {_inline(v.outcome())}")
+        lines += [f"  - {_inline(problem)}" for problem in v.problems]
+        lines += [
+            f"  - replaces the runtime's {_code(r.name)} {_inline(r.runtime_version)} "
+            f"with {_inline(r.new_version)}"
+            for r in v.replacements
+        ]
+    return lines + [""]
 
 
 def _violation_lines(violations: Iterable[Violation]) -> list[str]:
@@ -122,6 +147,8 @@ def render_stack(result: StackResult) -> str:
         lines += [f"**Warnings ({len(plan.warnings)})**:", ""]
         lines += [f"- {_inline(w)}" for w in plan.warnings]
         lines.append("")
+    if result.libraries is not None:
+        lines += _libraries_lines(result.libraries)
     return "\n".join(lines).rstrip() + "\n"
 
 

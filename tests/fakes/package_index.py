@@ -11,6 +11,7 @@ import base64
 import hashlib
 import html
 import io
+import socket
 import tarfile
 import threading
 import zipfile
@@ -127,3 +128,11 @@ class PackageIndex:
         finally:
             server.shutdown()
             server.server_close()
+
+
+def unreachable_index_url() -> str:
+    """An index URL on a 127.0.0.1 port that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/simple"

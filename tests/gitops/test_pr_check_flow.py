@@ -3,7 +3,8 @@
 `gitops/pr_check.sh` runs `synapse-dl pr-check`, which runs `synapse-dl plan` (program under
 mocks + policy pack) for each stack. The dev stack must pass; tests/stacks holds one stack
 that fails its config (exit 1 from `synapse-dl plan`) and one that a mandatory policy rejects
-(exit 3).
+(exit 3). The library preflight runs against a package index served on 127.0.0.1, or is
+skipped when the index does not answer; no test reaches the network.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from synapse_dl.pr_check.summary import OFFLINE_NOTE
+from tests.fakes.package_index import PackageIndex, unreachable_index_url
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "gitops" / "pr_check.sh"
@@ -30,8 +32,12 @@ def run_pr_check(
     step_summary: Path | None = None,
     policy_pack_config: str | None = None,
     cwd: Path = REPO,
+    index_url: str | None = None,
 ) -> subprocess.CompletedProcess:
+    """The check as the pipelines run it; PIP_INDEX_URL is its package index (by default one
+    that does not answer, so the libraries are not checked)."""
     env = {**os.environ, "PR_CHECK_PYTHON": sys.executable}
+    env["PIP_INDEX_URL"] = index_url or unreachable_index_url()
     env.pop("GITHUB_STEP_SUMMARY", None)
     env.pop("POLICY_PACK_CONFIG", None)
     if policy_pack_config is not None:
@@ -57,10 +63,19 @@ def section(summary: str, stack: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
+def package_index(tmp_path_factory):
+    """A package index with one package, `helper` 2.1; served while the module's tests run."""
+    index = PackageIndex(tmp_path_factory.mktemp("index"))
+    index.add_wheel("helper", "2.1")
+    with index.serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory, package_index):
     """The PR flow as the workflow runs it: no arguments, every root Pulumi.<stack>.yaml."""
     out = tmp_path_factory.mktemp("default")
-    proc = run_pr_check(out)
+    proc = run_pr_check(out, index_url=package_index)
     return proc, out
 
 
@@ -126,7 +141,7 @@ def test_a_config_error_fails_the_check_and_shows_the_config_message(mixed_run):
     gpu = section(summary, "gpu-westeurope")
     assert gpu.startswith("❌ Stack `gpu-westeurope`: config error")
     assert "GPU pools exist only in eastus, australiaeast, northeurope" in gpu
-    assert "| `gpu-westeurope` | ❌ config error | – | – | – | – |" in summary
+    assert "| `gpu-westeurope` | ❌ config error | – | – | – | – | – |" in summary
 
 
 def test_one_failing_stack_does_not_hide_the_others(mixed_run):
@@ -136,6 +151,48 @@ def test_one_failing_stack_does_not_hide_the_others(mixed_run):
     assert summary.startswith("## ❌ synapse-dl plan check: 2 of 3 stacks failed\n")
     assert "| `dev` | ✅ passed |" in summary
     assert "> Cloud preview not run: test" in summary
+
+
+def test_the_libraries_of_the_repository_stacks_can_install(default_run, package_index):
+    _, out = default_run
+
+    summary = (out / "summary.md").read_text()
+    dev = section(summary, "dev")
+    # the 3.2 GPU pool's pins are all preinstalled; the 3.5 pool names no libraries
+    assert "- ✅ pool gpularge (Spark 3.2, Python 3.8): OK, the runtime already has" in dev
+    assert "- ✅ pool dataprep (Spark 3.5, Python 3.11.11): OK, no libraries" in dev
+    assert "| `dev` | ✅ passed |" in summary and "| ✅ 2 pools |" in summary
+    report = json.loads((out / "dev.libraries.json").read_text())
+    assert report["indexUrl"] == package_index
+    assert [p["ok"] for p in report["pools"]] == [True, True]
+
+
+def test_a_pool_that_cannot_install_fails_the_check_naming_the_requirement(
+    tmp_path, package_index, write_stack, dev_config
+):
+    dev_config["sparkPools"][1]["extraLibraries"] = ["helper==2.1", "absent==1.0"]
+    stack = write_stack(dev_config, name="libs")
+    out = tmp_path / "out"
+
+    proc = run_pr_check(out, str(stack), index_url=package_index)
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    summary = (out / "summary.md").read_text()
+    libs = section(summary, "libs")
+    assert libs.startswith("❌ Stack `libs`: libraries cannot install")
+    assert "**Policy violations, mandatory (0)**" in libs
+    assert "- ❌ pool dataprep (Spark 3.5, Python 3.11.11): CANNOT INSTALL" in libs
+    assert f"  - absent==1.0: not found on the index {package_index}" in libs
+    assert "| ❌ 1 of 2 pools |" in summary
+
+
+def test_without_an_index_the_libraries_are_not_checked_and_the_summary_says_so(mixed_run):
+    proc, out, _ = mixed_run
+
+    summary = (out / "summary.md").read_text()
+    assert "> Libraries not checked: no package index answers (http://127.0.0.1:" in summary
+    assert "**Libraries" not in section(summary, "dev")
+    assert not (out / "dev.libraries.json").exists()
 
 
 def test_the_summary_is_appended_to_the_github_step_summary(mixed_run):

@@ -4,7 +4,6 @@ package index served on 127.0.0.1 with wheels made in the test (no network)."""
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from synapse_dl.config.stack import SparkPoolConfig
 from synapse_dl.preflight.check import preflight_pool
 from synapse_dl.preflight.command import EXIT_INSTALLABLE, EXIT_NO_INDEX, EXIT_NOT_INSTALLABLE
 from synapse_dl.preflight.environment import runtime_environment
-from tests.fakes.package_index import PackageIndex
+from tests.fakes.package_index import PackageIndex, unreachable_index_url
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX_311 = "cp311-cp311-manylinux_2_17_x86_64"
@@ -250,15 +249,9 @@ def test_a_private_index_gets_its_credentials_and_they_are_never_printed(
         assert "s3cret-token" not in text
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_no_reachable_index_is_exit_2_and_never_a_pass(write_stack, dev_config, tmp_path, capsys):
     stack = _stack_with(write_stack, dev_config, "helper==2.1")
-    url = f"http://127.0.0.1:{_closed_port()}/simple"
+    url = unreachable_index_url()
     report = tmp_path / "libraries.json"
 
     status = cli.main(
