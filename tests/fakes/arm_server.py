@@ -81,7 +81,16 @@ class FakeArm:
         return [r for r in self.requests if method is None or r.method == method]
 
     # --- request handling ---
-    def handle(self, method: str, path: str, query: dict, body: Any, authorization: str | None):
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict,
+        body: Any,
+        authorization: str | None,
+        *,
+        headers: dict[str, str] | None = None,
+    ):
         with self._lock:
             self.requests.append(SeenRequest(method, path, body, authorization, time.monotonic()))
             if refused := self._refuse(authorization, query):

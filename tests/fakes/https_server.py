@@ -1,7 +1,7 @@
 """Serve a fake Azure endpoint over HTTPS on 127.0.0.1 with a trustme certificate.
 
 A fake is any object with `base_url` (set here) and
-`handle(method, path, query, body, authorization) -> (status, headers, payload)`; each
+`handle(method, path, query, body, authorization, *, headers) -> (status, headers, payload)`; each
 request's User-Agent is kept in its `user_agents` (set here too).
 """
 
@@ -43,12 +43,19 @@ def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
+            # An upload's bytes (a workspace package's chunk) go as they are; the rest is JSON.
+            binary = self.headers.get("Content-Type") == "application/octet-stream"
+            body = raw if binary else json.loads(raw) if raw else None
             url = urlsplit(self.path)
             fake.user_agents.append(self.headers.get("User-Agent", ""))
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             status, headers, payload = fake.handle(
-                self.command, url.path, query, body, self.headers.get("Authorization")
+                self.command,
+                url.path,
+                query,
+                body,
+                self.headers.get("Authorization"),
+                headers=dict(self.headers.items()),
             )
             # Bytes go as they are (a gateway's HTML page); anything else as JSON.
             as_is = isinstance(payload, bytes)

@@ -11,6 +11,7 @@ Synapse's own (errorInfo, result, ...) only when asked with `detailed=true`. Wit
 `firewall_refuses` set, every call is refused as a workspace firewall refuses a client (403
 ClientIpAddressNotAuthorized).
 Faults (429 with Retry-After, 500, 503, 401, 403) are queued per method and served first.
+Workspace packages (`/libraries`) are served by tests/fakes/synapse_libraries.py.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from tests.fakes import specs
 from tests.fakes.credentials import audience_of, token_for
 from tests.fakes.https_server import Faults, error_body
+from tests.fakes.synapse_libraries import FakeLibraries
 
 TOKEN = token_for(specs.SYNAPSE_AUDIENCE)
 # The caller's address as the firewall reports it.
@@ -68,6 +70,7 @@ class FakeSynapse:
         self.next_batch_errors: list[dict[str, str]] = []
         self.writes: Counter[str] = Counter()
         self.firewall_refuses = False
+        self.packages = FakeLibraries()
         self.base_url = ""
         self._lock = threading.Lock()
 
@@ -79,7 +82,16 @@ class FakeSynapse:
         return [p for m, p in self.requests if (method in (None, m)) and p.startswith(prefix)]
 
     # --- request handling ---
-    def handle(self, method: str, path: str, query: dict, body: Any, authorization: str | None):
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict,
+        body: Any,
+        authorization: str | None,
+        *,
+        headers: dict[str, str] | None = None,
+    ):
         with self._lock:
             self.requests.append((method, path))
             self.authorizations.add(authorization)
@@ -97,6 +109,9 @@ class FakeSynapse:
                 return refused
             if fault := self.faults.next(method):
                 return fault
+            if self.packages.handles(path):
+                self.packages.base_url = self.base_url
+                return self.packages.handle(method, path, query, body, headers or {})
             if method == "GET" and (match := _OPERATION.match(path)):
                 return self._poll(match["id"])
             if method == "GET" and (match := _BATCH.match(path)):
