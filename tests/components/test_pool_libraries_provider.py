@@ -197,7 +197,7 @@ def test_read_reports_the_libraries_azure_holds_not_the_ones_last_sent(arm: Fake
     result = PoolLibrariesProvider(FakeCredential).read(POOL, props(arm))
 
     assert result.id == POOL
-    assert result.outs == {**props(arm), "libraryRequirements": on_azure}
+    assert result.outs == {**props(arm), "libraryRequirements": on_azure, "customLibraries": None}
 
 
 @pytest.mark.parametrize(
@@ -307,3 +307,57 @@ def test_a_token_for_another_audience_is_refused_as_arm_refuses_it(arm: FakeArm)
     with pytest.raises(ArmPermissionError, match=r"HTTP 401"):
         client.get(POOL, "2021-06-01")
     assert arm.requests[-1].authorization.endswith("https://dev.azuresynapse.net/.default")
+
+
+# --- workspace packages: the pool's customLibraries ---
+
+PACKAGE = {
+    "name": "helper-2.1-0a1b2c3d4e5f6-py3-none-any.whl",
+    "path": "synw-dl/libraries/helper-2.1-0a1b2c3d4e5f6-py3-none-any.whl",
+    "containerName": "prep",
+    "type": "whl",
+}
+
+
+def packages_props(arm: FakeArm, *packages: dict) -> dict:
+    return {**props(arm), "libraryRequirements": None, "customLibraries": list(packages)}
+
+
+def test_workspace_packages_go_into_customlibraries_and_no_requirements_are_sent(arm: FakeArm):
+    arm.add_pool(POOL, POOL_PROPERTIES)
+
+    PoolLibrariesProvider(FakeCredential).create(packages_props(arm, PACKAGE))
+
+    properties = arm.calls("PUT")[0].body["properties"]
+    assert properties["customLibraries"] == [PACKAGE]
+    assert "libraryRequirements" not in properties
+
+
+def test_the_put_sends_customlibraries_without_their_read_only_fields(arm: FakeArm):
+    # What Azure answers for a pool's package: uploadedTimestamp, provisioningStatus and
+    # creatorId are read-only (bigDataPool.json LibraryInfo).
+    on_azure = {**PACKAGE, "uploadedTimestamp": "2026-11-25T10:00:00Z", "creatorId": "x"}
+    arm.add_pool(POOL, {**POOL_PROPERTIES, "customLibraries": [on_azure]})
+
+    outs = PoolLibrariesProvider(FakeCredential).read(POOL, packages_props(arm, PACKAGE)).outs
+    PoolLibrariesProvider(FakeCredential).update(POOL, {}, packages_props(arm, PACKAGE))
+
+    assert outs["customLibraries"] == [PACKAGE]
+    assert arm.calls("PUT")[0].body["properties"]["customLibraries"] == [PACKAGE]
+
+
+def test_a_changed_package_list_is_an_update_in_place(arm: FakeArm):
+    other = {**PACKAGE, "name": "other-1.0-0ffff-py3-none-any.whl"}
+    provider = PoolLibrariesProvider(FakeCredential)
+
+    diff = provider.diff(POOL, packages_props(arm, PACKAGE), packages_props(arm, other))
+
+    assert (diff.changes, diff.replaces) == (True, [])
+
+
+def test_delete_removes_the_workspace_packages_from_the_pool(arm: FakeArm):
+    arm.add_pool(POOL, {**POOL_PROPERTIES, "customLibraries": [PACKAGE]})
+
+    PoolLibrariesProvider(FakeCredential).delete(POOL, packages_props(arm, PACKAGE))
+
+    assert "customLibraries" not in arm.pools[POOL]["properties"]
