@@ -44,6 +44,12 @@ ln -s synapse_dl components
 
 if [[ -z "$only" || "$only" == mutmut ]]; then
     survivors=()
+    if [[ -n "$resume" && -d mutants/synapse_dl ]]; then
+        # mutmut copies a source file into mutants/ only when it is not there yet: the
+        # package's data files (the runtime package lists) would stay as the last run had them.
+        (cd synapse_dl && find . -type f ! -name '*.py' -print0 \
+            | xargs -0 -r cp --parents -t ../mutants/synapse_dl)
+    fi
     if [[ -n "$resume" ]]; then
         mapfile -t survivors < <("$bin/mutmut" results | sed -n 's/^ *\([^ :]*\): survived$/\1/p')
     fi
