@@ -12,7 +12,7 @@ POLICY_CONFIG ?=
 
 JOB ?=
 
-.PHONY: plan test test-infra lint venv clean bench run-job schema libraries
+.PHONY: plan test test-infra lint venv clean bench run-job schema libraries packages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ plan: $(VENV)/.installed
 ## (Python, platform, preinstalled packages), before anything is deployed
 libraries: $(VENV)/.installed
 	$(SYNAPSE_DL) libraries --stack $(STACK)
+
+## packages: lock the wheels of each pool whose workspace blocks PyPI (workspace packages) in
+## workspace_packages/$(STACK).lock.json; commit it
+packages: $(VENV)/.installed
+	$(SYNAPSE_DL) packages --stack $(STACK)
 
 ## schema: the package schema the component provider (provider/) serves, checked against
 ## Pulumi's package metaschema, written to out/schema.json

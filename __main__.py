@@ -12,11 +12,17 @@ from synapse_dl import SparkPool, SynapseWorkspace, TrainingJob
 from synapse_dl.config.lifecycle import lifecycle_warnings
 from synapse_dl.config.stack import load_stack_config
 from synapse_dl.jobs.catalog import load_stack_jobs
+from synapse_dl.packages.lock import lock_path, stack_packages
 from synapse_dl.stack_args import pool_settings, training_job_args, workspace_args
 
+PROJECT_DIR = Path(__file__).resolve().parent
 stack = load_stack_config()
 # The project's own jobs, next to this program.
-jobs = load_stack_jobs(stack, Path(__file__).resolve().parent / "training_jobs")
+jobs = load_stack_jobs(stack, PROJECT_DIR / "training_jobs")
+# Where the workspace blocks PyPI, each pool's libraries come as the wheels locked for it
+# (`make packages STACK=<stack>`), uploaded as workspace packages.
+locked = stack_packages(stack, lock_path(PROJECT_DIR, pulumi.get_stack()), pulumi.get_stack())
+from_pypi = not stack.workspace.network.prevent_data_exfiltration
 
 for warning in lifecycle_warnings(stack.spark_pools):
     pulumi.log.warn(warning)
@@ -31,6 +37,11 @@ pools = {
             "resource_group_name": workspace.resource_group_name,
             "location": stack.workspace.location,
             "settings": pool,
+            "install_from_pypi": from_pypi,
+            "workspace_packages": [
+                {"name": p.workspace_name, "sha256": p.sha256, "source": p.url}
+                for p in locked.get(name, [])
+            ],
         },
     )
     for name, pool in settings.items()

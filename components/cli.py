@@ -2,6 +2,7 @@
 
     synapse-dl plan [--stack dev]        the offline plan of a stack, judged by the policy pack
     synapse-dl libraries [--stack dev]   each pool's libraries resolved against its runtime
+    synapse-dl packages [--stack cpu]    the wheels of pools whose workspace blocks PyPI, locked
     synapse-dl pr-check [STACK_FILE ...] every stack planned and summarised (the pipelines' check)
     synapse-dl run-job --job NAME        a deployed training job, run on its pool and followed
     synapse-dl schema                    the component package's schema, checked
@@ -18,6 +19,7 @@ from types import ModuleType
 
 from synapse_dl.job_runner import command as run_job
 from synapse_dl.offline_plan import command as plan
+from synapse_dl.packages import command as packages
 from synapse_dl.pr_check import check as pr_check
 from synapse_dl.preflight import command as libraries
 from synapse_dl.provider_harness import command as schema
@@ -26,6 +28,7 @@ from synapse_dl.version import PACKAGE, VERSION
 COMMANDS: dict[str, ModuleType] = {
     "plan": plan,
     "libraries": libraries,
+    "packages": packages,
     "pr-check": pr_check,
     "run-job": run_job,
     "schema": schema,

@@ -48,6 +48,14 @@ def add_project_dir_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_stack_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    """`--stack NAME` (Pulumi.NAME.yaml, default dev) or `--stack-file FILE`; `verb` says
+    what the command does with it ("plans", "checks")."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--stack", default="dev", help=f"{verb} Pulumi.<stack>.yaml (default: dev)")
+    source.add_argument("--stack-file", type=Path, help=f"{verb} this stack file")
+
+
 def stack_name(path: Path) -> str:
     """`Pulumi.dev.yaml` -> `dev`; any other file -> its stem."""
     match = STACK_FILE.match(path.name)

@@ -12,11 +12,12 @@ import pulumi
 from pulumi_azure_native import synapse
 
 from .component_base import options_with_alias, register_annotated_outputs, type_token
-from .config.component_args import pool_settings
+from .config.component_args import heading, pool_settings, workspace_packages
 from .config.libraries import REQUIREMENTS_FILENAME, render_requirements
-from .config.stack import SparkPoolConfig
+from .config.stack import ConfigError, SparkPoolConfig
 from .facts import azure_rules
 from .providers.pool_libraries import PoolLibraries
+from .providers.workspace_package import WorkspacePackageResource
 
 SPARK_CONFIG_FILENAME = "spark-defaults.conf"
 
@@ -137,6 +138,18 @@ class SparkPoolSettings(TypedDict):
     """Tags on the pool."""
 
 
+class WorkspacePackageSpec(TypedDict):
+    """A wheel uploaded into the workspace as a workspace package and attached to the pool."""
+
+    name: str
+    """Its name in the workspace: a wheel file name, unique to its content (at most 100
+    characters); `synapse-dl packages` puts the content hash in its build tag."""
+    sha256: str
+    """The wheel's sha256, checked before it is uploaded."""
+    source: str
+    """Where the wheel is: a file path, or its URL on the package index (downloaded at deploy)."""
+
+
 class SparkPoolArgs(TypedDict):
     """A Spark pool in a workspace: this package's SynapseWorkspace or one that exists."""
 
@@ -148,6 +161,12 @@ class SparkPoolArgs(TypedDict):
     """The workspace's Azure region (GPU pools exist in a few)."""
     settings: SparkPoolSettings
     """The pool's own settings."""
+    workspace_packages: NotRequired[list[WorkspacePackageSpec]]
+    """Wheels uploaded as workspace packages and attached to the pool (`customLibraries`):
+    the one way to libraries in a workspace that blocks PyPI."""
+    install_from_pypi: NotRequired[bool]
+    """Install the settings' libraries from PyPI (default true). False where the workspace
+    blocks PyPI: the libraries then come as workspace_packages."""
 
 
 class SparkPool(pulumi.ComponentResource):
@@ -159,7 +178,7 @@ class SparkPool(pulumi.ComponentResource):
     pool_id: pulumi.Output[str]
     """The pool's ARM resource ID."""
     requirements: pulumi.Output[str]
-    """The requirements.txt installed on the pool ("" when none)."""
+    """The requirements.txt the pool installs from PyPI ("" when none)."""
 
     def __init__(
         self,
@@ -169,6 +188,20 @@ class SparkPool(pulumi.ComponentResource):
     ):
         # Checked before anything is registered.
         config = pool_settings(name, args["settings"], args["location"], key="args.settings")
+        specs = workspace_packages(
+            name, args.get("workspace_packages"), key="args.workspacePackages"
+        )
+        requirements = render_requirements(config)
+        from_pypi = args.get("install_from_pypi", True)
+        if requirements and not from_pypi and not specs:
+            raise ConfigError(
+                [
+                    "args.installFromPypi = false: args.settings names libraries "
+                    f"({', '.join(requirements.split())}) and args.workspacePackages has none "
+                    "of them; lock them (`synapse-dl packages`) and pass the wheels"
+                ],
+                heading("SparkPool", name),
+            )
         super().__init__(type_token(SparkPool), name, None, options_with_alias(opts, PREVIOUS_TYPE))
         pool_args = pool_arguments(config, args["location"])
         pool = synapse.BigDataPool(
@@ -177,11 +210,23 @@ class SparkPool(pulumi.ComponentResource):
             workspace_name=args["workspace_name"],
             **pool_args,
             # Owned by the PoolLibraries step below.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["libraryRequirements"]),
+            opts=pulumi.ResourceOptions(
+                parent=self, ignore_changes=["libraryRequirements", "customLibraries"]
+            ),
         )
-        requirements = render_requirements(config)
+        packages = [
+            WorkspacePackageResource(
+                f"{name}-package-{package.name.split('-')[0].lower()}",
+                workspace_name=args["workspace_name"],
+                name=package.name,
+                sha256=package.sha256,
+                source=package.source,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for package in specs
+        ]
         self.name = pool.name
-        if requirements:
+        if (requirements and from_pypi) or packages:
             libraries = PoolLibraries(
                 f"{name}-libraries",
                 # The pool's own subscription: no lookup, nothing to pass in.
@@ -189,10 +234,13 @@ class SparkPool(pulumi.ComponentResource):
                 resource_group_name=args["resource_group_name"],
                 workspace_name=args["workspace_name"],
                 big_data_pool_name=pool.name,
-                requirements=requirements,
+                requirements=requirements if from_pypi else None,
                 filename=REQUIREMENTS_FILENAME,
                 pool_fingerprint=pulumi.Output.all(args["workspace_name"], args["location"]).apply(
                     lambda known: fingerprint(known[0], {**pool_args, "location": known[1]})
+                ),
+                custom_libraries=(
+                    pulumi.Output.all(*(p.custom_library for p in packages)) if packages else None
                 ),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[pool]),
             )
@@ -200,5 +248,5 @@ class SparkPool(pulumi.ComponentResource):
             # starts before they are installed. Their URN is known at once, so is the name.
             self.name = pulumi.Output.all(pool.name, libraries.urn).apply(lambda known: known[0])
         self.pool_id = pool.id
-        self.requirements = pulumi.Output.from_input(requirements)
+        self.requirements = pulumi.Output.from_input(requirements if from_pypi else "")
         register_annotated_outputs(self)

@@ -28,6 +28,8 @@ def test_help_lists_every_command_with_what_it_does(capsys):
     for command, purpose in {
         "plan": "plan a stack offline and judge it with the policy pack",
         "pr-check": "plan every stack offline under the policy pack and write a Markdown summary",
+        "libraries": "check that each pool's libraries can install on its runtime, before",
+        "packages": "lock the wheels of pools whose workspace blocks PyPI, for upload as",
         "run-job": "run a deployed training job on its pool and follow it to the end",
         "schema": "write the package schema the component provider serves, checked against the",
     }.items():
@@ -42,7 +44,9 @@ def test_without_a_command_it_is_a_usage_error(capsys):
     assert "the following arguments are required: COMMAND" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["plan", "libraries", "pr-check", "run-job", "schema"])
+@pytest.mark.parametrize(
+    "command", ["plan", "libraries", "packages", "pr-check", "run-job", "schema"]
+)
 def test_every_command_takes_the_project_folder(command):
     extra = ["--job", "pytorch_digits"] if command == "run-job" else []
 

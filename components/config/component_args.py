@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from .libraries import library_problems
@@ -105,3 +105,32 @@ def pool_settings(
     problems += library_problems(key, pool)
     _raise(component, name, problems)
     return pool
+
+
+class WorkspacePackageArgs(BaseModel):
+    """A wheel uploaded as a workspace package (spark_pool.WorkspacePackageSpec)."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(min_length=5, max_length=100, pattern=r"^[A-Za-z0-9_.+-]+\.whl$")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    source: str = Field(min_length=1)
+
+
+def workspace_packages(name: str, specs: Any, *, key: str) -> list[WorkspacePackageArgs]:
+    """The SparkPool's `workspace_packages`, validated; [] when not given."""
+    if specs is None:
+        return []
+    if not isinstance(specs, list):
+        _raise("SparkPool", name, [f"{key} = {specs!r}: must be a list of packages"])
+    packages: list[WorkspacePackageArgs] = []
+    for i, spec in enumerate(specs):
+        package = _validated(
+            WorkspacePackageArgs, spec, f"{key}[{i}]", {}, heading("SparkPool", name)
+        )
+        # One resource per distribution: a second wheel of it is a mistake, not an upgrade.
+        project = package.name.split("-")[0].lower()
+        if any(p.name.split("-")[0].lower() == project for p in packages):
+            _raise("SparkPool", name, [f"{key}[{i}].name = {package.name!r}: a second {project}"])
+        packages.append(package)
+    return packages

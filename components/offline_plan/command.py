@@ -32,6 +32,7 @@ from synapse_dl.project import (
     POLICY_PACK_FOLDER,
     ProjectNotFoundError,
     add_project_dir_argument,
+    add_stack_arguments,
     find_project_dir,
     stack_file_path,
     stack_name,
@@ -53,9 +54,7 @@ def _fail(json_path: Path | None, stack: str, message: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--stack", default="dev", help="plans Pulumi.<stack>.yaml (default: dev)")
-    source.add_argument("--stack-file", type=Path, help="plans this stack file")
+    add_stack_arguments(parser, "plans")
     parser.add_argument("--json", type=Path, help="also writes the plan as JSON here")
     parser.add_argument(
         "--policy-config", type=Path, help="policy pack config, as --policy-pack-config takes it"

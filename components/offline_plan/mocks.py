@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 import yaml
+from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import Stack, run_pulumi_func
@@ -81,6 +82,8 @@ def mask_secrets(value: Any) -> Any:
     file asset shown by its path (relative to the working directory) and content hash."""
     if rpc.is_rpc_secret(value):
         return SECRET_MASK
+    if isinstance(value, Unknown):
+        return rpc.UNKNOWN  # as the engine marshals a value not known at preview
     if isinstance(value, pulumi.FileAsset):
         path = Path(value.path).resolve()
         # Shown relative to where the command runs (the project, for `synapse-dl plan`).
@@ -220,7 +223,17 @@ class PlanMocks(pulumi_mocks.Mocks):
         arm_id, name = _arm_id(args.typ, inputs)
         if not args.typ.startswith("azure-native:"):
             # Dynamic providers return their inputs (and what they add) as outputs.
-            return arm_id, {**inputs, "name": inputs.get("name", name)}
+            outputs = {**inputs, "name": inputs.get("name", name)}
+            if args.typ.endswith(":WorkspacePackage"):
+                # A stand-in for the pool entry the service gives an uploaded package (the
+                # provider reads the real path and container back at deploy).
+                outputs["customLibrary"] = {
+                    "name": inputs["name"],
+                    "path": f"{inputs['workspaceName']}/libraries/{inputs['name']}",
+                    "containerName": "prep",
+                    "type": "whl",
+                }
+            return arm_id, outputs
         outputs = provider_outputs(args.typ, inputs, arm_id, name)
         if args.typ == "azure-native:storage:StorageAccount":
             outputs["primaryEndpoints"] = {

@@ -62,8 +62,10 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "pulumi-python:dynamic/synapse:PoolLibraries": (
         "bigDataPoolName",
         "libraryRequirements",
+        "customLibraries",
         "poolFingerprint",
     ),
+    "pulumi-python:dynamic/synapse:WorkspacePackage": ("name", "sha256", "source"),
 }
 
 

@@ -31,17 +31,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from synapse_dl.config.stack import ConfigError
+from packaging.utils import parse_wheel_filename
+
+from synapse_dl.config.libraries import render_requirements
+from synapse_dl.config.stack import ConfigError, SparkPoolConfig
 from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.packages.lock import LockedPackage, lock_path, stack_packages
 from synapse_dl.pr_check.stack_result import Outcome, StackResult, classify
 from synapse_dl.pr_check.summary import render_summary
-from synapse_dl.preflight.check import preflight_pool
+from synapse_dl.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.preflight.index import (
-    DEFAULT_INDEX,
     IndexUnreachableError,
+    add_index_url_argument,
     check_reachable,
     display_url,
 )
+from synapse_dl.preflight.resolver import Install
 from synapse_dl.project import (
     ProjectNotFoundError,
     StackFile,
@@ -90,8 +95,20 @@ def plan_stack(
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
 
 
+def locked_verdict(pool: SparkPoolConfig, wheels: list[LockedPackage]) -> PoolVerdict:
+    """A pool whose libraries are locked workspace packages: what it will get is the lock."""
+    verdict = PoolVerdict(
+        pool.name, pool.spark_version, pool.runtime.python, render_requirements(pool)
+    )
+    for wheel in wheels:
+        name, version, _, _ = parse_wheel_filename(wheel.filename)
+        verdict.installs.append(Install(str(name), str(version), wheel.url, wheel.sha256))
+    verdict.download_bytes = sum(wheel.size for wheel in wheels)
+    return verdict
+
+
 def check_libraries(
-    result: StackResult, stack: StackFile, out_dir: Path, index_url: str
+    result: StackResult, stack: StackFile, out_dir: Path, index_url: str, project: Path
 ) -> StackResult:
     """The stack's result with each pool's library preflight (see `synapse-dl libraries`)."""
     if result.plan is None:
@@ -100,7 +117,17 @@ def check_libraries(
         config = read_stack_file(stack.path)
     except ConfigError:
         return result
-    verdicts = [preflight_pool(pool, index_url) for pool in config.spark_pools]
+    try:
+        locked = stack_packages(config, lock_path(project, stack.name), stack.name)
+    except ConfigError:
+        return result  # the plan reports a missing or stale lock
+    verdicts = [
+        locked_verdict(pool, locked[pool.name])
+        if pool.name in locked
+        # The lock was resolved by this same preflight when it was made.
+        else preflight_pool(pool, index_url)
+        for pool in config.spark_pools
+    ]
     document = {"indexUrl": display_url(index_url), "pools": [v.to_json() for v in verdicts]}
     (out_dir / f"{stack.name}.libraries.json").write_text(json.dumps(document, indent=2) + "\n")
     return result.with_libraries(verdicts)
@@ -143,12 +170,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="the policy pack's folder (default: the project's policies/)",
     )
-    parser.add_argument(
-        "--index-url",
-        default=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX),
-        help="the package index for the library preflight "
-        f"(default: $PIP_INDEX_URL or {DEFAULT_INDEX}); not reachable, the libraries are "
-        "not checked and the summary says so",
+    add_index_url_argument(
+        parser,
+        "the package index for the library preflight; when it does not answer, the libraries "
+        "are not checked and the summary says so",
     )
     parser.add_argument(
         "--timeout",
@@ -199,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
         (out_dir / f"{stack.name}.libraries.json").unlink(missing_ok=True)  # not an old one
         result = plan_stack(stack, out_dir, project, args.timeout, policy_config, policy_pack)
         if index_url is not None:
-            result = check_libraries(result, stack, out_dir, index_url)
+            result = check_libraries(result, stack, out_dir, index_url, project)
         print(f"pr_check: {stack.name}: {result.outcome.value}", file=sys.stderr)
         results.append(result)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -23,14 +22,15 @@ from synapse_dl.config.stack import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.preflight.index import (
-    DEFAULT_INDEX,
     IndexUnreachableError,
+    add_index_url_argument,
     check_reachable,
     display_url,
 )
 from synapse_dl.project import (
     ProjectNotFoundError,
     add_project_dir_argument,
+    add_stack_arguments,
     find_project_dir,
     stack_file_path,
     stack_name,
@@ -44,15 +44,8 @@ EXIT_NO_INDEX = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--stack", default="dev", help="checks Pulumi.<stack>.yaml (default: dev)")
-    source.add_argument("--stack-file", type=Path, help="checks this stack file")
-    parser.add_argument(
-        "--index-url",
-        default=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX),
-        help="the package index the pools install from "
-        f"(default: $PIP_INDEX_URL or {DEFAULT_INDEX})",
-    )
+    add_stack_arguments(parser, "checks")
+    add_index_url_argument(parser, "the package index the pools install from")
     parser.add_argument("--json", type=Path, help="also writes the verdicts as JSON here")
     add_project_dir_argument(parser)
 

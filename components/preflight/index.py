@@ -7,8 +7,11 @@ a package has there (to say why none fits a pool), and how big a download is.
 
 from __future__ import annotations
 
+import argparse
 import base64
+import hashlib
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +25,14 @@ DEFAULT_INDEX = "https://pypi.org/simple"
 TIMEOUT_S = 15
 # PEP 691: JSON from an index that serves it; PEP 503 HTML from any other.
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+
+
+def add_index_url_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--index-url",
+        default=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX),
+        help=f"{what} (default: $PIP_INDEX_URL or {DEFAULT_INDEX})",
+    )
 
 
 class IndexUnreachableError(Exception):
@@ -156,3 +167,15 @@ def download_size(url: str, index_url: str = "") -> int | None:
     except (urllib.error.URLError, TimeoutError, OSError):
         return None
     return int(length) if length and length.isdigit() else None
+
+
+def file_digest(url: str, index_url: str = "") -> tuple[str, int]:
+    """(sha256, bytes) of the file at the URL, read through once: for an index that does not
+    give a file's hash in its links."""
+    digest, size = hashlib.sha256(), 0
+    local = _local_path(url)
+    with local.open("rb") if local is not None else _open(url, auth_from=index_url) as content:
+        while block := content.read(2**20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size

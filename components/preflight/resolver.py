@@ -35,6 +35,8 @@ class Install:
     name: str
     version: str
     url: str
+    # The file's sha256 when the index gives it (PyPI does, in each link); else None.
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,12 @@ def resolve(
             return Resolution([], message)
         document = json.loads(report.read_text())
     installs = [
-        Install(item["metadata"]["name"], item["metadata"]["version"], item["download_info"]["url"])
+        Install(
+            item["metadata"]["name"],
+            item["metadata"]["version"],
+            item["download_info"]["url"],
+            item["download_info"].get("archive_info", {}).get("hashes", {}).get("sha256"),
+        )
         for item in document["install"]
     ]
     return Resolution(installs)

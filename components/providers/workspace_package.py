@@ -109,7 +109,11 @@ class WorkspacePackageProvider(ResourceProvider):
 class WorkspacePackageResource(pulumi.dynamic.Resource, module="synapse", name="WorkspacePackage"):
     """A wheel uploaded as a workspace package; `custom_library` is its pool entry."""
 
-    custom_library: pulumi.Output[dict[str, str]]
+    @property
+    def custom_library(self) -> pulumi.Output[dict[str, str]]:
+        # The engine sets each output as an attribute named as the provider's output key.
+        output: pulumi.Output[dict[str, str]] = getattr(self, "customLibrary")  # noqa: B009
+        return output
 
     def __init__(
         self,

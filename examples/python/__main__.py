@@ -7,10 +7,15 @@ from pathlib import Path
 import pulumi
 
 from synapse_dl import SparkPool, SynapseWorkspace, TrainingJob
+from synapse_dl.packages.lock import read_lock
 from synapse_dl.spark_pool import SparkPoolSettings
 
-# This repository's bundled job; point at your own job folder.
-JOB = Path(__file__).resolve().parents[2] / "training_jobs" / "pytorch_digits"
+REPOSITORY = Path(__file__).resolve().parents[2]
+# This repository's bundled jobs; point at your own job folders.
+JOBS = REPOSITORY / "training_jobs"
+# The wheels `synapse-dl packages --stack cpu` locked for the pool's libraries: the workspace
+# blocks PyPI, so they are uploaded as workspace packages.
+LOCKED = read_lock(REPOSITORY / "workspace_packages" / "cpu.lock.json")["cpumedium"].packages
 
 workspace = SynapseWorkspace(
     "synw-dl-cpu-001",
@@ -40,6 +45,7 @@ cpu: SparkPoolSettings = {
     "auto_scale": {"enabled": True, "min_node_count": 3, "max_node_count": 6},
     "auto_pause": {"enabled": True, "delay_in_minutes": 15},
     "dynamic_executor_allocation": {"enabled": True, "min_executors": 1, "max_executors": 5},
+    "extra_libraries": ["tensorflow==2.19.1", "tf_keras==2.19.0", "numpy==1.26.4"],
 }
 pool = SparkPool(
     "cpumedium",
@@ -48,27 +54,35 @@ pool = SparkPool(
         "resource_group_name": workspace.resource_group_name,
         "location": workspace.location,
         "settings": cpu,
+        "install_from_pypi": False,
+        "workspace_packages": [
+            {"name": wheel.workspace_name, "sha256": wheel.sha256, "source": wheel.url}
+            for wheel in LOCKED
+        ],
     },
 )
 
-job = TrainingJob(
-    "pytorch_digits",
-    {
-        "job_directory": str(JOB),
-        "spark_pool_name": pool.name,
-        "spark_pool": cpu,
-        "workspace_name": workspace.name,
-        "resource_group_name": workspace.resource_group_name,
-        "data_lake_account_name": workspace.data_lake_account_name,
-        "filesystem": workspace.filesystem,
-        # Sized for the pool: one training process on each of two Medium nodes.
-        "args": ["--num-proc", "2", "--epochs", "20"],
-        "driver": {"cores": 4, "memory": "28g"},
-        "executor": {"cores": 8, "memory": "56g"},
-        "num_executors": 2,
-        "conf": {"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": "8"},
-    },
-)
+jobs = {
+    name: TrainingJob(
+        name,
+        {
+            "job_directory": str(JOBS / name),
+            "spark_pool_name": pool.name,
+            "spark_pool": cpu,
+            "workspace_name": workspace.name,
+            "resource_group_name": workspace.resource_group_name,
+            "data_lake_account_name": workspace.data_lake_account_name,
+            "filesystem": workspace.filesystem,
+            # Sized for the pool: one training process on each of two Medium nodes.
+            "args": ["--num-proc", "2", "--epochs", "20"],
+            "driver": {"cores": 4, "memory": "28g"},
+            "executor": {"cores": 8, "memory": "56g"},
+            "num_executors": 2,
+            "conf": {"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": "8"},
+        },
+    )
+    for name in ("pytorch_digits", "tensorflow_digits")
+}
 
 pulumi.export("workspaceName", workspace.name)
-pulumi.export("jobFile", job.file)
+pulumi.export("jobFiles", {name: job.file for name, job in jobs.items()})

@@ -81,7 +81,7 @@ def test_the_python_example_registers_what_the_cpu_stack_does(tmp_path):
     by_stack = plan_stack(ROOT / "Pulumi.cpu.yaml")
 
     assert sorted(map(shape, by_args.resources)) == sorted(map(shape, by_stack.resources))
-    assert len(by_args.resources) == 21
+    assert len(by_args.resources) == 51
 
 
 def test_valid_args_register_every_component(tmp_path):
@@ -140,6 +140,12 @@ BAD_ARGS = [
      "the Spark 3.2 GPU runtime ships; drop the line or set deepLearningLibraries: false"),
     ("SparkPool", "gpu-large", POOL, "settings.tags", {},
      "name = 'gpu-large': String should match pattern '^[A-Za-z][A-Za-z0-9]{0,14}$'"),
+    ("SparkPool", "gpularge", POOL, "workspace_packages",
+     [{"name": "helper-2.1-py3-none-any.whl", "sha256": "beef", "source": "wheels/h.whl"}],
+     "args.workspacePackages[0].sha256 = 'beef': String should match pattern "
+     "'^[0-9a-f]{64}$'"),
+    ("SparkPool", "gpularge", POOL, "workspace_packages", "helper.whl",
+     "args.workspacePackages = 'helper.whl': must be a list of packages"),
     ("TrainingJob", "digits", JOB, "num_executors", 4.0,
      "args.numExecutors = 4: above the 3 executors pool 'gpularge' can run (3 nodes x 1 per "
      "node)"),
@@ -169,3 +175,28 @@ def test_bad_args_are_refused_naming_the_argument_before_anything_is_registered(
     assert str(error).startswith(f"invalid arguments to {component} {name!r}:\n")
     assert monitor.planned == []
     assert error.problems == [expected]
+
+
+def test_libraries_kept_off_pypi_without_workspace_packages_are_refused(tmp_path):
+    pool = _with(POOL, "install_from_pypi", False)
+
+    error, monitor = plan_components(tmp_path, ("SparkPool", "gpularge", pool))
+
+    assert error is not None and monitor.planned == []
+    assert error.problems[0].startswith(
+        "args.installFromPypi = false: args.settings names libraries (torch==1.11.0"
+    )
+
+
+def test_two_wheels_of_one_distribution_are_refused(tmp_path):
+    wheel = {"name": "helper-2.1-py3-none-any.whl", "sha256": "a" * 64, "source": "h.whl"}
+    pool = _with(
+        POOL, "workspace_packages", [wheel, {**wheel, "name": "helper-2.2-py3-none-any.whl"}]
+    )
+
+    error, monitor = plan_components(tmp_path, ("SparkPool", "gpularge", pool))
+
+    assert error is not None and monitor.planned == []
+    assert error.problems == [
+        "args.workspacePackages[1].name = 'helper-2.2-py3-none-any.whl': a second helper"
+    ]

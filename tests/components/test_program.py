@@ -54,7 +54,7 @@ def test_the_gpu_pool_has_the_exact_arm_inputs_and_no_libraries(plan: Plan):
         },
         "tags": {},
     }
-    assert pool.ignore_changes == ["libraryRequirements"]
+    assert pool.ignore_changes == ["libraryRequirements", "customLibraries"]
 
 
 def test_the_cpu_pool_autoscales_with_dynamic_executors(plan: Plan):

@@ -9,6 +9,7 @@ the provider (here, the mocks) does not mark it secret.
 from __future__ import annotations
 
 import copy
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from packaging.requirements import Requirement
 from pulumi.runtime import mocks as pulumi_mocks
 
+from synapse_dl.config.libraries import render_requirements
 from synapse_dl.config.stack import parse_stack_config, project_values
 from synapse_dl.offline_plan.mocks import (
     SECRET_MASK,
@@ -26,6 +29,13 @@ from synapse_dl.offline_plan.mocks import (
     PlannedResource,
     RecordingMonitor,
     plan_stack,
+)
+from synapse_dl.packages.lock import (
+    LockedPackage,
+    PoolLock,
+    lock_path,
+    pools_needing_packages,
+    write_lock,
 )
 from synapse_dl.spark_pool import fingerprint, pool_arguments
 from tests.conftest import ROOT
@@ -40,9 +50,54 @@ LIBRARIES = "pulumi-python:dynamic/synapse:PoolLibraries"
 
 def stack_config(stack: str) -> dict[str, Any]:
     config = project_values(yaml.safe_load(STACKS[stack].read_text()))
-    # Pool settings are tested apart from the jobs, which check sizes against the pools.
+    # Pool settings are tested apart from the jobs, which check sizes against the pools, and
+    # from the pools' own libraries (the extraLibraries case adds some).
     config["jobs"] = []
+    for pool in config["sparkPools"]:
+        pool.pop("extraLibraries", None)
     return config
+
+
+def _wheel(requirement: str) -> str:
+    """The made-up wheel a requirement is locked to here: `scikit-learn==1.6.1` ->
+    scikit_learn-1.6.1-py3-none-any.whl."""
+    parsed = Requirement(requirement)
+    version = next((s.version for s in parsed.specifier), "0")
+    return f"{parsed.name.replace('-', '_')}-{version}-py3-none-any.whl"
+
+
+def project_for(tmp_path: Path, stack: str, config: dict[str, Any]) -> Path:
+    """The program in a folder of its own, with a workspace-package lock for every pool that
+    needs one (made-up wheels, one per requirement): the lock is tested in tests/packages."""
+    project = tmp_path / "project"
+    project.mkdir(exist_ok=True)
+    for name in ("__main__.py", "Pulumi.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    if not (project / "training_jobs").exists():
+        (project / "training_jobs").symlink_to(ROOT / "training_jobs")
+    parsed = parse_stack_config(copy.deepcopy(config))
+    pools = {}
+    for i in pools_needing_packages(parsed):
+        pool = parsed.spark_pools[i]
+        requirements = render_requirements(pool)
+        wheels = tuple(
+            LockedPackage(_wheel(line), f"https://files.example/{_wheel(line)}", "0" * 64, 1)
+            for line in requirements.splitlines()
+        )
+        pools[pool.name] = PoolLock(pool.spark_version, requirements, wheels)
+    write_lock(lock_path(project, stack), stack, pools)
+    return project
+
+
+def installs(planned: Planned, requirement: str) -> bool:
+    """Whether pool 0's library step installs the requirement: from PyPI, or as its wheel."""
+    step = next(
+        r for r in planned.of(LIBRARIES) if r.inputs["bigDataPoolName"] == planned.pool_name
+    )
+    from_pypi = (step.inputs.get("libraryRequirements") or {}).get("content", "")
+    packages = [c["name"] for c in step.inputs.get("customLibraries") or []]
+    wheel = _wheel(requirement).split("-py3")[0]
+    return from_pypi.endswith(f"{requirement}\n") or any(n.startswith(wheel) for n in packages)
 
 
 class Planned:
@@ -65,7 +120,8 @@ def plan_with(tmp_path: Path, config: dict[str, Any], monitor=None) -> Planned:
     path = tmp_path / "Pulumi.setting.yaml"
     document = {"config": {f"synapse-dl:{k}": v for k, v in config.items()}}
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    planned = Planned(plan_stack(path, monitor=monitor).resources)
+    project = project_for(tmp_path, "setting", config)
+    planned = Planned(plan_stack(path, program_dir=project, monitor=monitor).resources)
     planned.pool_name = config["sparkPools"][0]["name"]
     return planned
 
@@ -263,8 +319,7 @@ CASES: list[tuple[str, Change, Check]] = [
     (
         "sparkPools[0].extraLibraries",
         lambda c: _pool(c).update(extraLibraries=["scikit-learn==1.6.1"]),
-        lambda p: next(r for r in p.of(LIBRARIES) if r.inputs["bigDataPoolName"] == p.pool_name)
-        .inputs["libraryRequirements"]["content"].endswith("scikit-learn==1.6.1\n"),
+        lambda p: installs(p, "scikit-learn==1.6.1"),
     ),
     (
         "sparkPools[0].sparkConfig",

@@ -163,7 +163,7 @@ def test_the_installed_command_plans_a_project_with_the_documented_exit_status(
     project.mkdir()
     for name in ("Pulumi.yaml", "__main__.py", "Pulumi.cpu.yaml"):
         shutil.copy(ROOT / name, project / name)
-    for folder in ("policies", "training_jobs"):
+    for folder in ("policies", "training_jobs", "workspace_packages"):
         shutil.copytree(
             ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__")
         )

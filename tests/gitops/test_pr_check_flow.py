@@ -162,6 +162,9 @@ def test_the_libraries_of_the_repository_stacks_can_install(default_run, package
     assert "- ✅ pool gpularge (Spark 3.2, Python 3.8): OK, the runtime already has" in dev
     assert "- ✅ pool dataprep (Spark 3.5, Python 3.11.11): OK, no libraries" in dev
     assert "| `dev` | ✅ passed |" in summary and "| ✅ 2 pools |" in summary
+    # The cpu stack's pool gets the wheels locked for it (workspace packages), as locked.
+    cpu = section(summary, "cpu")
+    assert "- ✅ pool cpumedium (Spark 3.5, Python 3.11.11): OK, downloads 19 packages" in cpu
     report = json.loads((out / "dev.libraries.json").read_text())
     assert report["indexUrl"] == package_index
     assert [p["ok"] for p in report["pools"]] == [True, True]

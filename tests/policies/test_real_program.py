@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synapse_dl.config.stack import project_values
+from synapse_dl.config.stack import ConfigError, project_values
 from synapse_dl.offline_plan.mocks import plan_stack
 from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 
@@ -67,18 +67,25 @@ def test_open_firewall_stack_fails_only_the_firewall_policy(pack):
     ]
 
 
-def test_exfiltration_protection_on_the_dev_stack_blocks_its_pypi_libraries(pack, tmp_path):
-    resources = _plan_dev_variant(
-        tmp_path, lambda c: c["workspace"]["network"].update(preventDataExfiltration=True)
-    )
+def test_exfiltration_protection_on_the_dev_stack_wants_its_libraries_locked(tmp_path):
+    # The program sends no PyPI libraries to a protected workspace: without a lock of
+    # workspace packages it stops, before the policy would have to.
+    with pytest.raises(ConfigError, match=r"sparkPools\[0\] \(gpularge\): the workspace blocks"):
+        _plan_dev_variant(
+            tmp_path, lambda c: c["workspace"]["network"].update(preventDataExfiltration=True)
+        )
+
+
+def test_the_cpu_stack_ships_its_libraries_past_the_exfiltration_policy(pack):
+    plan = plan_stack(ROOT / "Pulumi.cpu.yaml")
     pack.configure(TODAY)
-    mandatory = [v for v in pack.run(resources).violations if v["level"] == "mandatory"]
-    assert [(v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in mandatory] == [
-        ("exfiltration-protected-pools-skip-pypi", "gpularge-libraries")
-    ]
-    assert mandatory[0]["message"].startswith(
-        "Pool 'gpularge' installs libraries from public repositories (torch==1.11.0,"
-    )
+
+    report = pack.run(plan.resources)
+
+    libraries = plan.one("pulumi-python:dynamic/synapse:PoolLibraries", "cpumedium-libraries")
+    assert libraries.inputs["customLibraries"]
+    assert "exfiltration-protected-pools-skip-pypi" not in {v["policy"] for v in report.violations}
+    assert not report.has_mandatory
 
 
 def test_a_fourth_gpu_node_on_the_dev_stack_exceeds_the_gpu_quota(pack, tmp_path):
