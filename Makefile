@@ -60,6 +60,7 @@ run-job: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/plan_scale.py
 	$(PY) bench/deploy_jobs.py
+	$(PY) bench/libraries.py --stack cpu
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
