@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from synapse_dl.pr_check.check import plan_stack
+from synapse_dl.pr_check.stack_result import Outcome
 from synapse_dl.pr_check.summary import OFFLINE_NOTE
+from synapse_dl.project import StackFile
 from tests.fakes.package_index import PackageIndex, unreachable_index_url
 
 REPO = Path(__file__).resolve().parents[2]
@@ -283,4 +286,21 @@ def test_run_from_outside_the_repository_it_checks_the_repositorys_stacks(tmp_pa
     proc = run_pr_check(Path("out"), str(REPO / "Pulumi.cpu.yaml"), cwd=elsewhere)
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert json.loads((elsewhere / "out" / "cpu.json").read_text())["stack"] == "cpu"
+    plan = json.loads((elsewhere / "out" / "cpu.json").read_text())
+    assert plan["stack"] == "cpu"
+    # Each plan runs in the project, so the files it uploads are named as the project has them.
+    sources = [
+        r["inputs"]["source"]["fileAsset"]
+        for r in plan["resources"]
+        if isinstance(r["inputs"].get("source"), dict)
+    ]
+    assert "training_jobs/pytorch_digits/train.py" in sources
+
+
+def test_a_plan_that_outlasts_its_timeout_is_a_plan_error(tmp_path):
+    stack = StackFile("cpu", REPO / "Pulumi.cpu.yaml")
+
+    result = plan_stack(stack, tmp_path, REPO, timeout_s=0.01)
+
+    assert result.outcome is Outcome.PLAN_ERROR
+    assert result.error == "the plan did not finish in 0.01 s"
