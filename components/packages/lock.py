@@ -145,7 +145,11 @@ def stack_packages(
             pool.spark_version,
             requirements,
         ):
-            state = "has no entry for it" if locked is None else "was made for other libraries"
+            state = (
+                "has no entry for it"
+                if locked is None
+                else "was made for other libraries or another runtime"
+            )
             problems.append(
                 f"sparkPools[{i}] ({pool.name}): the workspace blocks PyPI "
                 "(network.preventDataExfiltration), so the pool's libraries ship as workspace "

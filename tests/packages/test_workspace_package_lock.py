@@ -130,7 +130,9 @@ def test_a_lock_made_for_other_libraries_fails_the_same_way(project, dev_config,
     stack = _protected_stack(dev_config, write_stack, ["helper==2.2"])
     _lock(project, "helper==2.1\n")
 
-    with pytest.raises(ConfigError, match="which was made for other libraries: run `make pack"):
+    with pytest.raises(
+        ConfigError, match="which was made for other libraries or another runtime: run `make"
+    ):
         plan_stack(stack, program_dir=project)
 
 
