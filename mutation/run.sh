@@ -51,6 +51,9 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
             | xargs -0 -r cp --parents -t ../mutants/synapse_dl)
     fi
     if [[ -n "$resume" ]]; then
+        # Which tests reach which function: collected again, since mutmut re-runs only new
+        # tests for it, and an edited test may now reach a function it did not.
+        rm -f mutants/mutmut-stats.json
         mapfile -t survivors < <("$bin/mutmut" results | sed -n 's/^ *\([^ :]*\): survived$/\1/p')
     fi
     # shellcheck disable=SC2086  # patterns are separate words
