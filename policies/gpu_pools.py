@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from facts import GPU_NODE_VCORES, GPU_REGIONS, GPU_RUNTIMES, normalize_region
+from metadata import described
 from pool_props import is_gpu_pool, pool_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -63,6 +64,7 @@ def _check_node_size(args: ResourceValidationArgs, report_violation: ReportViola
 
 gpu_pool_region = ResourceValidationPolicy(
     name="gpu-pool-region",
+    **described("gpu-pool-region"),
     description="GPU Spark pools are only in the regions that offer them.",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
@@ -81,6 +83,7 @@ gpu_pool_region = ResourceValidationPolicy(
 
 gpu_pool_runtime = ResourceValidationPolicy(
     name="gpu-pool-runtime",
+    **described("gpu-pool-runtime"),
     description="GPU Spark pools run a Spark runtime that offers GPU pools.",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
@@ -99,6 +102,7 @@ gpu_pool_runtime = ResourceValidationPolicy(
 
 gpu_pool_node_size = ResourceValidationPolicy(
     name="gpu-pool-node-size",
+    **described("gpu-pool-node-size"),
     description="GPU Spark pools use a GPU node size (Large or XLarge).",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,

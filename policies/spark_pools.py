@@ -12,6 +12,7 @@ from library_requirements import (
     UNPINNED,
     library_specs,
 )
+from metadata import described
 from pool_props import is_gpu_pool, max_nodes, pool_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -140,6 +141,7 @@ def _check_pinned_libraries(
 
 spark_runtime_lifecycle = ResourceValidationPolicy(
     name="spark-runtime-lifecycle",
+    **described("spark-runtime-lifecycle"),
     description="Spark pools run a Synapse runtime that is still supported.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
@@ -154,6 +156,7 @@ spark_runtime_lifecycle = ResourceValidationPolicy(
 
 spark_pool_auto_pause = ResourceValidationPolicy(
     name="spark-pool-auto-pause",
+    **described("spark-pool-auto-pause"),
     description="Spark pools auto-pause when idle, GPU pools within a short delay.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
@@ -172,6 +175,7 @@ spark_pool_auto_pause = ResourceValidationPolicy(
 
 spark_pool_node_ceiling = ResourceValidationPolicy(
     name="spark-pool-node-ceiling",
+    **described("spark-pool-node-ceiling"),
     description="Spark pools cannot scale beyond a set number of nodes.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
@@ -190,6 +194,7 @@ spark_pool_node_ceiling = ResourceValidationPolicy(
 
 pool_libraries_pinned = ResourceValidationPolicy(
     name="pool-libraries-pinned",
+    **described("pool-libraries-pinned"),
     description="Spark pool libraries pin every package to one version.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.LOW,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES, LAUNCHERS
 from library_requirements import library_specs
+from metadata import described
 from pool_props import is_gpu_pool, max_nodes, node_count_key, pool_name
 from pool_props import workspace_name as pool_workspace
 from pulumi_policy import (
@@ -138,6 +139,7 @@ def _launcher(job: PolicyResource) -> str | None:
 
 gpu_vcore_quota = StackValidationPolicy(
     name="gpu-vcore-quota",
+    **described("gpu-vcore-quota"),
     description="The GPU pools of a workspace fit in its GPU vCore quota at full scale.",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
@@ -151,6 +153,7 @@ gpu_vcore_quota = StackValidationPolicy(
 
 exfiltration_protected_pools_skip_pypi = StackValidationPolicy(
     name="exfiltration-protected-pools-skip-pypi",
+    **described("exfiltration-protected-pools-skip-pypi"),
     description="Pools in a workspace with data-exfiltration protection install no libraries "
     "from PyPI or conda, which that protection blocks.",
     enforcement_level=EnforcementLevel.MANDATORY,
@@ -160,6 +163,7 @@ exfiltration_protected_pools_skip_pypi = StackValidationPolicy(
 
 spark_jobs_target_stack_pools = StackValidationPolicy(
     name="spark-jobs-target-stack-pools",
+    **described("spark-jobs-target-stack-pools"),
     description="Spark job definitions target a pool of the same stack on their Spark version, "
     "with a launcher that runtime runs.",
     enforcement_level=EnforcementLevel.MANDATORY,

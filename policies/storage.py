@@ -3,6 +3,7 @@ ADLS Gen2 data lakes."""
 
 from __future__ import annotations
 
+from metadata import described
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -52,6 +53,7 @@ def _check_data_lake(args: ResourceValidationArgs, report_violation: ReportViola
 
 data_lake_hardening = ResourceValidationPolicy(
     name="data-lake-hardening",
+    **described("data-lake-hardening"),
     description=(
         "Every storage account in the stack (here, the workspaces' data lakes) has a "
         "hierarchical namespace, HTTPS only, TLS 1.2 minimum and no public blob access."

@@ -1,7 +1,7 @@
 """Policies for Synapse workspaces and their IP firewall.
 
-The four network policies mirror Azure Policy built-ins (ids in Azure/azure-policy) so each
-can be raised or disabled on its own.
+The workspace policies mirror Azure Policy built-ins (their ids in metadata.py), so each can
+be raised or disabled on its own.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from facts import INTERNET_WIDE_ADDRESSES
+from metadata import described
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -66,15 +67,16 @@ def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolat
 
 no_internet_wide_firewall = ResourceValidationPolicy(
     name="no-internet-wide-firewall",
+    **described("no-internet-wide-firewall"),
     description="No workspace firewall rule admits more addresses than a /8 (the internet).",
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     validate=_check_firewall,
 )
 
-# Azure Policy 2d9dbfa3-927b-4cf0-9d0f-08747f971650.
 workspace_managed_vnet = ResourceValidationPolicy(
     name="workspace-managed-vnet",
+    **described("workspace-managed-vnet"),
     description="Synapse workspaces use a managed virtual network.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
@@ -85,9 +87,9 @@ workspace_managed_vnet = ResourceValidationPolicy(
     ),
 )
 
-# Azure Policy 3484ce98-c0c5-4c83-994b-c5ac24785218.
 workspace_exfiltration_protection = ResourceValidationPolicy(
     name="workspace-exfiltration-protection",
+    **described("workspace-exfiltration-protection"),
     description="Synapse workspaces have data-exfiltration protection on.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
@@ -98,9 +100,9 @@ workspace_exfiltration_protection = ResourceValidationPolicy(
     ),
 )
 
-# Azure Policy 38d8df46-cf4e-4073-8e03-48c24b29de0d.
 workspace_public_network_disabled = ResourceValidationPolicy(
     name="workspace-public-network-disabled",
+    **described("workspace-public-network-disabled"),
     description="Synapse workspaces are not reachable from public networks.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
@@ -111,9 +113,9 @@ workspace_public_network_disabled = ResourceValidationPolicy(
     ),
 )
 
-# Azure Policy 2158ddbe-fefa-408e-b43f-d4faef8ff3b8.
 workspace_entra_only_auth = ResourceValidationPolicy(
     name="workspace-entra-only-auth",
+    **described("workspace-entra-only-auth"),
     description="Synapse workspaces accept only Microsoft Entra ID authentication.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,

@@ -125,6 +125,15 @@ class PolicyPackSession:
                 enforcement_level=_LEVEL_NAMES[p.enforcementLevel],
                 properties=dict(_to_python(p.configSchema.properties)),
                 required=tuple(p.configSchema.required),
+                severity=pb.PolicySeverity.Name(p.severity)
+                .removeprefix("POLICY_SEVERITY_")
+                .lower(),
+                framework=(
+                    (p.framework.name, p.framework.reference) if p.HasField("framework") else None
+                ),
+                tags=tuple(p.tags),
+                remediation_steps=p.remediation_steps,
+                url=p.url,
             )
             for p in info.policies
         ]

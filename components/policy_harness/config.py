@@ -26,12 +26,19 @@ class PolicyConfigError(ValueError):
 
 @dataclass(frozen=True)
 class PolicySchema:
-    """What the pack says about one policy in GetAnalyzerInfo."""
+    """What the pack says about one policy in GetAnalyzerInfo: its config schema, and the
+    metadata pulumi-policy 1.18 added (severity, compliance framework, remediation, URL)."""
 
     name: str
     enforcement_level: str
     properties: Mapping[str, Any] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    severity: str = ""
+    # (framework name, reference) as the pack gives them, e.g. ("Azure Policy", "<guid>").
+    framework: tuple[str, str] | None = None
+    tags: tuple[str, ...] = ()
+    remediation_steps: str = ""
+    url: str = ""
 
 
 @dataclass
