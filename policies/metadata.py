@@ -140,6 +140,44 @@ _METADATA: dict[str, dict[str, Any]] = {
         "remediation_steps": "Set azureADOnlyAuthentication true, so SQL logins are refused.",
         "url": f"{_LEARN}/sql/active-directory-authentication",
     },
+    "workspace-customer-managed-key": {
+        "framework": _azure_policy(
+            "f7d52b2d-e161-4dfa-a82b-55e564167385",
+            "Azure Synapse workspaces should use customer-managed keys to encrypt data at rest",
+        ),
+        "tags": ["checkov:CKV_AZURE_240"],
+        "remediation_steps": "Create the workspace with encryption.cmk.key naming a Key Vault "
+        "key, give the workspace identity Get, Wrap Key and Unwrap Key on it, and activate "
+        "the key.",
+        "url": f"{_LEARN}/security/workspaces-encryption",
+    },
+    "workspace-linking-approved-tenants": {
+        "framework": _azure_policy(
+            "3a003702-13d2-4679-941b-937e58c443f0",
+            "Synapse managed private endpoints should only connect to resources in approved "
+            "Azure Active Directory tenants",
+        ),
+        "remediation_steps": "Keep managedVirtualNetworkSettings.allowedAadTenantIdsForLinking "
+        "to the tenants in this policy's approvedTenantIds.",
+        "url": f"{_LEARN}/security/workspace-data-exfiltration-protection",
+    },
+    "spark-pool-compute-isolation": {
+        # Checkov flags every pool; only XXXLarge nodes can be isolated, so only they are judged.
+        "tags": ["related:checkov:CKV_AZURE_242"],
+        "remediation_steps": "Set isComputeIsolationEnabled true on MemoryOptimized XXXLarge "
+        "pools.",
+        "url": f"{_LEARN}/spark/apache-spark-concepts",
+    },
+    "no-firewall-rules-while-private": {
+        # Azure Policy and Checkov flag any rule at all, public access or not.
+        "tags": [
+            "related:azure-policy:56fd377d-098c-4f02-8406-81eb055902b8",
+            "related:checkov:CKV2_AZURE_19",
+        ],
+        "remediation_steps": "Remove the workspace's IP firewall rules, or enable public "
+        "network access if clients must reach it from those addresses.",
+        "url": f"{_LEARN}/security/synapse-workspace-ip-firewall",
+    },
 }
 
 

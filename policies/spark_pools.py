@@ -201,9 +201,39 @@ pool_libraries_pinned = ResourceValidationPolicy(
     validate=_check_pinned_libraries,
 )
 
+# Isolated compute: only the MemoryOptimized XXXLarge node (80 vCores, 504 GB) offers it
+# (docs apache-spark-pool-configurations, "Isolated Compute"); other sizes cannot turn it on.
+ISOLATABLE_NODE_SIZES = {("MemoryOptimized", "XXXLarge")}
+
+
+def _check_compute_isolation(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    if args.resource_type != BIG_DATA_POOL:
+        return
+    size = (args.props.get("nodeSizeFamily"), args.props.get("nodeSize"))
+    if size in ISOLATABLE_NODE_SIZES and args.props.get("isComputeIsolationEnabled") is not True:
+        report_violation(
+            f"Spark pool '{pool_name(args.props, args.name)}' runs {size[1]} nodes, which can "
+            "be isolated to a single customer, but isolation is off. Set "
+            "isComputeIsolationEnabled to true.",
+            args.urn,
+        )
+
+
+spark_pool_compute_isolation = ResourceValidationPolicy(
+    name="spark-pool-compute-isolation",
+    **described("spark-pool-compute-isolation"),
+    description="Spark pools whose node size supports it run on isolated compute.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    validate=_check_compute_isolation,
+)
+
 POLICIES = [
     spark_runtime_lifecycle,
     spark_pool_auto_pause,
     spark_pool_node_ceiling,
     pool_libraries_pinned,
+    spark_pool_compute_isolation,
 ]

@@ -20,8 +20,14 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from resource_types import BIG_DATA_POOL, POOL_LIBRARIES, SPARK_JOB_DEFINITION, WORKSPACE
-from workspace import is_exfiltration_protected, workspace_name
+from resource_types import (
+    BIG_DATA_POOL,
+    IP_FIREWALL_RULE,
+    POOL_LIBRARIES,
+    SPARK_JOB_DEFINITION,
+    WORKSPACE,
+)
+from workspace import firewall_rule_workspace, is_exfiltration_protected, workspace_name
 
 
 def _of_type(args: StackValidationArgs, resource_type: str) -> list[PolicyResource]:
@@ -137,6 +143,26 @@ def _launcher(job: PolicyResource) -> str | None:
     return None
 
 
+def _check_firewall_rules_while_private(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    private = {
+        workspace_name(w.props, w.name)
+        for w in _of_type(args, WORKSPACE)
+        if w.props.get("publicNetworkAccess") == "Disabled"
+    }
+    for rule in _of_type(args, IP_FIREWALL_RULE):
+        ws = firewall_rule_workspace(rule.props)
+        if ws in private:
+            name = rule.props.get("ruleName") or rule.props.get("name") or rule.name
+            report_violation(
+                f"Firewall rule '{name}' is on workspace '{ws}', whose public network access "
+                "is disabled: the rule admits no one, and reads as if it did. Remove it, or "
+                "enable public network access if clients must come that way.",
+                rule.urn,
+            )
+
+
 gpu_vcore_quota = StackValidationPolicy(
     name="gpu-vcore-quota",
     **described("gpu-vcore-quota"),
@@ -171,4 +197,18 @@ spark_jobs_target_stack_pools = StackValidationPolicy(
     validate=_check_jobs_target_pools,
 )
 
-POLICIES = [gpu_vcore_quota, exfiltration_protected_pools_skip_pypi, spark_jobs_target_stack_pools]
+no_firewall_rules_while_private = StackValidationPolicy(
+    name="no-firewall-rules-while-private",
+    **described("no-firewall-rules-while-private"),
+    description="No IP firewall rules on a workspace whose public network access is disabled.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    validate=_check_firewall_rules_while_private,
+)
+
+POLICIES = [
+    gpu_vcore_quota,
+    exfiltration_protected_pools_skip_pypi,
+    spark_jobs_target_stack_pools,
+    no_firewall_rules_while_private,
+]

@@ -7,6 +7,7 @@ be raised or disabled on its own.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from facts import INTERNET_WIDE_ADDRESSES
 from metadata import described
 from pulumi_policy import (
     EnforcementLevel,
+    PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -37,6 +39,16 @@ def _workspace_check(
             )
 
     return validate
+
+
+_FIREWALL_RULE_ID = re.compile(r"/workspaces/([^/]+)/firewallRules/[^/]+$", re.IGNORECASE)
+
+
+def firewall_rule_workspace(props: Mapping[str, Any]) -> str | None:
+    """workspaceName in inputs; azure-native outputs carry the rule's ARM id instead."""
+    arm_id = props.get("id")
+    match = _FIREWALL_RULE_ID.search(arm_id) if isinstance(arm_id, str) else None
+    return props.get("workspaceName") or (match.group(1) if match else None)
 
 
 def is_exfiltration_protected(props: Mapping[str, Any]) -> bool:
@@ -125,10 +137,70 @@ workspace_entra_only_auth = ResourceValidationPolicy(
     ),
 )
 
+
+def has_customer_managed_key(props: Mapping[str, Any]) -> bool:
+    """encryption.cmk.key names a Key Vault key (workspace.json, CustomerManagedKeyDetails)."""
+    key = ((props.get("encryption") or {}).get("cmk") or {}).get("key") or {}
+    return bool(key.get("name") and key.get("keyVaultUrl"))
+
+
+workspace_customer_managed_key = ResourceValidationPolicy(
+    name="workspace-customer-managed-key",
+    **described("workspace-customer-managed-key"),
+    description="Synapse workspaces encrypt data at rest with a customer-managed key.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    validate=_workspace_check(
+        has_customer_managed_key,
+        "data at rest is encrypted with Microsoft-managed keys only. Give "
+        "encryption.cmk.key (a Key Vault key's name and the vault's URL) when the workspace is "
+        "created.",
+    ),
+)
+
+
+def _check_linking_tenants(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != WORKSPACE:
+        return
+    approved = {t.lower() for t in (args.get_config() or {}).get("approvedTenantIds", [])}
+    settings = args.props.get("managedVirtualNetworkSettings") or {}
+    outside = [
+        t for t in settings.get("allowedAadTenantIdsForLinking") or [] if t.lower() not in approved
+    ]
+    if outside:
+        report_violation(
+            f"Workspace '{workspace_name(args.props, args.name)}' may link to tenants outside "
+            f"the approved list: {', '.join(outside)}. Remove them from "
+            "managedVirtualNetworkSettings.allowedAadTenantIdsForLinking, or add them to "
+            "approvedTenantIds in this policy's config.",
+            args.urn,
+        )
+
+
+workspace_linking_approved_tenants = ResourceValidationPolicy(
+    name="workspace-linking-approved-tenants",
+    **described("workspace-linking-approved-tenants"),
+    description="Synapse workspaces link (managed private endpoints) only to approved tenants.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "approvedTenantIds": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "default": [],
+            }
+        }
+    ),
+    validate=_check_linking_tenants,
+)
+
 POLICIES = [
     no_internet_wide_firewall,
     workspace_managed_vnet,
     workspace_exfiltration_protection,
     workspace_public_network_disabled,
     workspace_entra_only_auth,
+    workspace_customer_managed_key,
+    workspace_linking_approved_tenants,
 ]

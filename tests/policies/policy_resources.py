@@ -111,6 +111,14 @@ def workspace(name: str = WS, **overrides: Any) -> dict[str, Any]:
         },
         "publicNetworkAccess": "Disabled",
         "azureADOnlyAuthentication": True,
+        "encryption": {
+            "cmk": {
+                "key": {
+                    "name": "synapse-cmk",
+                    "keyVaultUrl": "https://kv-dl.vault.azure.net/keys/synapse-cmk",
+                },
+            }
+        },
         "sqlAdministratorLogin": "sqladmin",
         "sqlAdministratorLoginPassword": "[secret]",
         "tags": {"project": "synapse-dl"},

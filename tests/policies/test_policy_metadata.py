@@ -15,12 +15,15 @@ AZURE_POLICY = {
     "workspace-exfiltration-protection": "3484ce98-c0c5-4c83-994b-c5ac24785218",
     "workspace-public-network-disabled": "38d8df46-cf4e-4073-8e03-48c24b29de0d",
     "workspace-entra-only-auth": "2158ddbe-fefa-408e-b43f-d4faef8ff3b8",
+    "workspace-customer-managed-key": "f7d52b2d-e161-4dfa-a82b-55e564167385",
+    "workspace-linking-approved-tenants": "3a003702-13d2-4679-941b-937e58c443f0",
 }
 # Checkov's ids for the same checks (bridgecrewio/checkov, read at 03d5fdad).
 CHECKOV = {
     "data-lake-hardening": {"CKV_AZURE_3", "CKV_AZURE_44", "CKV_AZURE_190"},
     "workspace-managed-vnet": {"CKV_AZURE_58"},
     "workspace-exfiltration-protection": {"CKV_AZURE_157"},
+    "workspace-customer-managed-key": {"CKV_AZURE_240"},
 }
 
 

@@ -54,6 +54,7 @@ def test_dev_stack_passes_every_mandatory_policy_with_known_advisories(pack, dev
     assert not report.has_mandatory
     assert _verdicts(report) == [
         ("advisory", "spark-runtime-lifecycle", "gpularge"),
+        ("advisory", "workspace-customer-managed-key", "synw-dl-dev-001-workspace"),
         ("advisory", "workspace-exfiltration-protection", "synw-dl-dev-001-workspace"),
         ("advisory", "workspace-public-network-disabled", "synw-dl-dev-001-workspace"),
     ]

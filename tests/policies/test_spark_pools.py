@@ -292,3 +292,31 @@ def test_a_gpu_pool_on_31_is_sent_to_32_while_32_still_has_its_last_day(pack, to
         "Pool 'gpupool' runs Spark 3.1, out of support since 2024-01-26. Move it to a supported "
         "runtime: 3.2 (to 2024-07-08), 3.4 (to 2026-03-31), 3.5 (to 2028-10-31)."
     )
+
+
+# --- isolated compute (advisory), where the node size offers it ---
+
+ISOLATION = "spark-pool-compute-isolation"
+
+
+def test_an_xxxlarge_pool_without_isolated_compute_is_advised_to_turn_it_on(pack):
+    pool = cpu_pool("big", nodeSize="XXXLarge")
+
+    [violation] = of_policy(pack.analyze(pool), ISOLATION)
+
+    assert violation["level"] == "advisory"
+    assert violation["message"] == (
+        "Spark pool 'big' runs XXXLarge nodes, which can be isolated to a single customer, but "
+        "isolation is off. Set isComputeIsolationEnabled to true."
+    )
+
+
+def test_an_isolated_xxxlarge_pool_passes(pack):
+    pool = cpu_pool("big", nodeSize="XXXLarge", isComputeIsolationEnabled=True)
+    assert of_policy(pack.analyze(pool), ISOLATION) == []
+
+
+@pytest.mark.parametrize("size", ["Small", "Medium", "Large", "XLarge", "XXLarge"])
+def test_node_sizes_that_cannot_be_isolated_are_not_judged(pack, size):
+    assert of_policy(pack.analyze(cpu_pool(nodeSize=size)), ISOLATION) == []
+    assert of_policy(pack.analyze(gpu_pool()), ISOLATION) == []

@@ -5,6 +5,7 @@ import pytest
 from tests.policies.policy_resources import (
     WS,
     cpu_pool,
+    firewall_rule,
     gpu_pool,
     of_policy,
     pool_libraries,
@@ -255,3 +256,45 @@ def test_the_spark_launcher_on_the_gpu_runtime_is_rejected(pack):
         "with the spark launcher, which pool 'gpupool' on Spark 3.2 cannot run"
         in (violation["message"])
     )
+
+
+# --- IP firewall rules on a workspace that public access cannot reach (advisory) ---
+
+PRIVATE_RULES = "no-firewall-rules-while-private"
+
+
+def test_a_firewall_rule_on_a_private_workspace_is_advised_away(pack):
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+
+    [violation] = of_policy(pack.analyze_stack([stack(), workspace(), rule]), PRIVATE_RULES)
+
+    assert violation["level"] == "advisory"
+    assert violation["urn"] == rule["urn"]
+    assert violation["message"] == (
+        f"Firewall rule 'office' is on workspace '{WS}', whose public network access is "
+        "disabled: the rule admits no one, and reads as if it did. Remove it, or enable public "
+        "network access if clients must come that way."
+    )
+
+
+def test_a_firewall_rule_on_a_public_workspace_is_its_business(pack):
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    public = workspace(publicNetworkAccess="Enabled")
+
+    assert of_policy(pack.analyze_stack([stack(), public, rule]), PRIVATE_RULES) == []
+
+
+def test_the_rules_workspace_is_read_from_its_arm_id_in_real_outputs(pack):
+    # azure-native outputs carry the rule's id and name, not the workspaceName path parameter.
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    rule["outputs"] = {
+        "id": f"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/{WS}"
+        "/firewallRules/office",
+        "name": "office",
+        "startIpAddress": "203.0.113.0",
+        "endIpAddress": "203.0.113.255",
+    }
+
+    [violation] = of_policy(pack.analyze_stack([stack(), workspace(), rule]), PRIVATE_RULES)
+
+    assert f"on workspace '{WS}'" in violation["message"]

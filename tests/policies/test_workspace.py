@@ -128,14 +128,16 @@ def test_workspace_network_setting_off_is_reported_as_advisory(pack, policy, ove
     ]
 
 
-def test_workspace_with_defaults_only_is_reported_by_all_four_policies(pack):
+def test_workspace_with_defaults_only_is_reported_by_all_five_policies(pack):
     bare = workspace(
         managedVirtualNetwork=DROP,
         managedVirtualNetworkSettings=DROP,
         publicNetworkAccess=DROP,
         azureADOnlyAuthentication=DROP,
+        encryption=DROP,
     )
     assert sorted(v["policy"] for v in pack.analyze(bare)) == [
+        "workspace-customer-managed-key",
         "workspace-entra-only-auth",
         "workspace-exfiltration-protection",
         "workspace-managed-vnet",
@@ -149,3 +151,62 @@ def test_workspace_policy_can_be_raised_to_mandatory(pack):
         pack.analyze(workspace(publicNetworkAccess="Enabled")), "workspace-public-network-disabled"
     )
     assert violation["level"] == "mandatory"
+
+
+# --- customer-managed key (advisory) and the tenants a workspace may link to (mandatory) ---
+
+CMK = "workspace-customer-managed-key"
+TENANTS = "workspace-linking-approved-tenants"
+TENANT_A = "11111111-1111-1111-1111-111111111111"
+TENANT_B = "22222222-2222-2222-2222-222222222222"
+
+
+@pytest.mark.parametrize(
+    "encryption",
+    [
+        DROP,
+        {"cmk": DROP},
+        {"cmk": {"key": {"keyVaultUrl": DROP}}},
+        {"cmk": {"key": {"name": DROP}}},
+    ],
+)
+def test_a_workspace_without_a_whole_customer_managed_key_is_advised_to_use_one(pack, encryption):
+    bare = workspace(encryption=encryption)
+
+    [violation] = of_policy(pack.analyze(bare), CMK)
+
+    assert violation["level"] == "advisory"
+    assert violation["message"] == (
+        f"Workspace '{bare['inputs']['workspaceName']}': data at rest is encrypted with "
+        "Microsoft-managed keys only. Give encryption.cmk.key (a Key Vault key's name and the "
+        "vault's URL) when the workspace is created."
+    )
+
+
+def test_linking_to_no_other_tenant_passes(pack):
+    assert of_policy(pack.analyze(workspace()), TENANTS) == []
+
+
+def test_linking_to_a_tenant_outside_the_approved_list_is_rejected(pack):
+    pack.configure({TENANTS: {"approvedTenantIds": [TENANT_A]}})
+    linked = workspace(
+        managedVirtualNetworkSettings={
+            "allowedAadTenantIdsForLinking": [TENANT_A.upper(), TENANT_B]
+        }
+    )
+
+    [violation] = of_policy(pack.analyze(linked), TENANTS)
+
+    assert violation["level"] == "mandatory"
+    assert violation["message"] == (
+        f"Workspace '{linked['inputs']['workspaceName']}' may link to tenants outside the "
+        f"approved list: {TENANT_B}. Remove them from "
+        "managedVirtualNetworkSettings.allowedAadTenantIdsForLinking, or add them to "
+        "approvedTenantIds in this policy's config."
+    )
+
+
+def test_with_no_approved_list_any_linked_tenant_is_rejected(pack):
+    linked = workspace(managedVirtualNetworkSettings={"allowedAadTenantIdsForLinking": [TENANT_A]})
+
+    assert len(of_policy(pack.analyze(linked), TENANTS)) == 1
