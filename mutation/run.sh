@@ -9,7 +9,7 @@
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
-# keeps the results of functions whose source is unchanged and runs its survivors again (the
+# keeps the results of functions whose source is unchanged and runs its survivors and "no tests" mutants again (the
 # tests may have changed); cosmic-ray's mutants are positions in the source, so its session
 # goes on only while policies/ is unchanged, and starts over otherwise.
 set -euo pipefail
@@ -54,7 +54,9 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
         # Which tests reach which function: collected again, since mutmut re-runs only new
         # tests for it, and an edited test may now reach a function it did not.
         rm -f mutants/mutmut-stats.json
-        mapfile -t survivors < <("$bin/mutmut" results | sed -n 's/^ *\([^ :]*\): survived$/\1/p')
+        # "no tests" too: the tests that reach a function are collected afresh below.
+        mapfile -t survivors < <("$bin/mutmut" results \
+            | sed -n 's/^ *\([^ :]*\): \(survived\|no tests\)$/\1/p')
     fi
     # shellcheck disable=SC2086  # patterns are separate words
     "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
