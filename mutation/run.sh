@@ -9,9 +9,9 @@
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
-# keeps the results of functions whose source is unchanged and runs its survivors and "no tests" mutants again (the
-# tests may have changed); cosmic-ray's mutants are positions in the source, so its session
-# goes on only while policies/ is unchanged, and starts over otherwise.
+# keeps the results of functions whose source is unchanged and runs its survivors and "no
+# tests" mutants again (the tests may have changed); cosmic-ray's mutants are positions in the
+# source, so its session goes on only while policies/ is unchanged, and starts over otherwise.
 set -euo pipefail
 # Absolute, but not resolved: a venv's python is a link to the base interpreter.
 python=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
