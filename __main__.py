@@ -38,6 +38,11 @@ pools = {
             "location": stack.workspace.location,
             "settings": pool,
             "install_from_pypi": from_pypi,
+            **(
+                {"log_analytics_workspace_id": workspace.log_analytics_workspace_id}
+                if stack.workspace.diagnostics
+                else {}
+            ),
             "workspace_packages": [
                 {"name": p.workspace_name, "sha256": p.sha256, "source": p.url}
                 for p in locked.get(name, [])

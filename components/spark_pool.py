@@ -15,7 +15,8 @@ from .component_base import options_with_alias, register_annotated_outputs, type
 from .config.component_args import heading, pool_settings, workspace_packages
 from .config.libraries import REQUIREMENTS_FILENAME, render_requirements
 from .config.stack import ConfigError, SparkPoolConfig
-from .facts import azure_rules
+from .diagnostic_setting import diagnostic_setting
+from .facts import azure_rules, diagnostics
 from .providers.pool_libraries import PoolLibraries
 from .providers.workspace_package import WorkspacePackageResource
 
@@ -167,6 +168,9 @@ class SparkPoolArgs(TypedDict):
     install_from_pypi: NotRequired[bool]
     """Install the settings' libraries from PyPI (default true). False where the workspace
     blocks PyPI: the libraries then come as workspace_packages."""
+    log_analytics_workspace_id: NotRequired[pulumi.Input[str]]
+    """Send the pool's Spark logs there through a diagnostic setting (the workspace's
+    log_analytics_workspace_id); none by default."""
 
 
 class SparkPool(pulumi.ComponentResource):
@@ -247,6 +251,14 @@ class SparkPool(pulumi.ComponentResource):
             # The name carries the libraries as a dependency: a job targeting the pool never
             # starts before they are installed. Their URN is known at once, so is the name.
             self.name = pulumi.Output.all(pool.name, libraries.urn).apply(lambda known: known[0])
+        if args.get("log_analytics_workspace_id"):
+            diagnostic_setting(
+                f"{name}-diagnostics",
+                resource_uri=pool.id,
+                log_analytics_workspace_id=args["log_analytics_workspace_id"],
+                categories=diagnostics.POOL_LOG_CATEGORIES,
+                parent=self,
+            )
         self.pool_id = pool.id
         self.requirements = pulumi.Output.from_input(requirements if from_pypi else "")
         register_annotated_outputs(self)

@@ -10,7 +10,13 @@ from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_random as random
-from pulumi_azure_native import authorization, resources, storage, synapse
+from pulumi_azure_native import (
+    authorization,
+    operationalinsights,
+    resources,
+    storage,
+    synapse,
+)
 
 from .component_base import (
     options_with_alias,
@@ -18,7 +24,9 @@ from .component_base import (
     type_token,
 )
 from .config.component_args import workspace_settings
-from .facts import azure_rules
+from .config.stack import WorkspaceSettings
+from .diagnostic_setting import diagnostic_setting
+from .facts import azure_rules, diagnostics
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
 # launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").
@@ -105,6 +113,16 @@ class Identity(TypedDict):
     """The SQL administrator's login (default sqladminuser); its password is generated."""
 
 
+class Diagnostics(TypedDict):
+    """Diagnostic settings on the workspace (and, given the workspace's
+    log_analytics_workspace_id, its pools) to a Log Analytics workspace."""
+
+    log_analytics_workspace_id: NotRequired[str]
+    """An existing Log Analytics workspace's ARM id; default: one is created, log-<name>."""
+    retention_in_days: NotRequired[int]
+    """Days the created Log Analytics workspace keeps logs (30-730, default 30)."""
+
+
 class SynapseWorkspaceArgs(TypedDict):
     """Where the workspace lives and how it is set up."""
 
@@ -122,6 +140,8 @@ class SynapseWorkspaceArgs(TypedDict):
     """Managed network, public access and firewall."""
     identity: NotRequired[Identity]
     """Sign-in settings."""
+    diagnostics: NotRequired[Diagnostics]
+    """Diagnostic settings to Log Analytics (an audit trail); none by default."""
     tags: NotRequired[dict[str, str]]
     """Tags on the group, the lake and the workspace."""
 
@@ -149,6 +169,9 @@ class SynapseWorkspace(pulumi.ComponentResource):
     """The workspace's default filesystem on the lake."""
     data_lake_url: pulumi.Output[str]
     """The filesystem's root URL (abfss://<filesystem>@<account>.dfs.core.windows.net/)."""
+    log_analytics_workspace_id: pulumi.Output[str]
+    """Where the diagnostic settings send logs: give it to each SparkPool ("" without
+    diagnostics)."""
 
     def __init__(
         self,
@@ -301,6 +324,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
             opts=child,
         )
 
+        self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
         self.name = workspace.name
         self.workspace_id = workspace.id
         self.location = pulumi.Output.from_input(location)
@@ -312,3 +336,38 @@ class SynapseWorkspace(pulumi.ComponentResource):
             lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
         )
         register_annotated_outputs(self)
+
+    def _diagnostics(
+        self,
+        name: str,
+        config: WorkspaceSettings,
+        workspace: synapse.Workspace,
+        location: pulumi.Input[str],
+        tags: dict[str, str],
+    ) -> pulumi.Output[str]:
+        """The workspace's diagnostic setting and where it sends logs ("" without one)."""
+        wanted = config.diagnostics
+        if wanted is None:
+            return pulumi.Output.from_input("")
+        target: pulumi.Input[str]
+        if wanted.log_analytics_workspace_id:
+            target = wanted.log_analytics_workspace_id
+        else:
+            target = operationalinsights.Workspace(
+                f"{name}-logs",
+                workspace_name=diagnostics.log_analytics_name(config.name),
+                resource_group_name=self.resource_group_name,
+                location=location,
+                sku={"name": diagnostics.LOG_ANALYTICS_SKU},
+                retention_in_days=wanted.retention_in_days,
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            ).id
+        diagnostic_setting(
+            f"{name}-diagnostics",
+            resource_uri=workspace.id,
+            log_analytics_workspace_id=target,
+            categories=diagnostics.WORKSPACE_LOG_CATEGORIES,
+            parent=self,
+        )
+        return pulumi.Output.from_input(target)

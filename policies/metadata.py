@@ -178,6 +178,11 @@ _METADATA: dict[str, dict[str, Any]] = {
         "network access if clients must reach it from those addresses.",
         "url": f"{_LEARN}/security/synapse-workspace-ip-firewall",
     },
+    "diagnostic-settings": {
+        "remediation_steps": "Add a diagnostic setting to a Log Analytics workspace on the "
+        "Synapse workspace and each Spark pool (workspace.diagnostics in the stack file).",
+        "url": f"{_LEARN}/monitor-synapse-analytics",
+    },
 }
 
 

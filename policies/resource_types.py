@@ -4,6 +4,7 @@ BIG_DATA_POOL = "azure-native:synapse:BigDataPool"
 WORKSPACE = "azure-native:synapse:Workspace"
 IP_FIREWALL_RULE = "azure-native:synapse:IpFirewallRule"
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 # Dynamic resources of this project (pulumi-python:dynamic/<module>:<name>).
 POOL_LIBRARIES = "pulumi-python:dynamic/synapse:PoolLibraries"
 SPARK_JOB_DEFINITION = "pulumi-python:dynamic/synapse:SparkJobDefinition"

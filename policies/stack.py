@@ -22,6 +22,7 @@ from pulumi_policy import (
 )
 from resource_types import (
     BIG_DATA_POOL,
+    DIAGNOSTIC_SETTING,
     IP_FIREWALL_RULE,
     POOL_LIBRARIES,
     SPARK_JOB_DEFINITION,
@@ -197,6 +198,56 @@ spark_jobs_target_stack_pools = StackValidationPolicy(
     validate=_check_jobs_target_pools,
 )
 
+# A diagnostic setting is an extension resource: its ARM id is the watched resource's id
+# followed by this (its outputs do not carry resourceUri, a path parameter).
+_DIAGNOSTIC_SETTINGS = "/providers/microsoft.insights/diagnosticsettings/"
+_DESTINATIONS = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId")
+
+
+def _diagnosed(args: StackValidationArgs) -> set[str]:
+    """Lower-cased ARM ids of the resources whose logs a diagnostic setting sends somewhere."""
+    ids = set()
+    for setting in _of_type(args, DIAGNOSTIC_SETTING):
+        if not any(setting.props.get(key) for key in _DESTINATIONS):
+            continue
+        target = setting.props.get("resourceUri")
+        arm_id = str(setting.props.get("id") or "").lower()
+        if not target and _DIAGNOSTIC_SETTINGS in arm_id:
+            target = arm_id.split(_DIAGNOSTIC_SETTINGS)[0]
+        if target:
+            ids.add(str(target).lower())
+    return ids
+
+
+def _check_diagnostic_settings(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    diagnosed = _diagnosed(args)
+    judged = [("Workspace", w, workspace_name(w.props, w.name)) for w in _of_type(args, WORKSPACE)]
+    judged += [("Spark pool", p, pool_name(p.props, p.name)) for p in _of_type(args, BIG_DATA_POOL)]
+    for kind, resource, name in judged:
+        arm_id = resource.props.get("id")
+        if not isinstance(arm_id, str):
+            continue  # not created yet (its id is unknown): nothing can point at it
+        if arm_id.lower() not in diagnosed:
+            report_violation(
+                f"{kind} '{name}' sends its logs nowhere: no diagnostic setting watches it, so "
+                "there is no audit trail of who did what. Add one to a Log Analytics workspace "
+                "(workspace.diagnostics in the stack file does it for the workspace and its "
+                "pools).",
+                resource.urn,
+            )
+
+
+diagnostic_settings = StackValidationPolicy(
+    name="diagnostic-settings",
+    **described("diagnostic-settings"),
+    description="The workspace and each Spark pool send their logs to a diagnostic setting.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    validate=_check_diagnostic_settings,
+)
+
 no_firewall_rules_while_private = StackValidationPolicy(
     name="no-firewall-rules-while-private",
     **described("no-firewall-rules-while-private"),
@@ -211,4 +262,5 @@ POLICIES = [
     exfiltration_protected_pools_skip_pypi,
     spark_jobs_target_stack_pools,
     no_firewall_rules_while_private,
+    diagnostic_settings,
 ]

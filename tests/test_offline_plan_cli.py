@@ -149,12 +149,13 @@ def test_the_dev_plan_passes_every_mandatory_policy_and_lists_its_advisories(run
     assert policy["pack"] == "synapse-dl"
     assert {v["level"] for v in policy["violations"]} == {"advisory"}
     assert {v["policy"] for v in policy["violations"]} == {
+        "diagnostic-settings",
         "workspace-customer-managed-key",
         "workspace-exfiltration-protection",
         "workspace-public-network-disabled",
         "spark-runtime-lifecycle",
     }
-    assert "  advisory (4):" in result.stdout
+    assert "  advisory (7):" in result.stdout
 
 
 def test_a_mandatory_violation_fails_the_plan_with_exit_3(

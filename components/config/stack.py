@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from ..facts import azure_rules, runtimes
+from ..facts import azure_rules, diagnostics, runtimes
 from .spark_properties import SparkProperties
 from .validation_messages import field_errors
 
@@ -159,6 +159,20 @@ class IdentityConfig(_Model):
     )
 
 
+class DiagnosticsConfig(_Model):
+    """Diagnostic settings on the workspace and its pools, to a Log Analytics workspace: the
+    one given, or one created beside the Synapse workspace."""
+
+    log_analytics_workspace_id: str | None = Field(
+        default=None, pattern=diagnostics.LOG_ANALYTICS_WORKSPACE_ID
+    )
+    retention_in_days: int = Field(
+        default=diagnostics.RETENTION_DAYS[0],
+        ge=diagnostics.RETENTION_DAYS[0],
+        le=diagnostics.RETENTION_DAYS[1],
+    )
+
+
 class WorkspaceSettings(_Model):
     """A workspace's own settings: what a SynapseWorkspace validates before it registers
     anything (its location and resource group may be Outputs, checked when plain)."""
@@ -168,6 +182,8 @@ class WorkspaceSettings(_Model):
     data_lake: DataLakeConfig
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    # None: no diagnostic settings.
+    diagnostics: DiagnosticsConfig | None = None
     tags: dict[str, str] = Field(default_factory=dict)
 
 

@@ -176,6 +176,16 @@ _ARM_SHAPES: dict[str, _ArmShape] = {
     "azure-native:authorization:ManagementLockByScope": _ArmShape(
         "Microsoft.Authorization/locks", None, more_parameters=("scope", "lockName")
     ),
+    "azure-native:operationalinsights:Workspace": _ArmShape(
+        "Microsoft.OperationalInsights/workspaces",
+        "Microsoft.OperationalInsights/workspaces",
+        "workspaceName",
+        provisioned=True,
+    ),
+    # An extension resource: addressed under the resource it watches (resourceUri).
+    "azure-native:monitor:DiagnosticSetting": _ArmShape(
+        "Microsoft.Insights/diagnosticSettings", None, more_parameters=("resourceUri", "name")
+    ),
 }
 
 
@@ -191,6 +201,8 @@ def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
         return group, name
     if path:
         return f"{group}/providers/{path.format(**inputs)}/{name}", name
+    if "resourceUri" in inputs and shape and shape.arm_type:
+        return f"{inputs['resourceUri']}/providers/{shape.arm_type}/{name}", name
     if "scope" in inputs:
         return f"{inputs['scope']}/providers/{type_.rsplit(':', 1)[-1]}/{name}", name
     return f"{type_.rsplit(':', 1)[-1].lower()}-{name}", name

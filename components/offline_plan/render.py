@@ -66,6 +66,8 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
         "poolFingerprint",
     ),
     "pulumi-python:dynamic/synapse:WorkspacePackage": ("name", "sha256", "source"),
+    "azure-native:monitor:DiagnosticSetting": ("name", "workspaceId", "logs"),
+    "azure-native:operationalinsights:Workspace": ("workspaceName", "sku", "retentionInDays"),
 }
 
 

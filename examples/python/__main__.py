@@ -34,6 +34,7 @@ workspace = SynapseWorkspace(
             "public_network_access": "Disabled",
         },
         "identity": {"entra_only_authentication": True},
+        "diagnostics": {"retention_in_days": 90},
         "tags": {"project": "synapse-dl", "environment": "cpu"},
     },
 )
@@ -55,6 +56,7 @@ pool = SparkPool(
         "location": workspace.location,
         "settings": cpu,
         "install_from_pypi": False,
+        "log_analytics_workspace_id": workspace.log_analytics_workspace_id,
         "workspace_packages": [
             {"name": wheel.workspace_name, "sha256": wheel.sha256, "source": wheel.url}
             for wheel in LOCKED

@@ -1,6 +1,7 @@
 // The cpu stack of this repository (Pulumi.cpu.yaml) from TypeScript, through the synapse-dl
-// component package. Each component checks its arguments before it registers anything, with
-// the messages a stack file gets.
+// component package: its workspace, pool and PyTorch job (examples/python/ has all of it,
+// workspace packages and diagnostics included). Each component checks its arguments before
+// it registers anything, with the messages a stack file gets.
 import * as path from "path";
 import * as synapse from "@pulumi/synapse-dl";
 

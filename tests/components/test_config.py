@@ -261,3 +261,23 @@ def test_dynamic_executor_minimum_above_maximum_is_rejected(dev_config):
         "synapse-dl:sparkPools[1].dynamicExecutorAllocation.minExecutors = 5: must be <= "
         "maxExecutors (2)"
     ]
+
+
+@pytest.mark.parametrize("days", [29, 731])
+def test_log_retention_outside_30_to_730_days_is_rejected(dev_config, days):
+    dev_config["workspace"]["diagnostics"] = {"retentionInDays": days}
+
+    (problem,) = problems_of(dev_config)
+    assert problem.startswith(f"synapse-dl:workspace.diagnostics.retentionInDays = {days}: ")
+    assert ("30" in problem) if days < 30 else ("730" in problem)
+
+
+def test_a_log_analytics_id_that_is_not_one_is_rejected(dev_config):
+    wrong = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x"
+    dev_config["workspace"]["diagnostics"] = {"logAnalyticsWorkspaceId": wrong}
+
+    (problem,) = problems_of(dev_config)
+    assert problem.startswith(
+        f"synapse-dl:workspace.diagnostics.logAnalyticsWorkspaceId = {wrong!r}: "
+        "String should match pattern"
+    )

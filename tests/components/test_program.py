@@ -290,6 +290,7 @@ def test_each_component_registers_every_output_the_readme_lists():
     assert registered["synapse-dl:index:SynapseWorkspace::synw-dl-dev-001"] == {
         "name", "resourceGroupName", "location", "workspaceId", "devEndpoint", "sqlEndpoint",
         "principalId", "dataLakeAccountName", "filesystem", "dataLakeUrl",
+        "logAnalyticsWorkspaceId",
     }  # fmt: skip
     assert registered["synapse-dl:index:SparkPool::gpularge"] == {
         "name", "poolId", "requirements"
@@ -300,3 +301,30 @@ def test_each_component_registers_every_output_the_readme_lists():
     ]
     assert workspace["sqlEndpoint"] == "synw-dl-dev-001.sql.azuresynapse.net"
     assert workspace["dataLakeUrl"] == "abfss://synapse@stsynapsedldev001.dfs.core.windows.net/"
+
+
+def test_the_cpu_stack_sends_the_workspace_and_pool_logs_to_its_log_analytics():
+    from synapse_dl.facts.diagnostics import POOL_LOG_CATEGORIES, WORKSPACE_LOG_CATEGORIES
+
+    plan = plan_stack(DEV_STACK.with_name("Pulumi.cpu.yaml"))
+
+    logs = plan.one("azure-native:operationalinsights:Workspace", "synw-dl-cpu-001-logs")
+    assert logs.inputs["workspaceName"] == "log-synw-dl-cpu-001"
+    assert (logs.inputs["retentionInDays"], logs.inputs["sku"]) == (90, {"name": "PerGB2018"})
+    settings = {r.name: r for r in plan.by_type("azure-native:monitor:DiagnosticSetting")}
+    workspace = plan.one("azure-native:synapse:Workspace", "synw-dl-cpu-001-workspace")
+    pool = plan.one(POOL, "cpumedium")
+    for name, target, categories in (
+        ("synw-dl-cpu-001-diagnostics", workspace, WORKSPACE_LOG_CATEGORIES),
+        ("cpumedium-diagnostics", pool, POOL_LOG_CATEGORIES),
+    ):
+        setting = settings.pop(name)
+        assert setting.inputs["resourceUri"] == target.outputs["id"]
+        assert setting.inputs["workspaceId"] == logs.outputs["id"]
+        assert setting.inputs["logs"] == [{"category": c, "enabled": True} for c in categories]
+    assert settings == {}
+
+
+def test_a_stack_without_diagnostics_has_no_diagnostic_settings(plan: Plan):
+    assert plan.by_type("azure-native:monitor:DiagnosticSetting") == []
+    assert plan.by_type("azure-native:operationalinsights:Workspace") == []

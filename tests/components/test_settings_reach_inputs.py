@@ -46,6 +46,12 @@ POOL = "azure-native:synapse:BigDataPool"
 ACCOUNT = "azure-native:storage:StorageAccount"
 GROUP = "azure-native:resources:ResourceGroup"
 LIBRARIES = "pulumi-python:dynamic/synapse:PoolLibraries"
+LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
+DIAGNOSTICS = "azure-native:monitor:DiagnosticSetting"
+LA_ID = (
+    "/subscriptions/s-42/resourceGroups/rg-hub/providers/"
+    "Microsoft.OperationalInsights/workspaces/log-hub"
+)
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -259,6 +265,19 @@ CASES: list[tuple[str, Change, Check]] = [
         "workspace.identity.sqlAdministratorLogin",
         lambda c: _ws(c).setdefault("identity", {}).update(sqlAdministratorLogin="admin042"),
         lambda p: p.one(WORKSPACE).inputs["sqlAdministratorLogin"] == "admin042",
+    ),
+    (
+        "workspace.diagnostics",
+        lambda c: _ws(c).update(diagnostics={"retentionInDays": 45}),
+        lambda p: p.one(LOG_ANALYTICS).inputs["retentionInDays"] == 45
+        and {r.inputs["workspaceId"] for r in p.of(DIAGNOSTICS)}
+        == {p.one(LOG_ANALYTICS).outputs["id"]},
+    ),
+    (
+        "workspace.diagnostics.logAnalyticsWorkspaceId",
+        lambda c: _ws(c).update(diagnostics={"logAnalyticsWorkspaceId": LA_ID}),
+        lambda p: p.of(LOG_ANALYTICS) == []
+        and {r.inputs["workspaceId"] for r in p.of(DIAGNOSTICS)} == {LA_ID},
     ),
     (
         "workspace.tags",

@@ -53,6 +53,9 @@ def test_dev_stack_passes_every_mandatory_policy_with_known_advisories(pack, dev
     report = pack.run(dev_plan.resources)
     assert not report.has_mandatory
     assert _verdicts(report) == [
+        ("advisory", "diagnostic-settings", "dataprep"),
+        ("advisory", "diagnostic-settings", "gpularge"),
+        ("advisory", "diagnostic-settings", "synw-dl-dev-001-workspace"),
         ("advisory", "spark-runtime-lifecycle", "gpularge"),
         ("advisory", "workspace-customer-managed-key", "synw-dl-dev-001-workspace"),
         ("advisory", "workspace-exfiltration-protection", "synw-dl-dev-001-workspace"),

@@ -75,8 +75,9 @@ def test_the_schema_has_the_three_components_as_components(schema):
     [
         ("SynapseWorkspace",
          ["dataLake", "location", "resourceGroupName", "workspaceName"],
-         ["dataLakeAccountName", "dataLakeUrl", "devEndpoint", "filesystem", "location", "name",
-          "principalId", "resourceGroupName", "sqlEndpoint", "workspaceId"]),
+         ["dataLakeAccountName", "dataLakeUrl", "devEndpoint", "filesystem", "location",
+          "logAnalyticsWorkspaceId", "name", "principalId", "resourceGroupName", "sqlEndpoint",
+          "workspaceId"]),
         ("SparkPool",
          ["location", "resourceGroupName", "settings", "workspaceName"],
          ["name", "poolId", "requirements"]),
