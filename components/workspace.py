@@ -27,6 +27,7 @@ from .config.component_args import workspace_settings
 from .config.stack import WorkspaceSettings
 from .diagnostic_setting import diagnostic_setting
 from .facts import azure_rules, diagnostics
+from .private_access import PrivateAccess
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
 # launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").
@@ -113,6 +114,19 @@ class Identity(TypedDict):
     """The SQL administrator's login (default sqladminuser); its password is generated."""
 
 
+class PrivateAccessArgs(TypedDict):
+    """Private endpoints for the workspace (Dev, Sql, SqlOnDemand) with their private DNS."""
+
+    subnet_id: NotRequired[str]
+    """An existing subnet for the endpoints; default: a virtual network and subnet are made."""
+    address_prefix: NotRequired[str]
+    """The created network's address range (default 10.20.0.0/24, at least a /28)."""
+    dns_zone_ids: NotRequired[dict[str, str]]
+    """Existing private DNS zones by key (dev, sql, web); the others are created and linked."""
+    link_hub: NotRequired[bool]
+    """A private link hub with its endpoint for Synapse Studio (Web; default false)."""
+
+
 class Diagnostics(TypedDict):
     """Diagnostic settings on the workspace (and, given the workspace's
     log_analytics_workspace_id, its pools) to a Log Analytics workspace."""
@@ -142,6 +156,8 @@ class SynapseWorkspaceArgs(TypedDict):
     """Sign-in settings."""
     diagnostics: NotRequired[Diagnostics]
     """Diagnostic settings to Log Analytics (an audit trail); none by default."""
+    private_access: NotRequired[PrivateAccessArgs]
+    """Private endpoints and DNS, how people reach a workspace without public access."""
     tags: NotRequired[dict[str, str]]
     """Tags on the group, the lake and the workspace."""
 
@@ -324,6 +340,17 @@ class SynapseWorkspace(pulumi.ComponentResource):
             opts=child,
         )
 
+        if config.private_access is not None:
+            PrivateAccess(
+                name,
+                config.private_access,
+                workspace_name=config.name,
+                workspace_id=workspace.id,
+                resource_group_name=self.resource_group_name,
+                location=location,
+                tags=tags,
+                parent=self,
+            )
         self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
         self.name = workspace.name
         self.workspace_id = workspace.id

@@ -178,6 +178,14 @@ _METADATA: dict[str, dict[str, Any]] = {
         "network access if clients must reach it from those addresses.",
         "url": f"{_LEARN}/security/synapse-workspace-ip-firewall",
     },
+    "workspace-private-endpoints": {
+        # Azure Policy audits any workspace without private endpoint connections.
+        "tags": ["related:azure-policy:72d11df1-dd8a-41f7-8925-b05b960ebafc"],
+        "remediation_steps": "Add private endpoints for the workspace's Dev and Sql "
+        "sub-resources with their private DNS zones (workspace.privateAccess), or enable "
+        "public network access.",
+        "url": f"{_LEARN}/security/how-to-connect-to-workspace-with-private-links",
+    },
     "diagnostic-settings": {
         "remediation_steps": "Add a diagnostic setting to a Log Analytics workspace on the "
         "Synapse workspace and each Spark pool (workspace.diagnostics in the stack file).",

@@ -25,6 +25,7 @@ from resource_types import (
     DIAGNOSTIC_SETTING,
     IP_FIREWALL_RULE,
     POOL_LIBRARIES,
+    PRIVATE_ENDPOINT,
     SPARK_JOB_DEFINITION,
     WORKSPACE,
 )
@@ -248,6 +249,47 @@ diagnostic_settings = StackValidationPolicy(
     validate=_check_diagnostic_settings,
 )
 
+# Without public access, people reach the workspace's Studio API (Dev) and SQL (Sql) only
+# through private endpoints (docs how-to-connect-to-workspace-with-private-links).
+_REQUIRED_GROUPS = ("Dev", "Sql")
+
+
+def _endpoint_groups(args: StackValidationArgs) -> dict[str, set[str]]:
+    """The sub-resources private endpoints connect to, by the lower-cased id of their target."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for endpoint in _of_type(args, PRIVATE_ENDPOINT):
+        for connection in endpoint.props.get("privateLinkServiceConnections") or []:
+            target = str(connection.get("privateLinkServiceId") or "").lower()
+            groups[target].update(connection.get("groupIds") or [])
+    return groups
+
+
+def _check_private_endpoints(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    groups = _endpoint_groups(args)
+    for w in _of_type(args, WORKSPACE):
+        arm_id = w.props.get("id")
+        if w.props.get("publicNetworkAccess") != "Disabled" or not isinstance(arm_id, str):
+            continue
+        missing = [g for g in _REQUIRED_GROUPS if g not in groups.get(arm_id.lower(), set())]
+        if missing:
+            report_violation(
+                f"Workspace '{workspace_name(w.props, w.name)}' has public network access "
+                f"disabled and no private endpoint for {' or '.join(missing)}, so no one can "
+                "reach its Studio API or SQL. Add private endpoints for Dev and Sql "
+                "(workspace.privateAccess in the stack file), or enable public network access.",
+                w.urn,
+            )
+
+
+workspace_private_endpoints = StackValidationPolicy(
+    name="workspace-private-endpoints",
+    **described("workspace-private-endpoints"),
+    description="A workspace without public network access has private endpoints for Dev and Sql.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    validate=_check_private_endpoints,
+)
+
 no_firewall_rules_while_private = StackValidationPolicy(
     name="no-firewall-rules-while-private",
     **described("no-firewall-rules-while-private"),
@@ -263,4 +305,5 @@ POLICIES = [
     spark_jobs_target_stack_pools,
     no_firewall_rules_while_private,
     diagnostic_settings,
+    workspace_private_endpoints,
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -25,7 +26,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from ..facts import azure_rules, diagnostics, runtimes
+from ..facts import azure_rules, diagnostics, private_link, runtimes
 from .spark_properties import SparkProperties
 from .validation_messages import field_errors
 
@@ -173,6 +174,29 @@ class DiagnosticsConfig(_Model):
     )
 
 
+def _private_subnet(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value)
+    except ValueError as error:
+        raise ValueError(f"not an IPv4 network in CIDR form ({error})") from None
+    if network.prefixlen > 28:
+        raise ValueError("a /28 or larger: a private endpoint takes an address each")
+    return value
+
+
+class PrivateAccessConfig(_Model):
+    """Private endpoints for the workspace's Dev, Sql and SqlOnDemand sub-resources (and,
+    with linkHub, a private link hub for Synapse Studio), with their private DNS."""
+
+    # An existing subnet for the endpoints; None: a virtual network and subnet are created.
+    subnet_id: str | None = Field(default=None, pattern=private_link.SUBNET_ID)
+    address_prefix: Annotated[str, AfterValidator(_private_subnet)] = "10.20.0.0/24"
+    # Existing zones by key (dev, sql, web), as a hub network keeps them; the rest are created
+    # and linked to the endpoints' virtual network.
+    dns_zone_ids: dict[Literal["dev", "sql", "web"], str] = Field(default_factory=dict)
+    link_hub: bool = False
+
+
 class WorkspaceSettings(_Model):
     """A workspace's own settings: what a SynapseWorkspace validates before it registers
     anything (its location and resource group may be Outputs, checked when plain)."""
@@ -184,6 +208,8 @@ class WorkspaceSettings(_Model):
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     # None: no diagnostic settings.
     diagnostics: DiagnosticsConfig | None = None
+    # None: no private endpoints.
+    private_access: PrivateAccessConfig | None = None
     tags: dict[str, str] = Field(default_factory=dict)
 
 
@@ -393,6 +419,25 @@ def workspace_problems(prefix: str, workspace: WorkspaceSettings) -> list[str]:
         problems.append(
             f"{key}.preventDataExfiltration = true: needs {key}.managedVirtualNetwork: true"
         )
+    if workspace.private_access is not None:
+        problems += _dns_zone_problems(
+            f"{prefix}privateAccess.dnsZoneIds", workspace.private_access
+        )
+    return problems
+
+
+def _dns_zone_problems(key: str, access: PrivateAccessConfig) -> list[str]:
+    """Each zone given must be an ARM id of the private DNS zone that its key names."""
+    problems = []
+    for zone, zone_id in sorted(access.dns_zone_ids.items()):
+        expected = private_link.DNS_ZONES[zone]
+        if not re.match(private_link.PRIVATE_DNS_ZONE_ID, zone_id) or (
+            zone_id.rsplit("/", 1)[-1].lower() != expected
+        ):
+            problems.append(
+                f"{key}.{zone} = {zone_id!r}: must be the ARM id of a private DNS zone named "
+                f"{expected}"
+            )
     return problems
 
 

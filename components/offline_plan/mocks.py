@@ -182,6 +182,48 @@ _ARM_SHAPES: dict[str, _ArmShape] = {
         "workspaceName",
         provisioned=True,
     ),
+    "azure-native:network:VirtualNetwork": _ArmShape(
+        "Microsoft.Network/virtualNetworks",
+        "Microsoft.Network/virtualNetworks",
+        "virtualNetworkName",
+        provisioned=True,
+    ),
+    "azure-native:network:Subnet": _ArmShape(
+        "Microsoft.Network/virtualNetworks/subnets",
+        "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets",
+        "subnetName",
+        provisioned=True,
+    ),
+    "azure-native:network:PrivateEndpoint": _ArmShape(
+        "Microsoft.Network/privateEndpoints",
+        "Microsoft.Network/privateEndpoints",
+        "privateEndpointName",
+        provisioned=True,
+    ),
+    "azure-native:network:PrivateDnsZoneGroup": _ArmShape(
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        "Microsoft.Network/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups",
+        "privateDnsZoneGroupName",
+        provisioned=True,
+    ),
+    "azure-native:privatedns:PrivateZone": _ArmShape(
+        "Microsoft.Network/privateDnsZones",
+        "Microsoft.Network/privateDnsZones",
+        "privateZoneName",
+        provisioned=True,
+    ),
+    "azure-native:privatedns:VirtualNetworkLink": _ArmShape(
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        "Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks",
+        "virtualNetworkLinkName",
+        provisioned=True,
+    ),
+    "azure-native:synapse:PrivateLinkHub": _ArmShape(
+        "Microsoft.Synapse/privateLinkHubs",
+        "Microsoft.Synapse/privateLinkHubs",
+        "privateLinkHubName",
+        provisioned=True,
+    ),
     # An extension resource: addressed under the resource it watches (resourceUri).
     "azure-native:monitor:DiagnosticSetting": _ArmShape(
         "Microsoft.Insights/diagnosticSettings", None, more_parameters=("resourceUri", "name")

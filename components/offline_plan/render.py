@@ -68,6 +68,16 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "pulumi-python:dynamic/synapse:WorkspacePackage": ("name", "sha256", "source"),
     "azure-native:monitor:DiagnosticSetting": ("name", "workspaceId", "logs"),
     "azure-native:operationalinsights:Workspace": ("workspaceName", "sku", "retentionInDays"),
+    "azure-native:network:PrivateEndpoint": (
+        "privateEndpointName",
+        "privateLinkServiceConnections",
+    ),
+    "azure-native:network:PrivateDnsZoneGroup": ("privateEndpointName", "privateDnsZoneConfigs"),
+    "azure-native:network:VirtualNetwork": ("virtualNetworkName", "addressSpace"),
+    "azure-native:network:Subnet": ("subnetName", "addressPrefix"),
+    "azure-native:privatedns:PrivateZone": ("privateZoneName",),
+    "azure-native:privatedns:VirtualNetworkLink": ("privateZoneName", "virtualNetwork"),
+    "azure-native:synapse:PrivateLinkHub": ("privateLinkHubName",),
 }
 
 

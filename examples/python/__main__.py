@@ -35,6 +35,7 @@ workspace = SynapseWorkspace(
         },
         "identity": {"entra_only_authentication": True},
         "diagnostics": {"retention_in_days": 90},
+        "private_access": {"address_prefix": "10.20.0.0/24", "link_hub": True},
         "tags": {"project": "synapse-dl", "environment": "cpu"},
     },
 )

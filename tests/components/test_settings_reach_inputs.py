@@ -267,6 +267,19 @@ CASES: list[tuple[str, Change, Check]] = [
         lambda p: p.one(WORKSPACE).inputs["sqlAdministratorLogin"] == "admin042",
     ),
     (
+        "workspace.privateAccess",
+        lambda c: _ws(c).update(privateAccess={"addressPrefix": "10.42.7.0/26"}),
+        lambda p: p.one("azure-native:network:Subnet").inputs["addressPrefix"] == "10.42.7.0/26"
+        and p.one("azure-native:network:VirtualNetwork").inputs["addressSpace"]
+        == {"addressPrefixes": ["10.42.7.0/26"]},
+    ),
+    (
+        "workspace.privateAccess.linkHub",
+        lambda c: _ws(c).update(privateAccess={"linkHub": False}),
+        lambda p: not p.of("azure-native:synapse:PrivateLinkHub")
+        and len(p.of("azure-native:network:PrivateEndpoint")) == 3,
+    ),
+    (
         "workspace.diagnostics",
         lambda c: _ws(c).update(diagnostics={"retentionInDays": 45}),
         lambda p: p.one(LOG_ANALYTICS).inputs["retentionInDays"] == 45

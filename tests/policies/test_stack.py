@@ -366,3 +366,60 @@ def test_resources_not_yet_created_are_not_judged(pack):
     # No id in the outputs yet (the stack policies' inputs-only test resources): nothing to
     # point a setting at, so nothing to report.
     assert of_policy(pack.analyze_stack([stack(), workspace(), cpu_pool()]), DIAGNOSTICS) == []
+
+
+# --- a workspace without public access has private endpoints for Dev and Sql (mandatory) ---
+
+ENDPOINTS = "workspace-private-endpoints"
+WS_ID = f"{GROUP_ID}/{WS}"
+
+
+def _endpoint(name: str, target_id: str, *groups: str) -> dict:
+    from tests.policies.policy_resources import resource
+
+    connections = [
+        {"name": name, "privateLinkServiceId": target_id, "groupIds": [group]} for group in groups
+    ]
+    inputs = {"privateEndpointName": name, "privateLinkServiceConnections": connections}
+    return resource("azure-native:network:PrivateEndpoint", name, inputs)
+
+
+def test_a_private_workspace_with_dev_and_sql_endpoints_passes(pack):
+    resources = [
+        stack(),
+        _created(workspace(), WS_ID),
+        _endpoint("pe-dev", WS_ID.upper(), "Dev"),  # ARM ids compare without case
+        _endpoint("pe-sql", WS_ID, "Sql"),
+    ]
+    assert of_policy(pack.analyze_stack(resources), ENDPOINTS) == []
+
+
+def test_a_private_workspace_missing_an_endpoint_is_rejected_naming_it(pack):
+    resources = [stack(), _created(workspace(), WS_ID), _endpoint("pe-dev", WS_ID, "Dev")]
+
+    [violation] = of_policy(pack.analyze_stack(resources), ENDPOINTS)
+
+    assert violation["level"] == "mandatory"
+    assert violation["urn"] == resources[1]["urn"]
+    assert violation["message"] == (
+        f"Workspace '{WS}' has public network access disabled and no private endpoint for Sql, "
+        "so no one can reach its Studio API or SQL. Add private endpoints for Dev and Sql "
+        "(workspace.privateAccess in the stack file), or enable public network access."
+    )
+
+
+def test_endpoints_to_another_resource_do_not_count(pack):
+    other = f"{GROUP_ID}/other"
+    resources = [
+        stack(),
+        _created(workspace(), WS_ID),
+        _endpoint("pe-dev", other, "Dev"),
+        _endpoint("pe-sql", other, "Sql"),
+    ]
+    [violation] = of_policy(pack.analyze_stack(resources), ENDPOINTS)
+    assert "no private endpoint for Dev or Sql" in violation["message"]
+
+
+def test_a_workspace_with_public_access_needs_no_endpoint(pack):
+    public = _created(workspace(publicNetworkAccess="Enabled"), WS_ID)
+    assert of_policy(pack.analyze_stack([stack(), public]), ENDPOINTS) == []

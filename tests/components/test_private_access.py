@@ -1,0 +1,125 @@
+"""Private access under the mock runtime: endpoints for Dev, Sql and SqlOnDemand (and the
+private link hub's Web), each in the private DNS zone Microsoft's docs give it, in a subnet and
+zones created and linked, or given."""
+
+from __future__ import annotations
+
+import pytest
+
+from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.facts.private_link import DNS_ZONES
+from synapse_dl.offline_plan.mocks import Plan, plan_stack
+from tests.conftest import ROOT
+
+ENDPOINT = "azure-native:network:PrivateEndpoint"
+ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
+ZONE = "azure-native:privatedns:PrivateZone"
+LINK = "azure-native:privatedns:VirtualNetworkLink"
+NET = "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network"
+SUBNET = f"{NET}/virtualNetworks/vnet-hub/subnets/snet-pe"
+
+
+@pytest.fixture(scope="module")
+def cpu_plan() -> Plan:
+    return plan_stack(ROOT / "Pulumi.cpu.yaml")
+
+
+def _by_group(plan: Plan) -> dict[str, dict]:
+    endpoints = {}
+    for endpoint in plan.by_type(ENDPOINT):
+        [connection] = endpoint.inputs["privateLinkServiceConnections"]
+        [group] = connection["groupIds"]
+        endpoints[group] = {"endpoint": endpoint, "target": connection["privateLinkServiceId"]}
+    for zone_group in plan.by_type(ZONE_GROUP):
+        endpoint_name = zone_group.inputs["privateEndpointName"]
+        group = next(
+            g for g, e in endpoints.items() if e["endpoint"].outputs["name"] == endpoint_name
+        )
+        [config] = zone_group.inputs["privateDnsZoneConfigs"]
+        endpoints[group]["zone"] = config["privateDnsZoneId"]
+    return endpoints
+
+
+def test_the_cpu_workspace_gets_an_endpoint_per_sub_resource_in_its_zone(cpu_plan):
+    workspace = cpu_plan.one("azure-native:synapse:Workspace", "synw-dl-cpu-001-workspace")
+    hub = cpu_plan.one("azure-native:synapse:PrivateLinkHub", "synw-dl-cpu-001-hub")
+    zones = {z.inputs["privateZoneName"]: z.outputs["id"] for z in cpu_plan.by_type(ZONE)}
+    subnet = cpu_plan.one("azure-native:network:Subnet", "synw-dl-cpu-001-subnet")
+
+    endpoints = _by_group(cpu_plan)
+
+    assert {g: (e["target"], e["zone"]) for g, e in endpoints.items()} == {
+        "Dev": (workspace.outputs["id"], zones["privatelink.dev.azuresynapse.net"]),
+        "Sql": (workspace.outputs["id"], zones["privatelink.sql.azuresynapse.net"]),
+        "SqlOnDemand": (workspace.outputs["id"], zones["privatelink.sql.azuresynapse.net"]),
+        "Web": (hub.outputs["id"], zones["privatelink.azuresynapse.net"]),
+    }
+    assert {e["endpoint"].inputs["subnet"]["id"] for e in endpoints.values()} == {
+        subnet.outputs["id"]
+    }
+    assert subnet.inputs["addressPrefix"] == "10.20.0.0/24"
+    assert subnet.inputs["privateEndpointNetworkPolicies"] == "Disabled"
+
+
+def test_created_zones_are_linked_to_the_endpoints_network_without_registration(cpu_plan):
+    vnet = cpu_plan.one("azure-native:network:VirtualNetwork", "synw-dl-cpu-001-vnet")
+    links = cpu_plan.by_type(LINK)
+
+    assert sorted(link.inputs["privateZoneName"] for link in links) == sorted(DNS_ZONES.values())
+    for link in links:
+        assert link.inputs["virtualNetwork"] == {"id": vnet.outputs["id"]}
+        assert link.inputs["registrationEnabled"] is False
+        assert link.inputs["location"] == "global"
+
+
+def test_a_given_subnet_and_zones_are_used_as_they_are(dev_config, write_stack):
+    dev_config["workspace"]["privateAccess"] = {
+        "subnetId": SUBNET,
+        "dnsZoneIds": {
+            "dev": f"{NET}/privateDnsZones/privatelink.dev.azuresynapse.net",
+            "sql": f"{NET}/privateDnsZones/privatelink.sql.azuresynapse.net",
+        },
+    }
+
+    plan = plan_stack(write_stack(dev_config))
+
+    assert plan.by_type("azure-native:network:VirtualNetwork") == []
+    assert plan.by_type(ZONE) == [] and plan.by_type(LINK) == []
+    endpoints = _by_group(plan)
+    assert sorted(endpoints) == ["Dev", "Sql", "SqlOnDemand"]  # no hub asked for
+    assert {e["endpoint"].inputs["subnet"]["id"] for e in endpoints.values()} == {SUBNET}
+    assert (
+        endpoints["SqlOnDemand"]["zone"]
+        == f"{NET}/privateDnsZones/privatelink.sql.azuresynapse.net"
+    )
+
+
+def test_the_dev_stack_has_no_private_endpoints():
+    assert plan_stack(ROOT / "Pulumi.dev.yaml").by_type(ENDPOINT) == []
+
+
+@pytest.mark.parametrize(
+    ("access", "problem"),
+    [
+        ({"addressPrefix": "10.20.0.0/29"},
+         "workspace.privateAccess.addressPrefix = '10.20.0.0/29': a /28 or larger"),
+        ({"addressPrefix": "10.20.0.300/24"},
+         "workspace.privateAccess.addressPrefix = '10.20.0.300/24': not an IPv4"),
+        ({"subnetId": f"{NET}/virtualNetworks/vnet-hub"},
+         "workspace.privateAccess.subnetId = "),
+        ({"dnsZoneIds": {"dev": f"{NET}/privateDnsZones/privatelink.sql.azuresynapse.net"}},
+         "workspace.privateAccess.dnsZoneIds.dev = '/subscriptions/s/resourceGroups/rg-hub/"
+         "providers/Microsoft.Network/privateDnsZones/privatelink.sql.azuresynapse.net': must be "
+         "the ARM id of a private DNS zone named privatelink.dev.azuresynapse.net"),
+        ({"dnsZoneIds": {"blob": f"{NET}/privateDnsZones/privatelink.blob.core.windows.net"}},
+         "workspace.privateAccess.dnsZoneIds.blob"),
+    ],
+)  # fmt: skip
+def test_private_access_settings_are_checked(dev_config, access, problem):
+    dev_config["workspace"]["privateAccess"] = access
+
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(dev_config)
+
+    [found] = caught.value.problems
+    assert found.startswith(f"synapse-dl:{problem}"), found
