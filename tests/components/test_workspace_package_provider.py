@@ -103,3 +103,23 @@ def test_delete_removes_the_package_and_a_missing_one_is_fine(synapse, wheel):
     provider.delete(created.id, created.outs)
 
     assert NAME not in synapse.packages.libraries
+
+
+def test_read_reports_the_pool_entry_the_service_holds(synapse, wheel):
+    provider = WorkspacePackageProvider(FakeCredential)
+    created = provider.create(props(synapse, wheel, sha(wheel)))
+
+    result = provider.read(created.id, props(synapse, wheel, sha(wheel)))
+
+    assert result.outs == {**props(synapse, wheel, sha(wheel)), "customLibrary": {
+        "name": NAME,
+        "path": f"synw-test/libraries/{NAME}",
+        "containerName": "prep",
+        "type": "whl",
+    }}  # fmt: skip
+
+
+def test_read_of_a_gone_package_has_no_outputs(synapse, wheel):
+    result = WorkspacePackageProvider(FakeCredential).read("id", props(synapse, wheel, sha(wheel)))
+
+    assert (result.id, result.outs) == ("", {})

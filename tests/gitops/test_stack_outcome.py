@@ -100,3 +100,21 @@ def test_an_unknown_violation_level_is_named():
 
     assert result.outcome is Outcome.PLAN_ERROR
     assert "policy.violations.0.level" in result.error
+
+
+def test_a_crash_shows_the_last_30_lines_of_stderr_as_they_were():
+    stderr = "\n".join(f"line {i}" for i in range(40)) + "\n"
+
+    result = classify("dev", 1, None, stderr)
+
+    assert result.error == "synapse-dl plan failed (exit 1) without writing a plan:\n" + "\n".join(
+        f"line {i}" for i in range(10, 40)
+    )
+
+
+def test_a_crash_with_nothing_on_stderr_says_so():
+    result = classify("dev", 1, None, "  \n")
+
+    assert result.error == (
+        "synapse-dl plan failed (exit 1) without writing a plan:\n(nothing on stderr)"
+    )
