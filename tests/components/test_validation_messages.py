@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pytest
 from pydantic import AfterValidator, BaseModel, Field
 
-from synapse_dl.config.validation_messages import known_keys
+from synapse_dl.config.validation_messages import known_keys, shape_of
 
 
 class Disk(BaseModel):
@@ -42,3 +43,19 @@ def test_a_path_the_model_does_not_have_knows_no_keys():
     assert known_keys(Pool, ("nodes", "first")) == []
     assert known_keys(Pool, ("nodes", 0, "size")) == []
     assert known_keys(Pool, ("missing",)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ({"a": 1}, "a mapping"),
+        ([1], "a list"),
+        ("x", "text"),
+        (True, "true/false"),
+        (3, "the number 3"),
+        (2.5, "the number 2.5"),
+        (None, "NoneType"),
+    ],
+)
+def test_a_yaml_value_is_named_in_the_words_an_error_uses(value, words):
+    assert shape_of(value) == words
