@@ -41,6 +41,10 @@ def pool_arguments(pool: SparkPoolConfig, location: pulumi.Input[str]) -> dict[s
         "session_level_packages_enabled": pool.session_level_packages_enabled,
         "tags": pool.tags,
     }
+    if pool.compute_isolation:
+        # Only when on: an explicit false would change every deployed pool's inputs (and the
+        # library fingerprint) for nothing.
+        args["is_compute_isolation_enabled"] = True
     if pool.auto_scale.enabled:
         args["auto_scale"] = {
             "enabled": True,
@@ -133,6 +137,8 @@ class SparkPoolSettings(TypedDict):
     """More pip requirements, one per item."""
     spark_config: NotRequired[dict[str, str]]
     """Spark properties for the pool's spark-defaults.conf."""
+    compute_isolation: NotRequired[bool]
+    """Run on hosts isolated to this customer (MemoryOptimized XXXLarge only; default false)."""
     session_level_packages_enabled: NotRequired[bool]
     """Let sessions install their own packages (default false)."""
     tags: NotRequired[dict[str, str]]

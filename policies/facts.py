@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 GPU_FAMILY = "HardwareAcceleratedGPU"
+# Node sizes that can run on isolated compute (docs "apache-spark-pool-configurations").
+ISOLATABLE_NODE_SIZES = frozenset({("MemoryOptimized", "XXXLarge")})
 
 # Regions where GPU pools existed: docs "quickstart-create-apache-gpu-pool-portal" and
 # "apache-spark-gpu-concept" ("East US, Australia East, and North Europe").

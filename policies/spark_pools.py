@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from facts import END_OF_SUPPORT, GPU_RUNTIMES
+from facts import END_OF_SUPPORT, GPU_RUNTIMES, ISOLATABLE_NODE_SIZES
 from library_requirements import (
     DIRECT_URL,
     NOT_A_REQUIREMENT,
@@ -200,10 +200,6 @@ pool_libraries_pinned = ResourceValidationPolicy(
     severity=Severity.LOW,
     validate=_check_pinned_libraries,
 )
-
-# Isolated compute: only the MemoryOptimized XXXLarge node (80 vCores, 504 GB) offers it
-# (docs apache-spark-pool-configurations, "Isolated Compute"); other sizes cannot turn it on.
-ISOLATABLE_NODE_SIZES = {("MemoryOptimized", "XXXLarge")}
 
 
 def _check_compute_isolation(

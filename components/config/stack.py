@@ -267,6 +267,7 @@ class SparkPoolConfig(_Model):
     extra_libraries: list[str] = Field(default_factory=list)
     spark_config: SparkProperties = Field(default_factory=dict)
     session_level_packages_enabled: bool = False
+    compute_isolation: bool = False
     tags: dict[str, str] = Field(default_factory=dict)
 
     @property
@@ -357,6 +358,14 @@ def pool_problems(
         problems.append(
             f"{key}.nodeSize = {pool.node_size!r}: not a {pool.node_size_family} node size "
             f"(allowed: {', '.join(allowed) or 'none: this family has no pools we support'})"
+        )
+    if pool.compute_isolation and (
+        (pool.node_size_family, pool.node_size) not in runtimes.ISOLATABLE_NODE_SIZES
+    ):
+        sizes = " or ".join(f"{f} {s}" for f, s in sorted(runtimes.ISOLATABLE_NODE_SIZES))
+        problems.append(
+            f"{key}.computeIsolation = true: only {sizes} nodes can be isolated, not "
+            f"{pool.node_size_family} {pool.node_size}"
         )
     if pool.is_gpu:
         runtime = pool.runtime

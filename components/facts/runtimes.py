@@ -47,6 +47,9 @@ NODE_SPECS: Final[dict[tuple[str, str], NodeSpec]] = {
     (GPU_FAMILY, "Large"): NodeSpec(16, 110, gpus=1),
     (GPU_FAMILY, "XLarge"): NodeSpec(64, 440, gpus=4),
 }
+# Isolated compute (one customer per host): only this size offers it (docs
+# "apache-spark-pool-configurations", "Isolated Compute").
+ISOLATABLE_NODE_SIZES: Final = frozenset({("MemoryOptimized", "XXXLarge")})
 
 
 @dataclass(frozen=True)

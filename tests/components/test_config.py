@@ -281,3 +281,20 @@ def test_a_log_analytics_id_that_is_not_one_is_rejected(dev_config):
         f"synapse-dl:workspace.diagnostics.logAnalyticsWorkspaceId = {wrong!r}: "
         "String should match pattern"
     )
+
+
+def test_compute_isolation_on_a_size_that_cannot_be_isolated_is_rejected(dev_config):
+    dev_config["sparkPools"][1]["computeIsolation"] = True
+
+    (problem,) = problems_of(dev_config)
+    assert problem == (
+        "synapse-dl:sparkPools[1].computeIsolation = true: only MemoryOptimized XXXLarge nodes "
+        "can be isolated, not MemoryOptimized Small"
+    )
+
+
+def test_compute_isolation_on_an_xxxlarge_pool_is_accepted(dev_config):
+    dev_config["sparkPools"][1].update(nodeSize="XXXLarge", computeIsolation=True)
+
+    pool = parse_stack_config(dev_config).spark_pools[1]
+    assert pool.compute_isolation is True

@@ -361,6 +361,13 @@ CASES: list[tuple[str, Change, Check]] = [
             "content": "spark.setting.x 42\n"},
     ),
     (
+        "sparkPools[0].computeIsolation",
+        lambda c: _pool(c).update(
+            nodeSizeFamily="MemoryOptimized", nodeSize="XXXLarge", sparkVersion="3.5",
+            deepLearningLibraries=False, computeIsolation=True),
+        lambda p: p.pool().inputs["isComputeIsolationEnabled"] is True,
+    ),
+    (
         "sparkPools[0].sessionLevelPackagesEnabled",
         lambda c: _pool(c).update(sessionLevelPackagesEnabled=True),
         lambda p: p.pool().inputs["sessionLevelPackagesEnabled"] is True,

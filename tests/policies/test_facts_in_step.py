@@ -59,3 +59,7 @@ def test_the_internet_wide_firewall_width_is_in_step(pack_facts):
     from synapse_dl.facts import azure_rules
 
     assert pack_facts.INTERNET_WIDE_ADDRESSES == azure_rules.INTERNET_WIDE_ADDRESSES
+
+
+def test_isolatable_node_sizes_are_in_step(pack_facts):
+    assert pack_facts.ISOLATABLE_NODE_SIZES == runtimes.ISOLATABLE_NODE_SIZES
