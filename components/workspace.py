@@ -24,7 +24,7 @@ from .component_base import (
     type_token,
 )
 from .config.component_args import workspace_settings
-from .config.stack import WorkspaceSettings
+from .config.stack import CustomerManagedKeyConfig, WorkspaceSettings
 from .diagnostic_setting import diagnostic_setting
 from .facts import azure_rules, diagnostics
 from .private_access import PrivateAccess
@@ -43,6 +43,25 @@ def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> s
     if identity is None:
         raise ValueError("the workspace came back without its system-assigned identity")
     return identity.principal_id
+
+
+# The workspace key's name in Synapse (its encryption.cmk.key.name and its keys/ resource).
+WORKSPACE_KEY_NAME = "default"
+
+
+def _encryption(config: WorkspaceSettings) -> synapse.EncryptionDetailsArgs | None:
+    cmk = config.customer_managed_key
+    if cmk is None:
+        return None
+    return synapse.EncryptionDetailsArgs(
+        cmk=synapse.CustomerManagedKeyDetailsArgs(
+            key=synapse.WorkspaceKeyDetailsArgs(
+                name=WORKSPACE_KEY_NAME,
+                key_vault_url=azure_rules.key_url(cmk.key_vault_id, cmk.key_name),
+            ),
+            kek_identity=synapse.KekIdentityPropertiesArgs(use_system_assigned_identity=True),
+        )
+    )
 
 
 def role_assignment_name(scope_key: str, principal_key: str, role_id: str) -> str:
@@ -137,6 +156,16 @@ class Diagnostics(TypedDict):
     """Days the created Log Analytics workspace keeps logs (30-730, default 30)."""
 
 
+class CustomerManagedKey(TypedDict):
+    """A Key Vault key that encrypts the workspace's data at rest."""
+
+    key_vault_id: str
+    """The vault's ARM id; the workspace's identity is given Key Vault Crypto Service
+    Encryption User on it."""
+    key_name: str
+    """The key's name in the vault."""
+
+
 class SynapseWorkspaceArgs(TypedDict):
     """Where the workspace lives and how it is set up."""
 
@@ -156,6 +185,8 @@ class SynapseWorkspaceArgs(TypedDict):
     """Sign-in settings."""
     diagnostics: NotRequired[Diagnostics]
     """Diagnostic settings to Log Analytics (an audit trail); none by default."""
+    customer_managed_key: NotRequired[CustomerManagedKey]
+    """Encrypt data at rest with this key (set when the workspace is created); default none."""
     private_access: NotRequired[PrivateAccessArgs]
     """Private endpoints and DNS, how people reach a workspace without public access."""
     tags: NotRequired[dict[str, str]]
@@ -299,6 +330,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
                 else None
             ),
             public_network_access=network.public_network_access,
+            encryption=_encryption(config),
             azure_ad_only_authentication=config.identity.entra_only_authentication,
             sql_administrator_login=config.identity.sql_administrator_login,
             # Secret whatever the provider says, so it never shows in a plan or log.
@@ -340,6 +372,8 @@ class SynapseWorkspace(pulumi.ComponentResource):
             opts=child,
         )
 
+        if config.customer_managed_key is not None:
+            self._activate_key(name, config.name, config.customer_managed_key, workspace, child)
         if config.private_access is not None:
             PrivateAccess(
                 name,
@@ -363,6 +397,41 @@ class SynapseWorkspace(pulumi.ComponentResource):
             lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
         )
         register_annotated_outputs(self)
+
+    def _activate_key(
+        self,
+        name: str,
+        workspace_name: str,
+        cmk: CustomerManagedKeyConfig,
+        workspace: synapse.Workspace,
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        """Give the workspace's identity the key, then activate it: a workspace created with a
+        customer-managed key waits, unusable, until its key is activated."""
+        access = authorization.RoleAssignment(
+            f"{name}-cmk-access",
+            role_assignment_name=role_assignment_name(
+                cmk.key_vault_id,
+                workspace_name,
+                azure_rules.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+            ),
+            principal_id=self.principal_id,
+            principal_type="ServicePrincipal",
+            role_definition_id=role_definition_id(
+                cmk.key_vault_id, azure_rules.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
+            ),
+            scope=cmk.key_vault_id,
+            opts=child,
+        )
+        synapse.Key(
+            f"{name}-cmk-activation",
+            key_name=WORKSPACE_KEY_NAME,
+            workspace_name=workspace.name,
+            resource_group_name=self.resource_group_name,
+            is_active_cmk=True,
+            key_vault_url=azure_rules.key_url(cmk.key_vault_id, cmk.key_name),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
+        )
 
     def _diagnostics(
         self,

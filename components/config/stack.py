@@ -197,6 +197,13 @@ class PrivateAccessConfig(_Model):
     link_hub: bool = False
 
 
+class CustomerManagedKeyConfig(_Model):
+    """Encrypt the workspace's data at rest with a key of one's own, in a Key Vault."""
+
+    key_vault_id: str = Field(pattern=azure_rules.KEY_VAULT_ID)
+    key_name: str = Field(pattern=azure_rules.KEY_NAME)
+
+
 class WorkspaceSettings(_Model):
     """A workspace's own settings: what a SynapseWorkspace validates before it registers
     anything (its location and resource group may be Outputs, checked when plain)."""
@@ -210,6 +217,8 @@ class WorkspaceSettings(_Model):
     diagnostics: DiagnosticsConfig | None = None
     # None: no private endpoints.
     private_access: PrivateAccessConfig | None = None
+    # None: Microsoft-managed keys only.
+    customer_managed_key: CustomerManagedKeyConfig | None = None
     tags: dict[str, str] = Field(default_factory=dict)
 
 

@@ -122,3 +122,18 @@ def subscription_of(resource_id: str) -> str:
 def data_lake_url(filesystem: str, account: str) -> str:
     """The root URL of an ADLS Gen2 filesystem, as Spark reads it (abfss://, ending in '/')."""
     return f"abfss://{filesystem}@{account}.dfs.core.windows.net/"
+
+
+# A Key Vault's ARM id, and the URL of one of its keys in Azure's public cloud.
+KEY_VAULT_ID = (
+    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.KeyVault/vaults/"
+    r"(?P<vault>[A-Za-z0-9-]{3,24})$"
+)
+KEY_NAME = r"^[A-Za-z0-9-]{1,127}$"
+# Built-in role: wrap and unwrap with a vault's keys (what a workspace's CMK needs).
+KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
+
+
+def key_url(key_vault_id: str, key_name: str) -> str:
+    vault = key_vault_id.rsplit("/", 1)[-1]
+    return f"https://{vault}.vault.azure.net/keys/{key_name}"

@@ -218,6 +218,11 @@ _ARM_SHAPES: dict[str, _ArmShape] = {
         "virtualNetworkLinkName",
         provisioned=True,
     ),
+    "azure-native:synapse:Key": _ArmShape(
+        "Microsoft.Synapse/workspaces/keys",
+        "Microsoft.Synapse/workspaces/{workspaceName}/keys",
+        "keyName",
+    ),
     "azure-native:synapse:PrivateLinkHub": _ArmShape(
         "Microsoft.Synapse/privateLinkHubs",
         "Microsoft.Synapse/privateLinkHubs",

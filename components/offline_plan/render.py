@@ -78,6 +78,7 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "azure-native:privatedns:PrivateZone": ("privateZoneName",),
     "azure-native:privatedns:VirtualNetworkLink": ("privateZoneName", "virtualNetwork"),
     "azure-native:synapse:PrivateLinkHub": ("privateLinkHubName",),
+    "azure-native:synapse:Key": ("keyName", "isActiveCMK", "keyVaultUrl"),
 }
 
 

@@ -47,6 +47,7 @@ ACCOUNT = "azure-native:storage:StorageAccount"
 GROUP = "azure-native:resources:ResourceGroup"
 LIBRARIES = "pulumi-python:dynamic/synapse:PoolLibraries"
 LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
+VAULT = "/subscriptions/s-42/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-42"
 DIAGNOSTICS = "azure-native:monitor:DiagnosticSetting"
 LA_ID = (
     "/subscriptions/s-42/resourceGroups/rg-hub/providers/"
@@ -265,6 +266,14 @@ CASES: list[tuple[str, Change, Check]] = [
         "workspace.identity.sqlAdministratorLogin",
         lambda c: _ws(c).setdefault("identity", {}).update(sqlAdministratorLogin="admin042"),
         lambda p: p.one(WORKSPACE).inputs["sqlAdministratorLogin"] == "admin042",
+    ),
+    (
+        "workspace.customerManagedKey",
+        lambda c: _ws(c).update(customerManagedKey={"keyVaultId": VAULT, "keyName": "k-42"}),
+        lambda p: p.one(WORKSPACE).inputs["encryption"]["cmk"]["key"]["keyVaultUrl"]
+        == "https://kv-42.vault.azure.net/keys/k-42"
+        and p.one("azure-native:synapse:Key").inputs["keyVaultUrl"]
+        == "https://kv-42.vault.azure.net/keys/k-42",
     ),
     (
         "workspace.privateAccess",

@@ -126,3 +126,15 @@ def test_stack_policies_find_nothing_mandatory_on_the_real_shaped_outputs(pack, 
     job.outputs = {**job.outputs, "targetBigDataPool": "nosuchpool"}
     found = [v["policy"] for v in pack.analyze_stack(resources)]
     assert "spark-jobs-target-stack-pools" in found
+
+
+def test_a_customer_managed_key_on_the_dev_stack_satisfies_its_policy(pack, tmp_path):
+    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-dl"
+    resources = _plan_dev_variant(
+        tmp_path,
+        lambda c: c["workspace"].update(customerManagedKey={"keyVaultId": vault, "keyName": "k"}),
+    )
+    pack.configure(TODAY)
+    assert "workspace-customer-managed-key" not in {
+        v["policy"] for v in pack.run(resources).violations
+    }
