@@ -156,6 +156,15 @@ class Diagnostics(TypedDict):
     """Days the created Log Analytics workspace keeps logs (30-730, default 30)."""
 
 
+class Admins(TypedDict):
+    """The Entra group that administers the workspace."""
+
+    group_object_id: str
+    """The group's object id: the workspace's SQL Active Directory admin."""
+    group_name: str
+    """The group's display name (the admin's login)."""
+
+
 class CustomerManagedKey(TypedDict):
     """A Key Vault key that encrypts the workspace's data at rest."""
 
@@ -185,6 +194,8 @@ class SynapseWorkspaceArgs(TypedDict):
     """Sign-in settings."""
     diagnostics: NotRequired[Diagnostics]
     """Diagnostic settings to Log Analytics (an audit trail); none by default."""
+    admins: NotRequired[Admins]
+    """The Entra group made the workspace's SQL Active Directory admin; default none."""
     customer_managed_key: NotRequired[CustomerManagedKey]
     """Encrypt data at rest with this key (set when the workspace is created); default none."""
     private_access: NotRequired[PrivateAccessArgs]
@@ -372,6 +383,20 @@ class SynapseWorkspace(pulumi.ComponentResource):
             opts=child,
         )
 
+        if config.admins is not None:
+            synapse.WorkspaceAadAdmin(
+                f"{name}-sql-admin",
+                workspace_name=workspace.name,
+                resource_group_name=self.resource_group_name,
+                administrator_type="ActiveDirectory",
+                login=config.admins.group_name,
+                sid=config.admins.group_object_id,
+                # The group is in the tenant the deployment signs in to.
+                tenant_id=authorization.get_client_config_output(
+                    opts=pulumi.InvokeOutputOptions(parent=self)
+                ).tenant_id,
+                opts=child,
+            )
         if config.customer_managed_key is not None:
             self._activate_key(name, config.name, config.customer_managed_key, workspace, child)
         if config.private_access is not None:

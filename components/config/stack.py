@@ -197,6 +197,14 @@ class PrivateAccessConfig(_Model):
     link_hub: bool = False
 
 
+class AdminsConfig(_Model):
+    """The people who administer the workspace: an Entra group, its SQL Active Directory
+    admin."""
+
+    group_object_id: str = Field(pattern=azure_rules.GUID)
+    group_name: str = Field(min_length=1, max_length=128)
+
+
 class CustomerManagedKeyConfig(_Model):
     """Encrypt the workspace's data at rest with a key of one's own, in a Key Vault."""
 
@@ -219,6 +227,8 @@ class WorkspaceSettings(_Model):
     private_access: PrivateAccessConfig | None = None
     # None: Microsoft-managed keys only.
     customer_managed_key: CustomerManagedKeyConfig | None = None
+    # None: only the deploying identity administers the workspace.
+    admins: AdminsConfig | None = None
     tags: dict[str, str] = Field(default_factory=dict)
 
 

@@ -137,3 +137,7 @@ KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6
 def key_url(key_vault_id: str, key_name: str) -> str:
     vault = key_vault_id.rsplit("/", 1)[-1]
     return f"https://{vault}.vault.azure.net/keys/{key_name}"
+
+
+# An Entra object id or tenant id.
+GUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"

@@ -120,6 +120,8 @@ class _ArmShape:
     more_parameters: tuple[str, ...] = ()
     # Its response reports a provisioning state (read-only in its spec).
     provisioned: bool = False
+    # The one name a singleton child has in its path (a workspace's "activeDirectory" admin).
+    fixed_name: str = ""
 
     def path_parameters(self) -> tuple[str, ...]:
         if self.path is None:
@@ -218,6 +220,11 @@ _ARM_SHAPES: dict[str, _ArmShape] = {
         "virtualNetworkLinkName",
         provisioned=True,
     ),
+    "azure-native:synapse:WorkspaceAadAdmin": _ArmShape(
+        "Microsoft.Synapse/workspaces/administrators",
+        "Microsoft.Synapse/workspaces/{workspaceName}/administrators",
+        fixed_name="activeDirectory",
+    ),
     "azure-native:synapse:Key": _ArmShape(
         "Microsoft.Synapse/workspaces/keys",
         "Microsoft.Synapse/workspaces/{workspaceName}/keys",
@@ -241,7 +248,12 @@ def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
     shape = _ARM_SHAPES.get(type_)
     path = shape.path if shape else None
     name_key = shape.name_key if shape else ""
-    name = str(inputs.get(name_key) or inputs.get("name") or type_.rsplit(":", 1)[-1].lower())
+    name = str(
+        (shape.fixed_name if shape else "")
+        or inputs.get(name_key)
+        or inputs.get("name")
+        or type_.rsplit(":", 1)[-1].lower()
+    )
     group_name = inputs.get("resourceGroupName", name)
     group = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/{group_name}"
     if type_ == "azure-native:resources:ResourceGroup":

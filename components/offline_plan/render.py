@@ -79,6 +79,7 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "azure-native:privatedns:VirtualNetworkLink": ("privateZoneName", "virtualNetwork"),
     "azure-native:synapse:PrivateLinkHub": ("privateLinkHubName",),
     "azure-native:synapse:Key": ("keyName", "isActiveCMK", "keyVaultUrl"),
+    "azure-native:synapse:WorkspaceAadAdmin": ("administratorType", "login", "sid"),
 }
 
 

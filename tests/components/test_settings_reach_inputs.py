@@ -268,6 +268,15 @@ CASES: list[tuple[str, Change, Check]] = [
         lambda p: p.one(WORKSPACE).inputs["sqlAdministratorLogin"] == "admin042",
     ),
     (
+        "workspace.admins",
+        lambda c: _ws(c).update(
+            admins={"groupObjectId": "0f0f0f0f-0000-4000-8000-000000000042", "groupName": "g42"}
+        ),
+        lambda p: (p.one("azure-native:synapse:WorkspaceAadAdmin").inputs["sid"],
+                   p.one("azure-native:synapse:WorkspaceAadAdmin").inputs["login"])
+        == ("0f0f0f0f-0000-4000-8000-000000000042", "g42"),
+    ),
+    (
         "workspace.customerManagedKey",
         lambda c: _ws(c).update(customerManagedKey={"keyVaultId": VAULT, "keyName": "k-42"}),
         lambda p: p.one(WORKSPACE).inputs["encryption"]["cmk"]["key"]["keyVaultUrl"]
