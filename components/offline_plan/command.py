@@ -13,7 +13,6 @@ left from an earlier run is removed first, so it never passes for this run's.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
@@ -37,19 +36,14 @@ from synapse_dl.project import (
     stack_file_path,
     stack_name,
 )
+from synapse_dl.reports import write_json
 
 HELP = "plan a stack offline and judge it with the policy pack"
 
 
-def _write_json(path: Path | None, document: dict) -> None:
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document, indent=2) + "\n")
-
-
 def _fail(json_path: Path | None, stack: str, message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
-    _write_json(json_path, {"stack": stack, "error": message})
+    write_json(json_path, {"stack": stack, "error": message})
     return EXIT_INVALID_INPUT
 
 
@@ -110,5 +104,5 @@ def run(args: argparse.Namespace) -> int:
 
     print(render_text(plan))
     print(render_policy(report))
-    _write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
+    write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
     return EXIT_MANDATORY_VIOLATION if report.has_mandatory else EXIT_PLANNED

@@ -25,7 +25,6 @@ a pool that cannot install; 2 bad arguments.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -55,6 +54,7 @@ from synapse_dl.project import (
     root_stack_files,
     stack_files_from_paths,
 )
+from synapse_dl.reports import write_json
 
 HELP = "plan every stack offline under the policy pack and write a Markdown summary"
 
@@ -129,7 +129,7 @@ def check_libraries(
         for pool in config.spark_pools
     ]
     document = {"indexUrl": display_url(index_url), "pools": [v.to_json() for v in verdicts]}
-    (out_dir / f"{stack.name}.libraries.json").write_text(json.dumps(document, indent=2) + "\n")
+    write_json(out_dir / f"{stack.name}.libraries.json", document)
     return result.with_libraries(verdicts)
 
 

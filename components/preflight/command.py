@@ -12,7 +12,6 @@ Exit status: 0 every pool can install; 1 a pool cannot, or the stack config is i
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from synapse_dl.project import (
     stack_file_path,
     stack_name,
 )
+from synapse_dl.reports import write_json
 
 HELP = "check that each pool's libraries can install on its runtime, before deploying"
 
@@ -62,12 +62,6 @@ def render(verdict: PoolVerdict) -> str:
     return "\n".join(lines)
 
 
-def _write_json(path: Path | None, document: dict) -> None:
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document, indent=2) + "\n")
-
-
 def run(args: argparse.Namespace) -> int:
     stack = stack_name(args.stack_file) if args.stack_file else args.stack
     if args.json is not None:
@@ -75,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     def fail(message: str, status: int) -> int:
         print(f"error: {message}", file=sys.stderr)
-        _write_json(args.json, {"stack": stack, "error": message, "exitStatus": status})
+        write_json(args.json, {"stack": stack, "error": message, "exitStatus": status})
         return status
 
     try:
@@ -103,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     for verdict in verdicts:
         print(render(verdict))
     status = EXIT_INSTALLABLE if all(v.ok for v in verdicts) else EXIT_NOT_INSTALLABLE
-    _write_json(
+    write_json(
         args.json,
         {
             "stack": stack,
