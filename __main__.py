@@ -21,7 +21,8 @@ stack = load_stack_config()
 jobs = load_stack_jobs(stack, PROJECT_DIR / "training_jobs")
 # Where the workspace blocks PyPI, each pool's libraries come as the wheels locked for it
 # (`make packages STACK=<stack>`), uploaded as workspace packages.
-locked = stack_packages(stack, lock_path(PROJECT_DIR, pulumi.get_stack()), pulumi.get_stack())
+stack_name = pulumi.get_stack()
+locked = stack_packages(stack, lock_path(PROJECT_DIR, stack_name), stack_name)
 from_pypi = not stack.workspace.network.prevent_data_exfiltration
 
 for warning in lifecycle_warnings(stack.spark_pools):

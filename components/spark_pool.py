@@ -226,7 +226,7 @@ class SparkPool(pulumi.ComponentResource):
         )
         packages = [
             WorkspacePackageResource(
-                f"{name}-package-{package.name.split('-')[0].lower()}",
+                f"{name}-package-{package.distribution}",
                 workspace_name=args["workspace_name"],
                 name=package.name,
                 sha256=package.sha256,

@@ -116,6 +116,11 @@ class WorkspacePackageArgs(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     source: str = Field(min_length=1)
 
+    @property
+    def distribution(self) -> str:
+        """The wheel's distribution, as its file name spells it (`tf_keras`), lower case."""
+        return self.name.split("-")[0].lower()
+
 
 def workspace_packages(name: str, specs: Any, *, key: str) -> list[WorkspacePackageArgs]:
     """The SparkPool's `workspace_packages`, validated; [] when not given."""
@@ -129,8 +134,11 @@ def workspace_packages(name: str, specs: Any, *, key: str) -> list[WorkspacePack
             WorkspacePackageArgs, spec, f"{key}[{i}]", {}, heading("SparkPool", name)
         )
         # One resource per distribution: a second wheel of it is a mistake, not an upgrade.
-        project = package.name.split("-")[0].lower()
-        if any(p.name.split("-")[0].lower() == project for p in packages):
-            _raise("SparkPool", name, [f"{key}[{i}].name = {package.name!r}: a second {project}"])
+        if any(p.distribution == package.distribution for p in packages):
+            _raise(
+                "SparkPool",
+                name,
+                [f"{key}[{i}].name = {package.name!r}: a second {package.distribution}"],
+            )
         packages.append(package)
     return packages
