@@ -8,9 +8,7 @@ unchanged definition on update (the engine calls only `diff`, which is local).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider  # noqa: E402
 from tests.fakes.credentials import FakeCredential  # noqa: E402
-from tests.fakes.https_server import ServedFake  # noqa: E402
+from tests.fakes.https_server import ServedFake, trusted_ca  # noqa: E402
 from tests.fakes.synapse_server import FakeSynapse  # noqa: E402
 
 COUNT = 50
@@ -54,10 +52,7 @@ def per_definition(fake: FakeSynapse, method: str, prefix: str) -> float:
 
 def main() -> None:
     ca = trustme.CA()
-    with tempfile.TemporaryDirectory() as folder:
-        bundle = Path(folder) / "ca.pem"
-        ca.cert_pem.write_to_path(str(bundle))
-        os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
+    with trusted_ca(ca):
         fake = FakeSynapse()
         fake.polls_before_done = 0
         provider = SparkJobDefinitionProvider(credential_factory=FakeCredential)

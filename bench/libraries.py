@@ -35,7 +35,7 @@ from synapse_dl.preflight.index import (  # noqa: E402
 )
 from synapse_dl.providers.workspace_package import WorkspacePackageProvider  # noqa: E402
 from tests.fakes.credentials import FakeCredential  # noqa: E402
-from tests.fakes.https_server import ServedFake  # noqa: E402
+from tests.fakes.https_server import ServedFake, trusted_ca  # noqa: E402
 from tests.fakes.synapse_server import FakeSynapse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,17 +76,14 @@ def _props(endpoint: str, wheel: Path, sha256: str) -> dict:
 
 def bench_uploads() -> None:
     ca = trustme.CA()
-    with tempfile.TemporaryDirectory() as folder:
-        bundle = Path(folder) / "ca.pem"
-        ca.cert_pem.write_to_path(str(bundle))
-        os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
+    with trusted_ca(ca) as folder:
         fake = FakeSynapse()
         fake.packages.polls_before_done = 0
         provider = WorkspacePackageProvider(credential_factory=FakeCredential)
         with ServedFake(fake, ca):
             print("workspace-package uploads against the local data plane (HTTPS)")
             for mib in SIZES_MIB:
-                wheel = Path(folder) / f"p{mib}.whl"
+                wheel = folder / f"p{mib}.whl"
                 wheel.write_bytes(os.urandom(mib * 2**20))
                 sha256 = hashlib.sha256(wheel.read_bytes()).hexdigest()
                 props = _props(fake.base_url, wheel, sha256)
@@ -103,10 +100,10 @@ def bench_uploads() -> None:
                 fake.requests.clear()
                 diff = provider.diff(created.id, created.outs, dict(props))
                 provider.create(props)
-                appends = [p for m, p in fake.requests if m == "PUT"]
+                puts = [p for m, p in fake.requests if m == "PUT"]  # a create or an append
                 print(
                     f"      unchanged: diff changes={diff.changes}; created again: "
-                    f"{len(fake.requests)} calls, {len(appends)} uploads"
+                    f"{len(fake.requests)} calls, {len(puts)} uploads"
                 )
 
 

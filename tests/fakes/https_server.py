@@ -8,10 +8,15 @@ request's User-Agent is kept in its `user_agents` (set here too).
 from __future__ import annotations
 
 import json
+import os
 import ssl
+import tempfile
 import threading
 from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -96,3 +101,21 @@ class ServedFake:
     def __exit__(self, *_: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def trusted_ca(ca: Any) -> Iterator[Path]:
+    """A scratch folder, while `requests` (azure-core's transport) trusts `ca`'s certificates:
+    for scripts outside pytest, whose tests use the `trusted_ca` fixture instead."""
+    before = os.environ.get("REQUESTS_CA_BUNDLE")
+    with tempfile.TemporaryDirectory() as folder:
+        bundle = Path(folder) / "ca.pem"
+        ca.cert_pem.write_to_path(str(bundle))
+        os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
+        try:
+            yield Path(folder)
+        finally:
+            if before is None:
+                del os.environ["REQUESTS_CA_BUNDLE"]
+            else:
+                os.environ["REQUESTS_CA_BUNDLE"] = before
