@@ -197,7 +197,3 @@ _METADATA: dict[str, dict[str, Any]] = {
 def described(name: str) -> dict[str, Any]:
     """The metadata keyword arguments of policy `name`."""
     return dict(_METADATA[name])
-
-
-def names() -> set[str]:
-    return set(_METADATA)

@@ -22,8 +22,6 @@ DNS_ZONES = {
 WORKSPACE_GROUPS = {"Dev": "dev", "Sql": "sql", "SqlOnDemand": "sql"}
 # A private link hub's one sub-resource (Synapse Studio).
 HUB_GROUP = ("Web", "web")
-# The sub-resources the people who use a workspace without public access must reach.
-REQUIRED_GROUPS = ("Dev", "Sql")
 
 SUBNET_ID = (
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
