@@ -43,3 +43,11 @@ def missing(body: Any, required: tuple[str, ...], where: str) -> str | None:
         if body.get(name) in (None, ""):
             return f"{where}.{name} is required"
     return None
+
+
+# synapse/data-plane/Microsoft.Synapse/stable/2020-12-01/roleAssignments.json (commit 15fd3d6e):
+# RoleAssignmentRequest requires roleId, principalId and scope; PUT answers 200 with
+# RoleAssignmentDetails (the role as `roleDefinitionId`), DELETE 200 or 204; errors are
+# ErrorContract ({"error": {"code", "message"}}); the list pages with the x-ms-continuation
+# header.
+ROLE_ASSIGNMENT_REQUIRED = ("roleId", "principalId", "scope")

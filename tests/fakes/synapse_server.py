@@ -11,7 +11,8 @@ Synapse's own (errorInfo, result, ...) only when asked with `detailed=true`. Wit
 `firewall_refuses` set, every call is refused as a workspace firewall refuses a client (403
 ClientIpAddressNotAuthorized).
 Faults (429 with Retry-After, 500, 503, 401, 403) are queued per method and served first.
-Workspace packages (`/libraries`) are served by tests/fakes/synapse_libraries.py.
+Workspace packages (`/libraries`) are served by tests/fakes/synapse_libraries.py, role
+assignments (`/roleAssignments`) by tests/fakes/synapse_rbac.py.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.fakes import specs
 from tests.fakes.credentials import audience_of, token_for
 from tests.fakes.https_server import Faults, error_body
 from tests.fakes.synapse_libraries import FakeLibraries
+from tests.fakes.synapse_rbac import FakeRoleAssignments
 
 TOKEN = token_for(specs.SYNAPSE_AUDIENCE)
 # The caller's address as the firewall reports it.
@@ -71,6 +73,7 @@ class FakeSynapse:
         self.writes: Counter[str] = Counter()
         self.firewall_refuses = False
         self.packages = FakeLibraries()
+        self.roles = FakeRoleAssignments()
         self.base_url = ""
         self._lock = threading.Lock()
 
@@ -112,6 +115,8 @@ class FakeSynapse:
             if self.packages.handles(path):
                 self.packages.base_url = self.base_url
                 return self.packages.handle(method, path, query, body, headers or {})
+            if self.roles.handles(path):
+                return self.roles.handle(method, path, query, body, headers or {})
             if method == "GET" and (match := _OPERATION.match(path)):
                 return self._poll(match["id"])
             if method == "GET" and (match := _BATCH.match(path)):
