@@ -1,6 +1,7 @@
 """pytest fixtures serving the fake ARM and Synapse endpoints over HTTPS on 127.0.0.1.
 
-`arm` and `synapse` yield a running fake whose certificate azure-core's transport trusts; the
+`arm`, `synapse` and `lake` (the data lake's blob endpoint) yield a running fake whose
+certificate azure-core's transport trusts; the
 code under test gets the fake's token from tests.fakes.credentials.FakeCredential, passed as
 its credential factory.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import pytest
 import trustme
 
-from tests.fakes import arm_server, synapse_server
+from tests.fakes import arm_server, blob_server, synapse_server
 from tests.fakes.https_server import ServedFake
 
 
@@ -37,4 +38,10 @@ def arm(trusted_ca: trustme.CA):
 @pytest.fixture
 def synapse(trusted_ca: trustme.CA):
     with ServedFake(synapse_server.FakeSynapse(), trusted_ca) as served:
+        yield served
+
+
+@pytest.fixture
+def lake(trusted_ca: trustme.CA):
+    with ServedFake(blob_server.FakeBlobStorage(), trusted_ca) as served:
         yield served

@@ -48,9 +48,9 @@ def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            # An upload's bytes (a workspace package's chunk) go as they are; the rest is JSON.
-            binary = self.headers.get("Content-Type") == "application/octet-stream"
-            body = raw if binary else json.loads(raw) if raw else None
+            # JSON as JSON; an upload's bytes (a package's chunk, a file) as they are.
+            is_json = "json" in (self.headers.get("Content-Type") or "")
+            body = (json.loads(raw) if is_json else raw) if raw else None
             url = urlsplit(self.path)
             fake.user_agents.append(self.headers.get("User-Agent", ""))
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -66,14 +66,17 @@ def _handler(fake: Any) -> type[BaseHTTPRequestHandler]:
             as_is = isinstance(payload, bytes)
             data = payload if as_is else b"" if payload is None else json.dumps(payload).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "text/html" if as_is else "application/json")
-            self.send_header("Content-Length", str(len(data)))
+            if "Content-Type" not in headers:
+                self.send_header("Content-Type", "text/html" if as_is else "application/json")
+            if "Content-Length" not in headers:
+                self.send_header("Content-Length", str(len(data)))
             for key, value in headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":
+                self.wfile.write(data)
 
-        do_GET = do_PUT = do_POST = do_DELETE = _serve
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _serve
 
         def log_message(self, *_: Any) -> None:
             pass
