@@ -1,7 +1,8 @@
 """Private access to a workspace: private endpoints for its Dev, Sql and SqlOnDemand
 sub-resources (and a private link hub for Synapse Studio), in a subnet given or created, each
 with a zone group in the private DNS zone its names resolve in (given, as a hub network keeps
-them, or created and linked to the endpoints' network). Part of SynapseWorkspace."""
+them, or created and linked to the endpoints' network); and for the data lake's blob and dfs
+when its network rules deny by default. Part of SynapseWorkspace."""
 
 import pulumi
 from pulumi_azure_native import network, privatedns, synapse
@@ -20,6 +21,7 @@ class PrivateAccess:
         *,
         workspace_name: str,
         workspace_id: pulumi.Input[str],
+        lake_id: pulumi.Input[str] | None,
         resource_group_name: pulumi.Input[str],
         location: pulumi.Input[str],
         tags: dict[str, str],
@@ -28,14 +30,22 @@ class PrivateAccess:
         self._name, self._workspace_name = name, workspace_name
         self._group, self._location, self._tags = resource_group_name, location, tags
         self._child = pulumi.ResourceOptions(parent=parent)
+        # The endpoints and their zone groups: what reaching the workspace privately waits on.
+        self.resources: list[pulumi.Resource] = []
         subnet_id, network_id = self._subnet(config)
         given: dict[str, str] = {str(k): v for k, v in config.dns_zone_ids.items()}
+        targets = [
+            (group, workspace_id, zone) for group, zone in private_link.WORKSPACE_GROUPS.items()
+        ]
+        if lake_id is not None:
+            # A lake that denies by default: people and deploying machines come in this way.
+            targets += [(group, lake_id, zone) for group, zone in private_link.LAKE_GROUPS.items()]
         zones = {
             key: given.get(key) or self._zone(key, network_id)
-            for key in sorted(set(private_link.WORKSPACE_GROUPS.values()))
+            for key in sorted({zone for _, _, zone in targets})
         }
-        for group, zone in private_link.WORKSPACE_GROUPS.items():
-            self._endpoint(group, workspace_id, subnet_id, zones[zone])
+        for group, target_id, zone in targets:
+            self._endpoint(group, target_id, subnet_id, zones[zone])
         if config.link_hub:
             hub = synapse.PrivateLinkHub(
                 f"{name}-hub",
@@ -118,7 +128,7 @@ class PrivateAccess:
             tags=self._tags,
             opts=self._child,
         )
-        network.PrivateDnsZoneGroup(
+        zone_group = network.PrivateDnsZoneGroup(
             f"{self._name}-pe-{group.lower()}-dns",
             private_dns_zone_group_name="default",
             private_endpoint_name=endpoint.name,
@@ -128,3 +138,4 @@ class PrivateAccess:
             ],
             opts=self._child,
         )
+        self.resources += [endpoint, zone_group]

@@ -50,7 +50,6 @@ def training_job_args(
         "spark_pool": spark_pool,
         "spark_pool_name": spark_pool_name,
         "workspace_name": workspace.name,
-        "resource_group_name": workspace.resource_group_name,
         "data_lake_account_name": workspace.data_lake_account_name,
         "filesystem": workspace.filesystem,
     }

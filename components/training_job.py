@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
-from pulumi_azure_native import storage
 
 from .component_base import options_with_alias, register_annotated_outputs, type_token
 from .config.component_args import pool_settings
 from .facts import azure_rules
 from .jobs.catalog import StackJob, component_job
+from .providers.lake_file import LakeFile
 from .providers.spark_job_definition import SparkJobDefinition
 from .spark_pool import SparkPoolSettings
 
-JOBS_PREFIX = "jobs"
+# The package's own folder in the workspace's filesystem, apart from the data people keep there.
+JOBS_PREFIX = "synapse-dl/jobs"
 PREVIOUS_TYPE = "synapse-dl:jobs:TrainingJob"
 # TrainingJobArgs keys that set job.yaml keys, and the job.yaml key each sets.
 PLACEMENT_ARGS = {
@@ -82,8 +83,9 @@ class TrainingJobArgs(TypedDict):
     """The target pool's settings, as given to its SparkPool: the job is checked against them."""
     workspace_name: pulumi.Input[str]
     """The workspace that holds the pool."""
-    resource_group_name: pulumi.Input[str]
-    """The workspace's resource group."""
+    resource_group_name: NotRequired[pulumi.Input[str]]
+    """Not used since the scripts go up with an Entra token (no account key to look up in the
+    group); programs that pass it keep working."""
     data_lake_account_name: pulumi.Input[str]
     """The workspace's data lake (storage account), where the scripts are uploaded."""
     filesystem: pulumi.Input[str]
@@ -140,14 +142,12 @@ class TrainingJob(pulumi.ComponentResource):
         for path in job.files:
             key = blob_name(definition.name, path)
             blobs.append(
-                storage.Blob(
+                LakeFile(
                     f"{name}-{path.stem}",
                     account_name=args["data_lake_account_name"],
-                    container_name=args["filesystem"],
-                    resource_group_name=args["resource_group_name"],
-                    blob_name=key,
-                    source=pulumi.FileAsset(str(path)),
-                    type=storage.BlobType.BLOCK,
+                    container=args["filesystem"],
+                    path=key,
+                    source=path,
                     content_type="text/x-python",
                     opts=pulumi.ResourceOptions(parent=self),
                 )

@@ -26,8 +26,9 @@ from .component_base import (
 from .config.component_args import workspace_settings
 from .config.stack import CustomerManagedKeyConfig, WorkspaceSettings
 from .diagnostic_setting import diagnostic_setting
-from .facts import azure_rules, diagnostics
+from .facts import azure_rules, data_lake, diagnostics, synapse_rbac
 from .private_access import PrivateAccess
+from .providers.synapse_role_assignment import SynapseRoleAssignment
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
 # launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").
@@ -43,6 +44,12 @@ def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> s
     if identity is None:
         raise ValueError("the workspace came back without its system-assigned identity")
     return identity.principal_id
+
+
+def _after(value: pulumi.Output[str], resources: list[pulumi.Resource]) -> pulumi.Output[str]:
+    """`value`, carrying a dependency on `resources`: what uses it waits for them."""
+    ids = [r.urn for r in resources]
+    return pulumi.Output.all(value, *ids).apply(lambda known: known[0])
 
 
 # The workspace key's name in Synapse (its encryption.cmk.key.name and its keys/ resource).
@@ -92,6 +99,14 @@ class DataLake(TypedDict):
     """A CanNotDelete lock on the storage account (default true)."""
     protect: NotRequired[bool]
     """Pulumi's `protect` on the account and filesystem (default true)."""
+    default_action: NotRequired[str]
+    """Deny: only the workspace, trusted Azure services and allowed_ip_ranges reach the lake's
+    public endpoint, and Spark reaches it through a managed private endpoint; Allow. Default:
+    Deny when the workspace's public network access is Disabled, else Allow."""
+    allowed_ip_ranges: NotRequired[list[str]]
+    """Public IPv4 addresses or ranges let in past a Deny (a deploying machine's)."""
+    shared_key_access: NotRequired[bool]
+    """Account keys and SAS work (default true); false: Entra ID only."""
 
 
 class FirewallRule(TypedDict):
@@ -141,7 +156,8 @@ class PrivateAccessArgs(TypedDict):
     address_prefix: NotRequired[str]
     """The created network's address range (default 10.20.0.0/24, at least a /28)."""
     dns_zone_ids: NotRequired[dict[str, str]]
-    """Existing private DNS zones by key (dev, sql, web); the others are created and linked."""
+    """Existing private DNS zones by key (dev, sql, web; blob, dfs for a lake that denies by
+    default); the others are created and linked."""
     link_hub: NotRequired[bool]
     """A private link hub with its endpoint for Synapse Studio (Web; default false)."""
 
@@ -163,6 +179,15 @@ class Admins(TypedDict):
     """The group's object id: the workspace's SQL Active Directory admin."""
     group_name: str
     """The group's display name (the admin's login)."""
+
+
+class JobRunner(TypedDict):
+    """Someone who runs jobs in the workspace: given Synapse Compute Operator on it."""
+
+    object_id: str
+    """The Entra object id of the user, group or service principal."""
+    type: NotRequired[str]
+    """User, Group (default) or ServicePrincipal."""
 
 
 class CustomerManagedKey(TypedDict):
@@ -195,7 +220,10 @@ class SynapseWorkspaceArgs(TypedDict):
     diagnostics: NotRequired[Diagnostics]
     """Diagnostic settings to Log Analytics (an audit trail); none by default."""
     admins: NotRequired[Admins]
-    """The Entra group made the workspace's SQL Active Directory admin; default none."""
+    """The Entra group made the workspace's SQL Active Directory admin and Synapse
+    Administrator; default none."""
+    job_runners: NotRequired[list[JobRunner]]
+    """Those who run jobs: Synapse Compute Operator on the workspace; default none."""
     customer_managed_key: NotRequired[CustomerManagedKey]
     """Encrypt data at rest with this key (set when the workspace is created); default none."""
     private_access: NotRequired[PrivateAccessArgs]
@@ -258,6 +286,9 @@ class SynapseWorkspace(pulumi.ComponentResource):
         else:
             self.resource_group_name = pulumi.Output.from_input(args["resource_group_name"])
 
+        client_config = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        )
         lake = config.data_lake
         # The lake holds the data: `protect` stops Pulumi deleting it, the CanNotDelete lock below
         # stops everyone else (portal, CLI, another stack).
@@ -273,6 +304,8 @@ class SynapseWorkspace(pulumi.ComponentResource):
             enable_https_traffic_only=True,
             minimum_tls_version="TLS1_2",
             allow_blob_public_access=False,
+            allow_shared_key_access=lake.shared_key_access,
+            network_rule_set=self._lake_network_rules(config, client_config),
             tags=tags,
             opts=lake_opts,
         )
@@ -330,6 +363,8 @@ class SynapseWorkspace(pulumi.ComponentResource):
                 account_url=account.primary_endpoints.apply(lambda e: e.dfs.rstrip("/")),
                 filesystem=lake.filesystem,
                 resource_id=account.id,
+                # Spark's way into a lake that denies by default (facts/data_lake.py).
+                create_managed_private_endpoint=config.lake_denies_by_default or None,
             ),
             managed_virtual_network="default" if network.managed_virtual_network else None,
             managed_virtual_network_settings=(
@@ -383,6 +418,29 @@ class SynapseWorkspace(pulumi.ComponentResource):
             opts=child,
         )
 
+        # The deploying identity writes the jobs' files with its Entra token (LakeFile):
+        # keys may be off, and a management role gives no data access.
+        deployer_access = authorization.RoleAssignment(
+            f"{name}-datalake-deployer",
+            role_assignment_name=pulumi.Output.all(
+                args["resource_group_name"], client_config.object_id
+            ).apply(
+                lambda known: role_assignment_name(
+                    f"{known[0]}/{lake.account_name}", known[1], STORAGE_BLOB_DATA_CONTRIBUTOR
+                )
+            ),
+            principal_id=client_config.object_id,
+            # A person (User) or a pipeline (ServicePrincipal): not known here, so not sent,
+            # and ARM looks it up. A plain None would get the SDK's default, 'User', which ARM
+            # refuses for a service principal (UnmatchedPrincipalType).
+            principal_type=pulumi.Output.from_input(None),
+            role_definition_id=account.id.apply(
+                lambda account_id: role_definition_id(account_id, STORAGE_BLOB_DATA_CONTRIBUTOR)
+            ),
+            scope=account.id,
+            opts=child,
+        )
+
         if config.admins is not None:
             synapse.WorkspaceAadAdmin(
                 f"{name}-sql-admin",
@@ -392,36 +450,66 @@ class SynapseWorkspace(pulumi.ComponentResource):
                 login=config.admins.group_name,
                 sid=config.admins.group_object_id,
                 # The group is in the tenant the deployment signs in to.
-                tenant_id=authorization.get_client_config_output(
-                    opts=pulumi.InvokeOutputOptions(parent=self)
-                ).tenant_id,
+                tenant_id=client_config.tenant_id,
                 opts=child,
             )
         if config.customer_managed_key is not None:
             self._activate_key(name, config.name, config.customer_managed_key, workspace, child)
+        private_access = None
         if config.private_access is not None:
-            PrivateAccess(
+            private_access = PrivateAccess(
                 name,
                 config.private_access,
                 workspace_name=config.name,
                 workspace_id=workspace.id,
+                lake_id=account.id if config.lake_denies_by_default else None,
                 resource_group_name=self.resource_group_name,
                 location=location,
                 tags=tags,
                 parent=self,
             )
+        # Data-plane calls (job definitions, packages, roles) and uploads to the lake wait, by
+        # these outputs, for the way in: the private endpoints, the deployer's lake role.
+        private_ways = private_access.resources if private_access is not None else []
+        self.name = _after(workspace.name, private_ways)
+        self._synapse_roles(name, config, client_config.object_id, child)
         self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
-        self.name = workspace.name
         self.workspace_id = workspace.id
         self.location = pulumi.Output.from_input(location)
         self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
         self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
-        self.data_lake_account_name = account.name
+        self.data_lake_account_name = _after(account.name, [deployer_access, *private_ways])
         self.filesystem = pulumi.Output.from_input(lake.filesystem)
         self.data_lake_url = account.name.apply(
             lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
         )
         register_annotated_outputs(self)
+
+    def _lake_network_rules(
+        self, config: WorkspaceSettings, client_config: pulumi.Output
+    ) -> storage.NetworkRuleSetArgs | None:
+        """Deny by default, letting in the workspace (its SQL pools come over the public
+        endpoint), trusted Azure services and the ranges allowed; None: Azure's Allow."""
+        if not config.lake_denies_by_default:
+            return None
+        workspace_rule_id = pulumi.Output.all(
+            client_config.subscription_id, self.resource_group_name
+        ).apply(
+            lambda values: data_lake.workspace_rule_resource_id(values[0], values[1], config.name)
+        )
+        return storage.NetworkRuleSetArgs(
+            default_action=storage.DefaultAction.DENY,
+            bypass=data_lake.TRUSTED_SERVICES_BYPASS,
+            ip_rules=[
+                storage.IPRuleArgs(i_p_address_or_range=ip, action=storage.Action.ALLOW)
+                for ip in config.data_lake.allowed_ip_ranges
+            ],
+            resource_access_rules=[
+                storage.ResourceAccessRuleArgs(
+                    tenant_id=client_config.tenant_id, resource_id=workspace_rule_id
+                )
+            ],
+        )
 
     def _activate_key(
         self,
@@ -457,6 +545,38 @@ class SynapseWorkspace(pulumi.ComponentResource):
             key_vault_url=azure_rules.key_url(cmk.key_vault_id, cmk.key_name),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
         )
+
+    def _synapse_roles(
+        self,
+        name: str,
+        config: WorkspaceSettings,
+        deployer_id: pulumi.Output[str],
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        """Synapse RBAC for the people the config names: the admins' group administers the
+        workspace, job runners run jobs, and the deploying identity keeps what deploying needs
+        (Synapse Artifact Publisher) once the admins take away the Synapse Administrator its
+        creating the workspace gave it."""
+        wanted: list[tuple[str, str, pulumi.Input[str], str | None]] = []
+        if config.admins is not None:
+            group = config.admins.group_object_id
+            wanted.append(("admins", synapse_rbac.SYNAPSE_ADMINISTRATOR, group, "Group"))
+        for runner in config.job_runners:
+            role = synapse_rbac.SYNAPSE_COMPUTE_OPERATOR
+            wanted.append((f"runner-{runner.object_id}", role, runner.object_id, runner.type))
+        if wanted:
+            # Whether a user or a service principal: the service tells.
+            role = synapse_rbac.SYNAPSE_ARTIFACT_PUBLISHER
+            wanted.append(("deployer", role, deployer_id, None))
+        for key, role, principal_id, principal_type in wanted:
+            SynapseRoleAssignment(
+                f"{name}-synapse-role-{key}",
+                workspace_name=self.name,
+                role=role,
+                principal_id=principal_id,
+                principal_type=principal_type,
+                opts=child,
+            )
 
     def _diagnostics(
         self,

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from ..facts import azure_rules, diagnostics, private_link, runtimes
+from ..facts import azure_rules, data_lake, diagnostics, private_link, runtimes, synapse_rbac
 from .spark_properties import SparkProperties
 from .validation_messages import field_errors
 
@@ -97,6 +97,12 @@ class ResourceGroupConfig(_Model):
     create: bool = True
 
 
+def _ip_rule(value: str) -> str:
+    if problem := data_lake.ip_rule_problem(value):
+        raise ValueError(problem)
+    return value
+
+
 class DataLakeConfig(_Model):
     # Storage account names: 3-24 lowercase letters and digits, globally unique.
     account_name: str = Field(pattern=r"^[a-z0-9]{3,24}$")
@@ -109,6 +115,14 @@ class DataLakeConfig(_Model):
     # Guards against deleting the lake: an Azure CanNotDelete lock and Pulumi's `protect`.
     delete_lock: bool = True
     protect: bool = True
+    # Deny: the lake's public endpoint lets in only the workspace (a resource-instance rule),
+    # trusted Azure services and allowedIpRanges; Spark reaches it through a managed private
+    # endpoint. None: Deny when the workspace's public network access is Disabled.
+    default_action: Literal["Allow", "Deny"] | None = None
+    # Public addresses let in past a Deny (a deploying machine's, say).
+    allowed_ip_ranges: list[Annotated[str, AfterValidator(_ip_rule)]] = Field(default_factory=list)
+    # False: Entra ID only; the job files go up with the deploying identity's token.
+    shared_key_access: bool = True
 
 
 class FirewallRuleConfig(_Model):
@@ -191,9 +205,11 @@ class PrivateAccessConfig(_Model):
     # An existing subnet for the endpoints; None: a virtual network and subnet are created.
     subnet_id: str | None = Field(default=None, pattern=private_link.SUBNET_ID)
     address_prefix: Annotated[str, AfterValidator(_private_subnet)] = "10.20.0.0/24"
-    # Existing zones by key (dev, sql, web), as a hub network keeps them; the rest are created
-    # and linked to the endpoints' virtual network.
-    dns_zone_ids: dict[Literal["dev", "sql", "web"], str] = Field(default_factory=dict)
+    # Existing zones by key (dev, sql, web; blob and dfs for a lake that denies by default), as
+    # a hub network keeps them; the rest are created and linked to the endpoints' network.
+    dns_zone_ids: dict[Literal["dev", "sql", "web", "blob", "dfs"], str] = Field(
+        default_factory=dict
+    )
     link_hub: bool = False
 
 
@@ -203,6 +219,14 @@ class AdminsConfig(_Model):
 
     group_object_id: str = Field(pattern=azure_rules.GUID)
     group_name: str = Field(min_length=1, max_length=128)
+
+
+class JobRunnerConfig(_Model):
+    """Someone who runs the stack's jobs (`make run-job`): Synapse Compute Operator on the
+    workspace."""
+
+    object_id: str = Field(pattern=azure_rules.GUID)
+    type: Annotated[str, _one_of(synapse_rbac.PRINCIPAL_TYPES)] = "Group"
 
 
 class CustomerManagedKeyConfig(_Model):
@@ -229,7 +253,15 @@ class WorkspaceSettings(_Model):
     customer_managed_key: CustomerManagedKeyConfig | None = None
     # None: only the deploying identity administers the workspace.
     admins: AdminsConfig | None = None
+    job_runners: list[JobRunnerConfig] = Field(default_factory=list)
     tags: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def lake_denies_by_default(self) -> bool:
+        """The lake's network rules deny by default: as set, or as locked as the workspace."""
+        if self.data_lake.default_action is not None:
+            return self.data_lake.default_action == "Deny"
+        return self.network.public_network_access == "Disabled"
 
 
 class WorkspaceConfig(WorkspaceSettings):
@@ -451,7 +483,24 @@ def workspace_problems(prefix: str, workspace: WorkspaceSettings) -> list[str]:
         problems += _dns_zone_problems(
             f"{prefix}privateAccess.dnsZoneIds", workspace.private_access
         )
-    return problems
+    return problems + _lake_problems(f"{prefix}dataLake", workspace)
+
+
+def _lake_problems(key: str, workspace: WorkspaceSettings) -> list[str]:
+    lake = workspace.data_lake
+    network_key = f"{key.rsplit('.', 1)[0]}.network"
+    # (A Deny that follows publicNetworkAccess: Disabled has that rule's own message.)
+    if lake.default_action == "Deny" and not workspace.network.managed_virtual_network:
+        return [
+            f"{key}.defaultAction = 'Deny': Spark reaches such a lake only through a managed "
+            f"private endpoint, which needs {network_key}.managedVirtualNetwork: true"
+        ]
+    if lake.allowed_ip_ranges and not workspace.lake_denies_by_default:
+        return [
+            f"{key}.allowedIpRanges = {lake.allowed_ip_ranges}: only with {key}.defaultAction: "
+            "Deny (a lake that allows by default lets every address in)"
+        ]
+    return []
 
 
 def _dns_zone_problems(key: str, access: PrivateAccessConfig) -> list[str]:

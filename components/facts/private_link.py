@@ -7,7 +7,8 @@ synapse-analytics/security/how-to-connect-to-workspace-with-private-links. Zones
 Private Endpoint private DNS zone values", learn.microsoft.com/azure/private-link/
 private-endpoint-dns (Azure Synapse Analytics: Sql and SqlOnDemand in
 privatelink.sql.azuresynapse.net, Dev in privatelink.dev.azuresynapse.net; private link hubs:
-Web in privatelink.azuresynapse.net).
+Web in privatelink.azuresynapse.net; Storage - Blob and Data Lake Storage Gen2: blob in
+privatelink.blob.core.windows.net, dfs in privatelink.dfs.core.windows.net).
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ DNS_ZONES = {
     "dev": "privatelink.dev.azuresynapse.net",
     "sql": "privatelink.sql.azuresynapse.net",
     "web": "privatelink.azuresynapse.net",
+    "blob": "privatelink.blob.core.windows.net",
+    "dfs": "privatelink.dfs.core.windows.net",
 }
 # A workspace's sub-resources and the zone key of each.
 WORKSPACE_GROUPS = {"Dev": "dev", "Sql": "sql", "SqlOnDemand": "sql"}
+# The data lake's sub-resources (its storage account's), when its network rules deny.
+LAKE_GROUPS = {"blob": "blob", "dfs": "dfs"}
 # A private link hub's one sub-resource (Synapse Studio).
 HUB_GROUP = ("Web", "web")
 

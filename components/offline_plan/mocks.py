@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
 import runpy
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
@@ -108,15 +111,15 @@ class _ArmShape:
     definitions; tests/fakes/specs.py).
     """
 
-    # The response's `type`; None where `type` is an input the resource keeps (a blob's).
-    arm_type: str | None
+    # The response's `type`.
+    arm_type: str
     # The provider path under the resource group, `{placeholders}` filled from the inputs;
     # None for a resource addressed by a `scope` input instead.
     path: str | None
     # The input holding the resource's own name, when `path` addresses it.
     name_key: str = ""
     # Path parameters besides the group, the placeholders and `name_key`, for scope-addressed
-    # resources and the blob's `source`.
+    # resources.
     more_parameters: tuple[str, ...] = ()
     # Its response reports a provisioning state (read-only in its spec).
     provisioned: bool = False
@@ -148,10 +151,6 @@ _ARM_SHAPES: dict[str, _ArmShape] = {
     ),
     "azure-native:storage:BlobContainer": _ArmShape(
         "Microsoft.Storage/storageAccounts/blobServices/containers", _BLOBS, "containerName"
-    ),
-    # A blob goes through the storage data plane: its outputs are name, url and its settings.
-    "azure-native:storage:Blob": _ArmShape(
-        None, f"{_BLOBS}/{{containerName}}/blobs", "blobName", ("source",)
     ),
     "azure-native:synapse:Workspace": _ArmShape(
         "Microsoft.Synapse/workspaces",
@@ -260,7 +259,7 @@ def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
         return group, name
     if path:
         return f"{group}/providers/{path.format(**inputs)}/{name}", name
-    if "resourceUri" in inputs and shape and shape.arm_type:
+    if "resourceUri" in inputs and shape:
         return f"{inputs['resourceUri']}/providers/{shape.arm_type}/{name}", name
     if "scope" in inputs:
         return f"{inputs['scope']}/providers/{type_.rsplit(':', 1)[-1]}/{name}", name
@@ -273,7 +272,7 @@ def provider_outputs(type_: str, inputs: dict[str, Any], arm_id: str, name: str)
     addressed_by = shape.path_parameters() if shape else ()
     outputs = {k: v for k, v in inputs.items() if k not in addressed_by}
     outputs.update({"id": arm_id, "name": name})
-    if shape and shape.arm_type:
+    if shape:
         outputs["type"] = shape.arm_type
     if shape and shape.provisioned:
         outputs["provisioningState"] = "Succeeded"
@@ -311,11 +310,6 @@ class PlanMocks(pulumi_mocks.Mocks):
                 service: f"https://{name}.{service}.core.windows.net/"
                 for service in ("blob", "dfs", "queue", "table", "web", "file")
             }
-        if args.typ == "azure-native:storage:Blob":
-            outputs["url"] = (
-                f"https://{inputs['accountName']}.blob.core.windows.net/"
-                f"{inputs['containerName']}/{name}"
-            )
         if args.typ == "azure-native:synapse:Workspace":
             outputs["identity"] = {
                 **inputs.get("identity", {}),
@@ -408,6 +402,19 @@ def project_name(program_dir: Path) -> str:
     return str(document["name"])
 
 
+@contextmanager
+def _pickler_restored() -> Iterator[None]:
+    """Puts back the pickler method pulumi's dynamic-provider serialization replaces: it wraps
+    `pickle._Pickler._batch_setitems` once per dynamic resource and never unwraps it
+    (pulumi/dynamic/dynamic.py, serialize_provider), so plans run one after another in one
+    process (tests, the mutation run) would nest the wrapper until a RecursionError."""
+    original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
+
+
 def plan_stack(
     stack_file: Path,
     program_dir: Path | None = None,
@@ -452,7 +459,8 @@ def plan_stack(
         finally:
             root._finish()
 
-    _sync_await(run_pulumi_func(run_program))
+    with _pickler_restored():
+        _sync_await(run_pulumi_func(run_program))
     return Plan(
         project=project,
         stack=stack,

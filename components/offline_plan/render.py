@@ -18,6 +18,8 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
         "enableHttpsTrafficOnly",
         "minimumTlsVersion",
         "allowBlobPublicAccess",
+        "allowSharedKeyAccess",
+        "networkRuleSet",
     ),
     "azure-native:storage:BlobServiceProperties": ("deleteRetentionPolicy",),
     "azure-native:storage:BlobContainer": ("containerName", "publicAccess"),
@@ -52,7 +54,8 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
         "dynamicExecutorAllocation",
         "sparkConfigProperties",
     ),
-    "azure-native:storage:Blob": ("blobName", "containerName", "source"),
+    "pulumi-python:dynamic/storage:LakeFile": ("container", "path", "source"),
+    "pulumi-python:dynamic/synapse:SynapseRoleAssignment": ("role", "principalId", "scope"),
     "pulumi-python:dynamic/synapse:SparkJobDefinition": (
         "name",
         "targetBigDataPool",

@@ -80,6 +80,10 @@ class _Monitor(resource_pb2_grpc.ResourceMonitorServicer):
     def RegisterPackage(self, request: Any, context: Any) -> Any:
         return self.current.RegisterPackage(request)
 
+    def Invoke(self, request: Any, context: Any) -> Any:
+        # Functions a component calls (getClientConfig), answered as the offline plan's.
+        return self.current.Invoke(request)
+
 
 class _Engine(engine_pb2_grpc.EngineServicer):
     def Log(self, request: Any, context: Any) -> Any:

@@ -27,6 +27,7 @@ workspace = SynapseWorkspace(
             "account_name": "stsynapsedlcpu001",
             "filesystem": "synapse",
             "sku": "Standard_ZRS",
+            "shared_key_access": False,
         },
         "network": {
             "managed_virtual_network": True,
@@ -34,6 +35,12 @@ workspace = SynapseWorkspace(
             "public_network_access": "Disabled",
         },
         "identity": {"entra_only_authentication": True},
+        # Your groups' object ids.
+        "admins": {
+            "group_object_id": "5d2c7a41-8e3f-4b6a-9c1d-2f7e8a9b0c3d",
+            "group_name": "synapse-dl-cpu-admins",
+        },
+        "job_runners": [{"object_id": "9e4b1f62-3a7d-4c8e-b5f0-6d1a2c3e4f57", "type": "Group"}],
         "diagnostics": {"retention_in_days": 90},
         "private_access": {"address_prefix": "10.20.0.0/24", "link_hub": True},
         "tags": {"project": "synapse-dl", "environment": "cpu"},

@@ -81,7 +81,7 @@ def test_the_python_example_registers_what_the_cpu_stack_does(tmp_path):
     by_stack = plan_stack(ROOT / "Pulumi.cpu.yaml")
 
     assert sorted(map(shape, by_args.resources)) == sorted(map(shape, by_stack.resources))
-    assert len(by_args.resources) == 71
+    assert len(by_args.resources) == 84
 
 
 def test_valid_args_register_every_component(tmp_path):

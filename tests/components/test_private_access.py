@@ -43,6 +43,7 @@ def _by_group(plan: Plan) -> dict[str, dict]:
 def test_the_cpu_workspace_gets_an_endpoint_per_sub_resource_in_its_zone(cpu_plan):
     workspace = cpu_plan.one("azure-native:synapse:Workspace", "synw-dl-cpu-001-workspace")
     hub = cpu_plan.one("azure-native:synapse:PrivateLinkHub", "synw-dl-cpu-001-hub")
+    lake = cpu_plan.one("azure-native:storage:StorageAccount", "synw-dl-cpu-001-datalake")
     zones = {z.inputs["privateZoneName"]: z.outputs["id"] for z in cpu_plan.by_type(ZONE)}
     subnet = cpu_plan.one("azure-native:network:Subnet", "synw-dl-cpu-001-subnet")
 
@@ -53,6 +54,9 @@ def test_the_cpu_workspace_gets_an_endpoint_per_sub_resource_in_its_zone(cpu_pla
         "Sql": (workspace.outputs["id"], zones["privatelink.sql.azuresynapse.net"]),
         "SqlOnDemand": (workspace.outputs["id"], zones["privatelink.sql.azuresynapse.net"]),
         "Web": (hub.outputs["id"], zones["privatelink.azuresynapse.net"]),
+        # The lake denies by default, as the workspace does: its way in for people.
+        "blob": (lake.outputs["id"], zones["privatelink.blob.core.windows.net"]),
+        "dfs": (lake.outputs["id"], zones["privatelink.dfs.core.windows.net"]),
     }
     assert {e["endpoint"].inputs["subnet"]["id"] for e in endpoints.values()} == {
         subnet.outputs["id"]
@@ -94,6 +98,26 @@ def test_a_given_subnet_and_zones_are_used_as_they_are(dev_config, write_stack):
     )
 
 
+def test_a_lake_that_denies_gets_endpoints_in_the_hubs_zones_and_one_that_allows_none(
+    dev_config, write_stack
+):
+    blob_zone = f"{NET}/privateDnsZones/privatelink.blob.core.windows.net"
+    dfs_zone = f"{NET}/privateDnsZones/privatelink.dfs.core.windows.net"
+    dev_config["workspace"]["privateAccess"] = {
+        "subnetId": SUBNET,
+        "dnsZoneIds": {"blob": blob_zone, "dfs": dfs_zone},
+    }
+    dev_config["workspace"]["dataLake"]["defaultAction"] = "Deny"
+
+    endpoints = _by_group(plan_stack(write_stack(dev_config)))
+
+    assert (endpoints["blob"]["zone"], endpoints["dfs"]["zone"]) == (blob_zone, dfs_zone)
+    assert endpoints["dfs"]["target"].endswith("/storageAccounts/stsynapsedldev001")
+
+    dev_config["workspace"]["dataLake"]["defaultAction"] = "Allow"
+    assert sorted(_by_group(plan_stack(write_stack(dev_config)))) == ["Dev", "Sql", "SqlOnDemand"]
+
+
 def test_the_dev_stack_has_no_private_endpoints():
     assert plan_stack(ROOT / "Pulumi.dev.yaml").by_type(ENDPOINT) == []
 
@@ -111,8 +135,12 @@ def test_the_dev_stack_has_no_private_endpoints():
          "workspace.privateAccess.dnsZoneIds.dev = '/subscriptions/s/resourceGroups/rg-hub/"
          "providers/Microsoft.Network/privateDnsZones/privatelink.sql.azuresynapse.net': must be "
          "the ARM id of a private DNS zone named privatelink.dev.azuresynapse.net"),
-        ({"dnsZoneIds": {"blob": f"{NET}/privateDnsZones/privatelink.blob.core.windows.net"}},
-         "workspace.privateAccess.dnsZoneIds.blob"),
+        ({"dnsZoneIds": {"queue": f"{NET}/privateDnsZones/privatelink.queue.core.windows.net"}},
+         "workspace.privateAccess.dnsZoneIds.queue"),
+        ({"dnsZoneIds": {"dfs": f"{NET}/privateDnsZones/privatelink.blob.core.windows.net"}},
+         "workspace.privateAccess.dnsZoneIds.dfs = '/subscriptions/s/resourceGroups/rg-hub/"
+         "providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net': must "
+         "be the ARM id of a private DNS zone named privatelink.dfs.core.windows.net"),
     ],
 )  # fmt: skip
 def test_private_access_settings_are_checked(dev_config, access, problem):

@@ -11,6 +11,7 @@ from synapse_dl.offline_plan.mocks import (
     RecordingMonitor,
     plan_stack,
 )
+from synapse_dl.workspace import STORAGE_BLOB_DATA_CONTRIBUTOR, role_assignment_name
 from tests.conftest import DEV_STACK
 
 POOL = "azure-native:synapse:BigDataPool"
@@ -91,7 +92,9 @@ def test_the_libraries_are_a_second_resource_that_depends_on_the_pool(plan: Plan
 
 
 def test_the_workspace_identity_gets_blob_data_contributor_on_the_lake(plan: Plan):
-    (assignment,) = plan.by_type("azure-native:authorization:RoleAssignment")
+    assignment = plan.one(
+        "azure-native:authorization:RoleAssignment", "synw-dl-dev-001-datalake-blob-contributor"
+    )
 
     assert assignment.inputs == {
         "principalId": assignment.inputs["principalId"],
@@ -105,11 +108,34 @@ def test_the_workspace_identity_gets_blob_data_contributor_on_the_lake(plan: Pla
     assert assignment.inputs["principalId"] == workspace.outputs["identity"]["principalId"]
 
 
-def test_the_role_assignment_name_is_the_same_on_every_run():
-    first = plan_stack(DEV_STACK).by_type("azure-native:authorization:RoleAssignment")[0]
-    second = plan_stack(DEV_STACK).by_type("azure-native:authorization:RoleAssignment")[0]
+def test_the_deployer_gets_blob_data_contributor_on_the_lake_to_upload_the_jobs_files(plan: Plan):
+    assignment = plan.one(
+        "azure-native:authorization:RoleAssignment", "synw-dl-dev-001-datalake-deployer"
+    )
 
-    assert first.inputs["roleAssignmentName"] == second.inputs["roleAssignmentName"]
+    assert assignment.inputs == {
+        # The mocks' getClientConfig objectId: whoever runs the deployment.
+        "principalId": "33333333-3333-3333-3333-333333333333",
+        "roleAssignmentName": role_assignment_name(
+            "rg-synapse-dl-dev/stsynapsedldev001",
+            "33333333-3333-3333-3333-333333333333",
+            STORAGE_BLOB_DATA_CONTRIBUTOR,
+        ),
+        "roleDefinitionId": f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/providers/"
+        "Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        "scope": LAKE_ID,
+    }
+    # Each job file waits for the role: an upload before it would be refused.
+    for upload in plan.by_type("pulumi-python:dynamic/storage:LakeFile"):
+        assert assignment.urn in upload.dependencies
+
+
+def test_the_role_assignment_names_are_the_same_on_every_run():
+    def names() -> list[str]:
+        assignments = plan_stack(DEV_STACK).by_type("azure-native:authorization:RoleAssignment")
+        return sorted(a.inputs["roleAssignmentName"] for a in assignments)
+
+    assert names() == names()
 
 
 def test_the_data_lake_is_a_hardened_adls_gen2_account_protected_from_deletion(plan: Plan):
@@ -125,6 +151,8 @@ def test_the_data_lake_is_a_hardened_adls_gen2_account_protected_from_deletion(p
         "enableHttpsTrafficOnly": True,
         "minimumTlsVersion": "TLS1_2",
         "allowBlobPublicAccess": False,
+        # The dev workspace is public, so is its lake: no network rules, keys allowed.
+        "allowSharedKeyAccess": True,
         "tags": DEV_TAGS,
     }
     assert account.protect is True

@@ -149,6 +149,11 @@ def _network(config):
     return config["workspace"].setdefault("network", {})
 
 
+def _flip_lake_action(config):
+    denies = parse_stack_config(copy.deepcopy(config)).workspace.lake_denies_by_default
+    _ws(config)["dataLake"]["defaultAction"] = "Allow" if denies else "Deny"
+
+
 def _other_size(config):
     pool = _pool(config)
     pool["nodeSize"] = "XLarge" if pool["nodeSizeFamily"] == "HardwareAcceleratedGPU" else "Large"
@@ -215,6 +220,28 @@ CASES: list[tuple[str, Change, Check]] = [
         and p.one("azure-native:storage:BlobContainer").protect is False,
     ),
     (
+        "workspace.dataLake.defaultAction",
+        _flip_lake_action,
+        lambda p: ("networkRuleSet" in p.one(ACCOUNT).inputs) is not p.expected_lake_deny
+        and bool(p.one(WORKSPACE).inputs["defaultDataLakeStorage"].get(
+            "createManagedPrivateEndpoint")) is not p.expected_lake_deny,
+    ),
+    (
+        "workspace.dataLake.allowedIpRanges",
+        lambda c: _ws(c)["dataLake"].update(
+            defaultAction="Deny", allowedIpRanges=["198.51.100.42", "203.0.113.0/24"]),
+        lambda p: p.one(ACCOUNT).inputs["networkRuleSet"]["ipRules"] == [
+            {"iPAddressOrRange": "198.51.100.42", "action": "Allow"},
+            {"iPAddressOrRange": "203.0.113.0/24", "action": "Allow"},
+        ],
+    ),
+    (
+        "workspace.dataLake.sharedKeyAccess",
+        lambda c: _ws(c)["dataLake"].update(
+            sharedKeyAccess=not _ws(c)["dataLake"].get("sharedKeyAccess", True)),
+        lambda p: p.one(ACCOUNT).inputs["allowSharedKeyAccess"] is not p.expected_shared_key,
+    ),
+    (
         "workspace.network.managedVirtualNetwork",
         lambda c: _network(c).update(managedVirtualNetwork=False, preventDataExfiltration=False,
                                      publicNetworkAccess="Enabled"),
@@ -277,6 +304,16 @@ CASES: list[tuple[str, Change, Check]] = [
         == ("0f0f0f0f-0000-4000-8000-000000000042", "g42"),
     ),
     (
+        "workspace.jobRunners",
+        lambda c: _ws(c).update(
+            jobRunners=[{"objectId": "0f0f0f0f-0000-4000-8000-000000000043", "type": "User"}]
+        ),
+        lambda p: ("Synapse Compute Operator", "0f0f0f0f-0000-4000-8000-000000000043", "User") in [
+            (r.inputs["role"], r.inputs["principalId"], r.inputs.get("principalType"))
+            for r in p.of("pulumi-python:dynamic/synapse:SynapseRoleAssignment")
+        ],
+    ),
+    (
         "workspace.customerManagedKey",
         lambda c: _ws(c).update(customerManagedKey={"keyVaultId": VAULT, "keyName": "k-42"}),
         lambda p: p.one(WORKSPACE).inputs["encryption"]["cmk"]["key"]["keyVaultUrl"]
@@ -295,7 +332,8 @@ CASES: list[tuple[str, Change, Check]] = [
         "workspace.privateAccess.linkHub",
         lambda c: _ws(c).update(privateAccess={"linkHub": False}),
         lambda p: not p.of("azure-native:synapse:PrivateLinkHub")
-        and len(p.of("azure-native:network:PrivateEndpoint")) == 3,
+        and "Web" not in {group for r in p.of("azure-native:network:PrivateEndpoint")
+                          for group in r.inputs["privateLinkServiceConnections"][0]["groupIds"]},
     ),
     (
         "workspace.diagnostics",
@@ -416,6 +454,8 @@ def test_a_changed_setting_reaches_its_arm_input(tmp_path, stack, setting, chang
     planned.expected_exfiltration = before.workspace.network.prevent_data_exfiltration
     planned.expected_public = before.workspace.network.public_network_access
     planned.expected_size = before.spark_pools[0].node_size
+    planned.expected_lake_deny = before.workspace.lake_denies_by_default
+    planned.expected_shared_key = before.workspace.data_lake.shared_key_access
 
     assert check(planned), f"{stack}: {setting} did not reach its input"
 

@@ -18,7 +18,7 @@ from tests.conftest import DEV_STACK, JOBS_ROOT, ROOT
 
 CPU_STACK = ROOT / "Pulumi.cpu.yaml"
 
-BLOB = "azure-native:storage:Blob"
+BLOB = "pulumi-python:dynamic/storage:LakeFile"
 CPU_LAKE = "abfss://synapse@stsynapsedlcpu001.dfs.core.windows.net/"
 DEFINITION = "pulumi-python:dynamic/synapse:SparkJobDefinition"
 LAKE = "abfss://synapse@stsynapsedldev001.dfs.core.windows.net/"
@@ -37,13 +37,18 @@ def test_each_job_file_is_uploaded_under_a_content_addressed_name(plan: Plan):
     train = JOBS_ROOT / "pytorch_digits" / "train.py"
     blob = plan.one(BLOB, "pytorch_digits-train")
 
-    assert blob.inputs["blobName"] == f"jobs/pytorch_digits/{digest(train)}/train.py"
-    assert blob.inputs["containerName"] == "synapse"
-    assert blob.inputs["accountName"] == "stsynapsedldev001"
-    assert blob.inputs["type"] == "Block"
-    assert blob.inputs["source"] == {
-        "fileAsset": "training_jobs/pytorch_digits/train.py",
+    # The package's own folder, apart from the data people keep in the filesystem.
+    assert blob.inputs == {
+        "accountName": "stsynapsedldev001",
+        "endpoint": "https://stsynapsedldev001.blob.core.windows.net",
+        "container": "synapse",
+        "path": f"synapse-dl/jobs/pytorch_digits/{digest(train)}/train.py",
+        "source": {
+            "fileAsset": "training_jobs/pytorch_digits/train.py",
+            "sha256": hashlib.sha256(train.read_bytes()).hexdigest(),
+        },
         "sha256": hashlib.sha256(train.read_bytes()).hexdigest(),
+        "contentType": "text/x-python",
     }
     uploaded = {b.name for b in plan.by_type(BLOB) if b.name.startswith("pytorch_digits-")}
     job = yaml.safe_load((JOBS_ROOT / "pytorch_digits" / "job.yaml").read_text())
@@ -67,7 +72,7 @@ def test_the_pytorch_job_definition_has_the_exact_properties(plan: Plan):
     folder = JOBS_ROOT / "pytorch_digits"
 
     def url(path: Path) -> str:
-        return f"{LAKE}jobs/pytorch_digits/{digest(path)}/{path.name}"
+        return f"{LAKE}synapse-dl/jobs/pytorch_digits/{digest(path)}/{path.name}"
 
     assert definition.inputs["workspaceName"] == "synw-dl-dev-001"
     assert definition.inputs["endpoint"] == "https://synw-dl-dev-001.dev.azuresynapse.net"
@@ -118,7 +123,7 @@ def test_the_dev_stack_deploys_both_bundled_jobs(plan: Plan):
         "tensorflow_digits",
     ]
     assert plan.outputs["jobDefinitions"]["pytorch_digits"].startswith(
-        f"{LAKE}jobs/pytorch_digits/"
+        f"{LAKE}synapse-dl/jobs/pytorch_digits/"
     )
 
 
@@ -210,7 +215,7 @@ def test_the_cpu_stack_deploys_the_pytorch_job_on_its_spark_3_5_pool(cpu_plan: P
 
     def url(relative: str) -> str:
         path = folder / relative
-        return f"{CPU_LAKE}jobs/pytorch_digits/{digest(path)}/{path.name}"
+        return f"{CPU_LAKE}synapse-dl/jobs/pytorch_digits/{digest(path)}/{path.name}"
 
     assert definition.inputs["targetBigDataPool"] == "cpumedium"
     assert definition.inputs["requiredSparkVersion"] == "3.5"

@@ -49,3 +49,76 @@ def test_an_admins_setting_azure_would_refuse_is_named(dev_config, admins, key):
 
     [found] = caught.value.problems
     assert found.startswith(f"synapse-dl:workspace.admins.{key}")
+
+
+ROLE = "pulumi-python:dynamic/synapse:SynapseRoleAssignment"
+RUNNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+DEPLOYER = "33333333-3333-3333-3333-333333333333"  # the mocks' getClientConfig objectId
+
+
+def _roles(plan) -> dict[str, tuple[str, str, str | None]]:
+    return {
+        r.name: (r.inputs["role"], r.inputs["principalId"], r.inputs.get("principalType"))
+        for r in plan.by_type(ROLE)
+    }
+
+
+def test_admins_job_runners_and_the_deployer_get_their_synapse_roles(dev_config, write_stack):
+    dev_config["workspace"]["admins"] = {"groupObjectId": GROUP, "groupName": "synapse-admins"}
+    dev_config["workspace"]["jobRunners"] = [
+        {"objectId": RUNNER},
+        {"objectId": DEPLOYER.replace("3", "4"), "type": "ServicePrincipal"},
+    ]
+
+    plan = plan_stack(write_stack(dev_config))
+
+    ws = "synw-dl-dev-001"
+    assert _roles(plan) == {
+        f"{ws}-synapse-role-admins": ("Synapse Administrator", GROUP, "Group"),
+        f"{ws}-synapse-role-runner-{RUNNER}": ("Synapse Compute Operator", RUNNER, "Group"),
+        f"{ws}-synapse-role-runner-{DEPLOYER.replace('3', '4')}": (
+            "Synapse Compute Operator",
+            DEPLOYER.replace("3", "4"),
+            "ServicePrincipal",
+        ),
+        f"{ws}-synapse-role-deployer": ("Synapse Artifact Publisher", DEPLOYER, None),
+    }
+    for role in plan.by_type(ROLE):
+        assert role.inputs["workspaceName"] == ws
+        assert role.inputs["endpoint"] == f"https://{ws}.dev.azuresynapse.net"
+        assert role.inputs["scope"] == f"workspaces/{ws}"
+    assert plan.one(ROLE, f"{ws}-synapse-role-admins").inputs["roleId"] == (
+        "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78"
+    )
+
+
+def test_job_runners_alone_also_keep_the_deployer_a_publisher(dev_config, write_stack):
+    dev_config["workspace"]["jobRunners"] = [{"objectId": RUNNER, "type": "User"}]
+
+    roles = _roles(plan_stack(write_stack(dev_config)))
+
+    assert sorted(role for role, _, _ in roles.values()) == [
+        "Synapse Artifact Publisher",
+        "Synapse Compute Operator",
+    ]
+
+
+def test_without_people_named_no_synapse_role_is_assigned(dev_config, write_stack):
+    assert plan_stack(write_stack(dev_config)).by_type(ROLE) == []
+
+
+@pytest.mark.parametrize(
+    ("runner", "key", "value"),
+    [
+        ({"objectId": "someone"}, "objectId", "'someone'"),
+        ({"objectId": RUNNER, "type": "Robot"}, "type", "'Robot'"),
+    ],
+)
+def test_a_job_runner_azure_would_refuse_is_named(dev_config, runner, key, value):
+    dev_config["workspace"]["jobRunners"] = [runner]
+
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(dev_config)
+
+    [found] = caught.value.problems
+    assert found.startswith(f"synapse-dl:workspace.jobRunners[0].{key} = {value}")

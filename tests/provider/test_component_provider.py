@@ -82,8 +82,8 @@ def test_the_schema_has_the_three_components_as_components(schema):
          ["location", "resourceGroupName", "settings", "workspaceName"],
          ["name", "poolId", "requirements"]),
         ("TrainingJob",
-         ["dataLakeAccountName", "filesystem", "jobDirectory", "resourceGroupName", "sparkPool",
-          "sparkPoolName", "workspaceName"],
+         ["dataLakeAccountName", "filesystem", "jobDirectory", "sparkPool", "sparkPoolName",
+          "workspaceName"],
          ["file", "name"]),
     ],
 )  # fmt: skip
