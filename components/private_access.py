@@ -30,8 +30,8 @@ class PrivateAccess:
         self._name, self._workspace_name = name, workspace_name
         self._group, self._location, self._tags = resource_group_name, location, tags
         self._child = pulumi.ResourceOptions(parent=parent)
-        # The endpoints and their zone groups: what reaching the workspace privately waits on.
-        self.resources: list[pulumi.Resource] = []
+        # Each sub-resource's endpoint and zone group: what reaching it privately waits on.
+        self.ways_in: dict[str, list[pulumi.Resource]] = {}
         subnet_id, network_id = self._subnet(config)
         given: dict[str, str] = {str(k): v for k, v in config.dns_zone_ids.items()}
         targets = [
@@ -138,4 +138,4 @@ class PrivateAccess:
             ],
             opts=self._child,
         )
-        self.resources += [endpoint, zone_group]
+        self.ways_in[group] = [endpoint, zone_group]

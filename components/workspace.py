@@ -470,15 +470,17 @@ class SynapseWorkspace(pulumi.ComponentResource):
             )
         # Data-plane calls (job definitions, packages, roles) and uploads to the lake wait, by
         # these outputs, for the way in: the private endpoints, the deployer's lake role.
-        private_ways = private_access.resources if private_access is not None else []
-        self.name = _after(workspace.name, private_ways)
+        ways_in = private_access.ways_in if private_access is not None else {}
+        self.name = _after(workspace.name, ways_in.get("Dev", []))
         self._synapse_roles(name, config, client_config.object_id, child)
         self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
         self.workspace_id = workspace.id
         self.location = pulumi.Output.from_input(location)
         self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
         self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
-        self.data_lake_account_name = _after(account.name, [deployer_access, *private_ways])
+        self.data_lake_account_name = _after(
+            account.name, [deployer_access, *ways_in.get("blob", [])]
+        )
         self.filesystem = pulumi.Output.from_input(lake.filesystem)
         self.data_lake_url = account.name.apply(
             lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
