@@ -18,10 +18,13 @@ import grpc
 import pytest
 from google.protobuf import struct_pb2
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from synapse_dl.providers.lake_file import LakeFileProvider
 from synapse_dl.providers.pool_libraries import PoolLibrariesProvider
 from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider
+from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignmentProvider
 from tests.conftest import ROOT
 
 LIBRARIES = {
@@ -42,6 +45,27 @@ DEFINITION = {
     "requiredSparkVersion": "3.2",
     "language": "python",
     "jobProperties": {"name": "pytorch_digits", "file": "abfss://x/train.py"},
+}
+
+ROLE = {
+    "workspaceName": "synw-dl",
+    "endpoint": "https://synw-dl.dev.azuresynapse.net",
+    "role": "Synapse Compute Operator",
+    "roleId": "e3844cc7-4670-42cb-9349-9bdac1ee7881",
+    "principalId": "9e4b1f62-3a7d-4c8e-b5f0-6d1a2c3e4f57",
+    "principalType": "Group",
+    "scope": "workspaces/synw-dl",
+}
+# A file asset as the engine sends one: Pulumi's asset signature and its path.
+ASSET = {rpc._special_sig_key: rpc._special_asset_sig, "path": "training_jobs/x/train.py"}
+LAKE_FILE = {
+    "accountName": "stlake",
+    "endpoint": "https://stlake.blob.core.windows.net",
+    "container": "synapse",
+    "path": "synapse-dl/jobs/x/0123456789abcdef/train.py",
+    "source": ASSET,
+    "sha256": "0" * 64,
+    "contentType": "text/x-python",
 }
 
 
@@ -104,3 +128,22 @@ def test_the_job_definition_loads_and_diffs_in_the_provider_process(provider):
 
     assert renamed.changes == provider_pb2.DiffResponse.DIFF_SOME
     assert list(renamed.replaces) == ["name"]
+
+
+def test_the_role_assignment_loads_and_diffs_in_the_provider_process(provider):
+    unchanged = diff(provider, SynapseRoleAssignmentProvider(), ROLE, ROLE)
+    another = diff(provider, SynapseRoleAssignmentProvider(), ROLE, {**ROLE, "principalId": "p2"})
+
+    assert unchanged.changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert list(another.replaces) == ["principalId"]
+
+
+def test_the_lake_file_loads_and_diffs_in_the_provider_process(provider):
+    moved_checkout = {**LAKE_FILE, "source": {**ASSET, "path": "/elsewhere/train.py"}}
+
+    unchanged = diff(provider, LakeFileProvider(), LAKE_FILE, moved_checkout)
+    rewritten = diff(provider, LakeFileProvider(), LAKE_FILE, {**LAKE_FILE, "sha256": "1" * 64})
+
+    assert unchanged.changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert rewritten.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(rewritten.replaces) == []
