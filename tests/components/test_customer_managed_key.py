@@ -7,6 +7,7 @@ import pytest
 
 from synapse_dl.config.stack import ConfigError, parse_stack_config
 from synapse_dl.offline_plan.mocks import plan_stack
+from synapse_dl.workspace import role_assignment_name
 
 VAULT = "/subscriptions/s-1/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-dl-keys"
 KEY_URL = "https://kv-dl-keys.vault.azure.net/keys/synapse-cmk"
@@ -35,11 +36,20 @@ def test_the_workspace_identity_may_use_the_key_and_then_it_is_activated(cmk_pla
     access = cmk_plan.one("azure-native:authorization:RoleAssignment", "synw-dl-dev-001-cmk-access")
     activation = cmk_plan.one("azure-native:synapse:Key", "synw-dl-dev-001-cmk-activation")
 
-    assert access.inputs["scope"] == VAULT
-    assert access.inputs["roleDefinitionId"] == (
-        f"/subscriptions/s-1/providers/Microsoft.Authorization/roleDefinitions/{CRYPTO_USER}"
-    )
-    assert access.inputs["principalId"] == workspace.outputs["identity"]["principalId"]
+    assert access.inputs == {
+        "scope": VAULT,
+        "roleDefinitionId": (
+            f"/subscriptions/s-1/providers/Microsoft.Authorization/roleDefinitions/{CRYPTO_USER}"
+        ),
+        "principalId": workspace.outputs["identity"]["principalId"],
+        # Not left to ARM's lookup: a new identity may not have replicated yet.
+        "principalType": "ServicePrincipal",
+        # The same on every run of the stack: never a second assignment.
+        "roleAssignmentName": role_assignment_name(VAULT, "synw-dl-dev-001", CRYPTO_USER),
+    }
+    # Children of the workspace component, as everything it makes.
+    component = "synapse-dl:index:SynapseWorkspace::synw-dl-dev-001"
+    assert access.parent.endswith(component) and activation.parent.endswith(component)
     assert activation.inputs == {
         "keyName": "default",
         "workspaceName": "synw-dl-dev-001",

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from synapse_dl import cli
-from synapse_dl.packages.command import EXIT_LOCKED, EXIT_NO_INDEX, EXIT_NOT_LOCKED
+from synapse_dl.packages import command
+from synapse_dl.packages.command import EXIT_LOCKED, EXIT_NO_INDEX, EXIT_NOT_LOCKED, _locked
+from synapse_dl.packages.lock import LockedPackage
+from synapse_dl.preflight.resolver import Install
 from tests.fakes.package_index import PackageIndex, unreachable_index_url
 
 
@@ -51,7 +54,9 @@ def test_each_wheel_the_pool_needs_is_locked_with_its_hash_and_size(index, prote
             ["packages", "--stack", "locked", "--index-url", url, "--project-dir", str(project)]
         )
 
-    assert status == EXIT_LOCKED, capsys.readouterr()
+    out, err = capsys.readouterr()
+    assert status == EXIT_LOCKED, out + err
+    assert out.startswith(f"workspace packages of stack locked, from {url}\n")
     pool = lock(project)["pools"]["dataprep"]
     assert (pool["sparkVersion"], pool["requirements"]) == ("3.5", "helper==2.1\n")
     assert [(p["filename"], p["sha256"], p["size"]) for p in pool["packages"]] == [
@@ -70,7 +75,9 @@ def test_a_pool_that_cannot_install_locks_nothing(index, protected_stack, capsys
         )
 
     assert status == EXIT_NOT_LOCKED
-    assert "absent==1.0: not found on the index" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "absent==1.0: not found on the index" in out
+    assert err == "error: pool dataprep cannot install its libraries; nothing was locked\n"
     assert not (project / "workspace_packages").exists()
 
 
@@ -93,4 +100,94 @@ def test_a_workspace_that_reaches_pypi_needs_no_lock(dev_config, write_stack, tm
     status = cli.main(["packages", "--stack-file", str(stack), "--index-url", "http://x/simple"])
 
     assert status == EXIT_LOCKED
-    assert "stack open: no pool needs workspace packages" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        "stack open: no pool needs workspace packages "
+        "(its workspace reaches PyPI, or no pool has libraries)\n"
+    )
+
+
+def _install(url: str, sha256: str | None = None) -> Install:
+    return Install("helper", "2.1", url, sha256)
+
+
+def test_a_wheel_the_index_gives_no_hash_for_is_downloaded_and_hashed(index):
+    wheel = index.add_wheel("helper", "2.1")
+
+    # A private index: the download carries its credentials, as pip's requests did.
+    with index.serve(credentials=("ci", "s3cret")) as url:
+        locked = _locked(_install(_file_url(url, wheel)), url)
+
+    assert locked == LockedPackage(
+        wheel.name,
+        _file_url(url, wheel),
+        hashlib.sha256(wheel.read_bytes()).hexdigest(),
+        wheel.stat().st_size,
+    )
+
+
+def test_the_index_hash_and_size_need_no_download(index):
+    wheel = index.add_wheel("helper", "2.1")
+
+    with index.serve(credentials=("ci", "s3cret")) as url:
+        # A hash that is not the file's: taken from the index as it is, so nothing was read.
+        locked = _locked(_install(_file_url(url, wheel), sha256="ab" * 32), url)
+
+    assert (locked.sha256, locked.size) == ("ab" * 32, wheel.stat().st_size)
+
+
+def test_a_wheel_whose_bytes_are_not_the_index_hash_is_refused(index, monkeypatch):
+    wheel = index.add_wheel("helper", "2.1")
+    # An index that does not say a file's size: the wheel is downloaded to learn it.
+    monkeypatch.setattr(command, "download_size", lambda *_: None)
+
+    with index.serve() as url, pytest.raises(ValueError) as raised:
+        _locked(_install(_file_url(url, wheel), sha256="ab" * 32), url)
+
+    real = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert str(raised.value) == (
+        f"{_file_url(url, wheel)} has sha256 {real}, the index says {'ab' * 32}"
+    )
+
+
+def test_a_source_distribution_is_never_locked():
+    with pytest.raises(ValueError) as raised:
+        _locked(_install("https://files.example/helper-2.1.tar.gz"), "https://files.example")
+
+    assert str(raised.value) == "https://files.example/helper-2.1.tar.gz is not a wheel"
+
+
+def test_a_wheel_that_cannot_be_read_locks_nothing_and_says_which_pool(
+    index, protected_stack, monkeypatch, capsys
+):
+    index.add_wheel("helper", "2.1")
+    stack, project = protected_stack("helper==2.1")
+    monkeypatch.setattr(command, "download_size", lambda *_: None)
+
+    def reset(*_):
+        raise OSError("connection reset by peer")
+
+    monkeypatch.setattr(command, "file_digest", reset)
+    with index.serve() as url:
+        status = cli.main(
+            ["packages", "--stack", "locked", "--index-url", url, "--project-dir", str(project)]
+        )
+
+    assert status == EXIT_NOT_LOCKED
+    assert capsys.readouterr().err == (
+        "error: pool dataprep: connection reset by peer; nothing was locked\n"
+    )
+    assert not (project / "workspace_packages").exists()
+
+
+def _file_url(index_url: str, wheel: Path) -> str:
+    return index_url.replace("/simple", f"/files/{wheel.name}").replace("ci:s3cret@", "")
+
+
+def test_a_stack_that_does_not_exist_is_exit_1_naming_its_file(protected_stack, capsys):
+    _, project = protected_stack("helper==2.1")
+
+    status = cli.main(["packages", "--stack", "nope", "--project-dir", str(project)])
+
+    assert status == EXIT_NOT_LOCKED
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Pulumi.nope.yaml" in err
