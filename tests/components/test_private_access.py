@@ -118,6 +118,18 @@ def test_a_lake_that_denies_gets_endpoints_in_the_hubs_zones_and_one_that_allows
     assert sorted(_by_group(plan_stack(write_stack(dev_config)))) == ["Dev", "Sql", "SqlOnDemand"]
 
 
+def test_zones_made_for_a_given_subnet_are_linked_to_its_network(dev_config, write_stack):
+    dev_config["workspace"]["privateAccess"] = {"subnetId": SUBNET}
+
+    plan = plan_stack(write_stack(dev_config))
+
+    links = plan.by_type(LINK)
+    assert len(links) == 2  # dev and sql
+    assert {link.inputs["virtualNetwork"]["id"] for link in links} == {
+        f"{NET}/virtualNetworks/vnet-hub"
+    }
+
+
 def test_the_dev_stack_has_no_private_endpoints():
     assert plan_stack(ROOT / "Pulumi.dev.yaml").by_type(ENDPOINT) == []
 

@@ -10,7 +10,7 @@ import pytest
 
 from synapse_dl.providers.workspace_package import PackageSourceError, WorkspacePackageProvider
 from tests.fakes.credentials import FakeCredential
-from tests.fakes.package_index import PackageIndex
+from tests.fakes.package_index import PackageIndex, unreachable_index_url
 from tests.fakes.synapse_server import FakeSynapse
 
 NAME = "helper-2.1-0a1b2c3d4e5f6-py3-none-any.whl"
@@ -60,8 +60,23 @@ def test_create_downloads_a_locked_wheel_from_the_index(synapse, tmp_path):
 
 
 def test_a_wheel_that_is_not_the_one_locked_is_never_uploaded(synapse, wheel):
-    with pytest.raises(PackageSourceError, match=f"has sha256 {sha(wheel)}, not the 00"):
+    with pytest.raises(PackageSourceError) as raised:
         WorkspacePackageProvider(FakeCredential).create(props(synapse, wheel, "00" * 32))
+
+    assert str(raised.value) == (
+        f"{wheel} has sha256 {sha(wheel)}, not the {'00' * 32} it was planned with; "
+        "lock the packages again (make packages)"
+    )
+    assert synapse.requests == []
+
+
+def test_a_wheel_that_cannot_be_downloaded_says_from_where(synapse):
+    source = unreachable_index_url().replace("/simple", "/files/helper-2.1-py3-none-any.whl")
+
+    with pytest.raises(PackageSourceError) as raised:
+        WorkspacePackageProvider(FakeCredential).create(props(synapse, source, "00" * 32))
+
+    assert str(raised.value).startswith(f"could not download {source}: ")
     assert synapse.requests == []
 
 
