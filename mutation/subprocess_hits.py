@@ -42,5 +42,7 @@ def pytest_runtest_teardown(item: Any) -> None:
     from mutmut.state import state
 
     for path in Path(hits_dir).glob("*.txt"):
-        state()._stats.update(path.read_text(encoding="utf-8").split())
-        path.unlink()
+        # Moved aside first: a child still running writes its next calls to a new file.
+        taken = path.rename(path.with_suffix(".taken"))
+        state()._stats.update(taken.read_text(encoding="utf-8").split())
+        taken.unlink()
