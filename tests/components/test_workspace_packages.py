@@ -184,3 +184,46 @@ def test_a_name_over_100_characters_is_refused_before_any_call(synapse: FakeSyna
 def test_chunks_are_never_over_the_services_4_mib(synapse: FakeSynapse):
     with pytest.raises(ValueError, match="chunk_bytes must be"):
         WorkspacePackages(synapse.base_url, FakeCredential(), chunk_bytes=CHUNK_BYTES + 1)
+
+
+def test_a_package_still_incomplete_after_its_flush_is_an_error(synapse: FakeSynapse, wheel):
+    synapse.packages.flush_completes = False
+
+    with pytest.raises(PackageUploadError) as raised:
+        packages(synapse).upload(NAME, wheel)
+
+    assert str(raised.value) == (
+        f"workspace package {NAME!r} is Incomplete after its upload was flushed"
+    )
+
+
+def test_a_403_at_the_flush_names_the_role(synapse: FakeSynapse, wheel):
+    synapse.fail("POST", 403, body={"error": {"code": "Unauthorized", "message": "no"}})
+
+    with pytest.raises(SynapsePermissionError) as raised:
+        packages(synapse).upload(NAME, wheel)
+
+    assert str(raised.value).startswith(
+        f"Synapse refused to upload the workspace package {NAME!r} (HTTP 403 Unauthorized: no)"
+    )
+
+
+def test_a_403_at_delete_names_the_role(synapse: FakeSynapse, wheel):
+    packages(synapse).upload(NAME, wheel)
+    synapse.fail("DELETE", 403, body={"error": {"code": "Unauthorized", "message": "no"}})
+
+    with pytest.raises(SynapsePermissionError) as raised:
+        packages(synapse).delete(NAME)
+
+    assert str(raised.value).startswith(
+        f"Synapse refused to delete the workspace package {NAME!r} (HTTP 403 Unauthorized: no)"
+    )
+    assert NAME in synapse.packages.libraries
+
+
+def test_a_name_of_exactly_100_characters_is_taken(synapse: FakeSynapse, tmp_path):
+    name = "a" * (100 - len("-1.0-py3-none-any.whl")) + "-1.0-py3-none-any.whl"
+    wheel = tmp_path / name
+    wheel.write_bytes(b"wheel bytes")
+
+    assert packages(synapse).upload(name, wheel).name == name

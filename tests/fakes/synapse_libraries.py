@@ -56,6 +56,8 @@ class FakeLibraries:
         self.interloper = b""
         # The error the next flush's operation ends with, if any.
         self.fail_next_flush: dict[str, str] | None = None
+        # False: a flush's operation succeeds but the package stays Incomplete.
+        self.flush_completes = True
         self.operations: dict[str, _Operation] = {}
         self.polls_before_done = 1
         self.base_url = ""
@@ -150,7 +152,7 @@ class FakeLibraries:
             return 404, {}, error_body("LibraryNotFound", f"Library {name} not found")
         error, self.fail_next_flush = self.fail_next_flush, None
         if error is None:
-            library.flushed = True
+            library.flushed = self.flush_completes
         return self._accept(self.resource(library), error)
 
     def _accept(self, result: dict[str, Any] | None, error: dict | None = None) -> Answer:
