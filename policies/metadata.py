@@ -186,6 +186,21 @@ _METADATA: dict[str, dict[str, Any]] = {
         "public network access.",
         "url": f"{_LEARN}/security/how-to-connect-to-workspace-with-private-links",
     },
+    "data-lake-locked-with-workspace": {
+        # Both flag any storage account; here only a private workspace's lake is judged.
+        # Storage_NetworkAcls_Audit.json (azure-policy 8f5ad30e) and
+        # StorageAccountAllowSharedKeyAccess_Audit.json (f7319d6e).
+        "tags": [
+            "related:azure-policy:34c877ad-507e-4c82-993e-3452a6e0ad3c",
+            "related:azure-policy:8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54",
+            "related:checkov:CKV_AZURE_35",
+            "related:checkov:CKV2_AZURE_40",
+        ],
+        "remediation_steps": "Set the lake's network rules to deny by default, letting in the "
+        "workspace (a resource-instance rule) and trusted services, and turn shared key access "
+        "off (workspace.dataLake.defaultAction and sharedKeyAccess).",
+        "url": f"{_LEARN}/security/connect-to-a-secure-storage-account",
+    },
     "diagnostic-settings": {
         "remediation_steps": "Add a diagnostic setting to a Log Analytics workspace on the "
         "Synapse workspace and each Spark pool (workspace.diagnostics in the stack file).",

@@ -27,6 +27,7 @@ from resource_types import (
     POOL_LIBRARIES,
     PRIVATE_ENDPOINT,
     SPARK_JOB_DEFINITION,
+    STORAGE_ACCOUNT,
     WORKSPACE,
 )
 from workspace import firewall_rule_workspace, is_exfiltration_protected, workspace_name
@@ -299,6 +300,56 @@ no_firewall_rules_while_private = StackValidationPolicy(
     validate=_check_firewall_rules_while_private,
 )
 
+
+def _lake_openings(lake: Mapping) -> list[str]:
+    """What leaves a data lake open: its network rules' default, its account keys."""
+    openings = []
+    rules = lake.get("networkRuleSet") or {}
+    if rules.get("defaultAction") != "Deny":
+        openings.append(
+            f"its network rules allow every address (defaultAction "
+            f"{rules.get('defaultAction') or 'Allow'})"
+        )
+    if lake.get("allowSharedKeyAccess") is not False:
+        openings.append("it takes account keys (allowSharedKeyAccess is not false)")
+    return openings
+
+
+def _check_lake_locked_with_workspace(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    lakes = {
+        str(a.props.get("id")).lower(): a
+        for a in _of_type(args, STORAGE_ACCOUNT)
+        if isinstance(a.props.get("id"), str)
+    }
+    for w in _of_type(args, WORKSPACE):
+        if w.props.get("publicNetworkAccess") != "Disabled":
+            continue
+        lake_id = str((w.props.get("defaultDataLakeStorage") or {}).get("resourceId") or "")
+        lake = lakes.get(lake_id.lower())
+        if lake is None:
+            continue  # not in this stack (or not created yet): nothing to judge
+        if openings := _lake_openings(lake.props):
+            report_violation(
+                f"Workspace '{workspace_name(w.props, w.name)}' has public network access "
+                f"disabled, but its data lake does not: {'; '.join(openings)}. Set "
+                "workspace.dataLake.defaultAction: Deny (the default when public access is "
+                "off) and sharedKeyAccess: false.",
+                lake.urn,
+            )
+
+
+data_lake_locked_with_workspace = StackValidationPolicy(
+    name="data-lake-locked-with-workspace",
+    **described("data-lake-locked-with-workspace"),
+    description="A workspace without public network access has a data lake that denies by "
+    "default and takes no account keys.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    validate=_check_lake_locked_with_workspace,
+)
+
 POLICIES = [
     gpu_vcore_quota,
     exfiltration_protected_pools_skip_pypi,
@@ -306,4 +357,5 @@ POLICIES = [
     no_firewall_rules_while_private,
     diagnostic_settings,
     workspace_private_endpoints,
+    data_lake_locked_with_workspace,
 ]

@@ -96,7 +96,8 @@ def test_unknown_policy_is_rejected(pack, tmp_path):
     message = _error(pack, tmp_path, {"gpu-region": "mandatory"})
     assert message.startswith(
         "FILE is invalid:\n  policy 'gpu-region': the pack has no such policy; its policies: "
-        "data-lake-hardening, diagnostic-settings, exfiltration-protected-pools-skip-pypi,"
+        "data-lake-hardening, data-lake-locked-with-workspace, diagnostic-settings, "
+        "exfiltration-protected-pools-skip-pypi,"
     )
 
 

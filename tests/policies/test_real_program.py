@@ -89,7 +89,25 @@ def test_the_cpu_stack_ships_its_libraries_past_the_exfiltration_policy(pack):
     libraries = plan.one("pulumi-python:dynamic/synapse:PoolLibraries", "cpumedium-libraries")
     assert libraries.inputs["customLibraries"]
     assert "exfiltration-protected-pools-skip-pypi" not in {v["policy"] for v in report.violations}
+    # Its lake is locked as the workspace is, on the outputs azure-native would return.
+    assert "data-lake-locked-with-workspace" not in {v["policy"] for v in report.violations}
     assert not report.has_mandatory
+
+
+def test_the_cpu_stack_with_account_keys_is_advised_to_turn_them_off(pack, tmp_path):
+    config = project_values(yaml.safe_load((ROOT / "Pulumi.cpu.yaml").read_text()))
+    config["workspace"]["dataLake"]["sharedKeyAccess"] = True
+    stack_file = tmp_path / "Pulumi.cpu.yaml"
+    stack_file.write_text(
+        yaml.safe_dump({"config": {f"synapse-dl:{k}": v for k, v in config.items()}})
+    )
+    pack.configure(TODAY)
+
+    report = pack.run(plan_stack(stack_file, program_dir=ROOT).resources)
+
+    [finding] = [v for v in report.violations if v["policy"] == "data-lake-locked-with-workspace"]
+    assert "it takes account keys" in finding["message"]
+    assert "network rules" not in finding["message"]
 
 
 def test_a_fourth_gpu_node_on_the_dev_stack_exceeds_the_gpu_quota(pack, tmp_path):

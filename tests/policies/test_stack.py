@@ -423,3 +423,64 @@ def test_endpoints_to_another_resource_do_not_count(pack):
 def test_a_workspace_with_public_access_needs_no_endpoint(pack):
     public = _created(workspace(publicNetworkAccess="Enabled"), WS_ID)
     assert of_policy(pack.analyze_stack([stack(), public]), ENDPOINTS) == []
+
+
+# --- a private workspace's data lake is locked too (advisory) ---
+
+LAKE_LOCKED = "data-lake-locked-with-workspace"
+# The lake the test workspace names in its defaultDataLakeStorage.
+LAKE_ID = workspace()["inputs"]["defaultDataLakeStorage"]["resourceId"]
+
+
+def _lake(**overrides) -> dict:
+    from tests.policies.policy_resources import storage_account
+
+    return _created(storage_account(**overrides), LAKE_ID)
+
+
+def test_a_private_workspace_with_a_locked_lake_passes(pack):
+    lake = _lake(networkRuleSet={"defaultAction": "Deny"}, allowSharedKeyAccess=False)
+    resources = [stack(), _created(workspace(), WS_ID), lake]
+
+    assert of_policy(pack.analyze_stack(resources), LAKE_LOCKED) == []
+
+
+def test_a_private_workspace_with_an_open_lake_is_advised_to_lock_it(pack):
+    resources = [stack(), _created(workspace(), WS_ID), _lake()]
+
+    [violation] = of_policy(pack.analyze_stack(resources), LAKE_LOCKED)
+
+    assert violation["level"] == "advisory"
+    assert violation["urn"] == resources[2]["urn"]
+    assert violation["message"] == (
+        f"Workspace '{WS}' has public network access disabled, but its data lake does not: "
+        "its network rules allow every address (defaultAction Allow); it takes account keys "
+        "(allowSharedKeyAccess is not false). Set workspace.dataLake.defaultAction: Deny (the "
+        "default when public access is off) and sharedKeyAccess: false."
+    )
+
+
+def test_a_lake_that_only_takes_keys_is_named_for_that_alone(pack):
+    lake = _lake(networkRuleSet={"defaultAction": "Deny"}, allowSharedKeyAccess=True)
+
+    [violation] = of_policy(
+        pack.analyze_stack([stack(), _created(workspace(), WS_ID), lake]), LAKE_LOCKED
+    )
+
+    assert "its network rules" not in violation["message"]
+    assert "it takes account keys" in violation["message"]
+
+
+def test_a_public_workspace_and_another_workspaces_lake_are_not_judged(pack):
+    public = _created(workspace(publicNetworkAccess="Enabled"), WS_ID)
+    assert of_policy(pack.analyze_stack([stack(), public, _lake()]), LAKE_LOCKED) == []
+
+    elsewhere = _created(workspace(), WS_ID)
+    other_lake = _created(storage_account_named("stother"), LAKE_ID.replace("stdldev", "stother"))
+    assert of_policy(pack.analyze_stack([stack(), elsewhere, other_lake]), LAKE_LOCKED) == []
+
+
+def storage_account_named(name: str) -> dict:
+    from tests.policies.policy_resources import storage_account
+
+    return storage_account(name)
