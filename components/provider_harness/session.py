@@ -93,7 +93,16 @@ class _Engine(engine_pb2_grpc.EngineServicer):
 class ProviderSession:
     """The provider process and the engine it talks back to, for one `with` block."""
 
-    def __init__(self, provider_dir: Path | None = None, python: str = sys.executable) -> None:
+    def __init__(
+        self,
+        provider_dir: Path | None = None,
+        python: str = sys.executable,
+        *,
+        # Generous: the provider imports azure-native's SDK and reads the components' source
+        # for their docstrings before it prints its port (a second here; half a minute on the
+        # mutation run's much longer mutated modules).
+        start_timeout_s: float = 120.0,
+    ) -> None:
         # By default the provider in the project's provider/ folder (PulumiPlugin.yaml).
         provider_dir = provider_dir or find_project_dir() / PROVIDER_FOLDER
         self._monitor = _Monitor()
@@ -110,6 +119,7 @@ class ProviderSession:
                 env=os.environ,
                 what="the component provider",
                 start_error=ProviderStartError,
+                start_timeout_s=start_timeout_s,
             )
         except ProviderStartError:
             self._server.stop(0)
