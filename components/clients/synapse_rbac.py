@@ -32,13 +32,12 @@ CONTINUATION = "x-ms-continuation"
 
 def _details(assignment: dict[str, Any]) -> dict[str, Any]:
     """RoleAssignmentDetails as this package names them: the request's `roleId` comes back as
-    `roleDefinitionId`; `principalType` only when the service knows it."""
+    `roleDefinitionId`."""
     return {
         "id": assignment["id"],
         "roleId": assignment["roleDefinitionId"],
         "principalId": assignment["principalId"],
         "scope": assignment["scope"],
-        "principalType": assignment.get("principalType"),
     }
 
 

@@ -79,7 +79,8 @@ def test_a_missing_file_is_a_clear_error(lake, script):
 def test_read_reports_the_file_held_and_a_removed_one_as_gone(lake, script):
     created = provider().create(props(lake, script))
 
-    assert provider().read(created.id, created.outs).outs == created.outs
+    read = provider().read(created.id, created.outs)
+    assert (read.id, read.outs) == (created.id, created.outs)
     lake.blobs.clear()
     read = provider().read(created.id, created.outs)
     assert (read.id, read.outs) == ("", {})
@@ -90,10 +91,12 @@ def test_a_file_written_over_on_the_lake_shows_as_a_change_that_uploads_it_again
     lake.blobs[PATH].metadata["sha256"] = "someone else's"
 
     read = provider().read(created.id, created.outs)
-    diff = provider().diff(created.id, read.outs, props(lake, script))
-    provider().update(created.id, read.outs, props(lake, script))
+    news = props(lake, script)
+    diff = provider().diff(created.id, read.outs, news)
+    updated = provider().update(created.id, read.outs, news)
 
     assert diff.changes and diff.replaces == []
+    assert updated.outs == news
     assert lake.blobs[PATH].metadata["sha256"] == created.outs["sha256"]
 
 
@@ -149,8 +152,12 @@ def test_the_lakes_network_rules_refusing_this_machine_say_how_to_get_in(lake, s
     with pytest.raises(LakeAccessError) as raised:
         provider().create(props(lake, script))
 
-    assert "the data lake's network rules refused the request to upload" in str(raised.value)
-    assert "workspace.dataLake.allowedIpRanges" in str(raised.value)
+    assert str(raised.value) == (
+        f"the data lake's network rules refused the request to upload {PATH} on "
+        f"{lake.endpoint}/synapse (HTTP 403 AuthorizationFailure): add this machine's public "
+        "address to workspace.dataLake.allowedIpRanges, or deploy from the network of the "
+        "lake's private endpoints"
+    )
     # Not waited on: no role fixes it.
     assert len(lake.requests) == 1
 
@@ -159,8 +166,47 @@ def test_a_refused_read_is_raised_never_taken_for_a_removed_file(lake, script):
     created = provider().create(props(lake, script))
     lake.network_refuses = True
 
-    with pytest.raises(LakeAccessError):
+    with pytest.raises(LakeAccessError) as raised:
         provider().read(created.id, created.outs)
+
+    assert str(raised.value).startswith(
+        f"the data lake's network rules refused the request to read {PATH} on "
+    )
+
+
+def test_a_refused_delete_says_so_and_keeps_the_file(lake, script):
+    created = provider().create(props(lake, script))
+    lake.network_refuses = True
+
+    with pytest.raises(LakeAccessError) as raised:
+        provider().delete(created.id, created.outs)
+
+    assert str(raised.value).startswith(
+        f"the data lake's network rules refused the request to delete {PATH} on "
+    )
+    assert PATH in lake.blobs
+
+
+def test_a_file_there_already_is_written_over(lake, script):
+    # A file at the path (an upload whose answer was lost, or someone's): taken as this one's.
+    provider().create(props(lake, script))
+
+    provider().create(props(lake, script))
+
+    assert lake.blobs[PATH].data == script.read_bytes()
+
+
+def test_a_file_without_its_hash_reads_as_changed(lake, script):
+    created = provider().create(props(lake, script))
+    lake.blobs[PATH].metadata.clear()
+
+    assert provider().read(created.id, created.outs).outs["sha256"] == ""
+
+
+def test_each_call_names_this_package_as_its_user_agent(lake, script):
+    provider().create(props(lake, script))
+
+    assert lake.user_agents and all(a.startswith("synapse-dl/") for a in lake.user_agents)
 
 
 @pytest.mark.parametrize("status", [500, 503])

@@ -243,3 +243,77 @@ def test_the_service_refuses_a_body_without_its_required_fields(synapse):
     # The fake is as strict as the spec: this guards the fake, the rest guard the provider.
     with pytest.raises(Exception, match="body.principalId is required"):
         provider().create(props(synapse, principalId=""))
+
+
+def test_the_list_asks_for_the_role_principal_and_scope_only(synapse):
+    synapse.roles.add(
+        "5b7c9f7e-0000-4000-8000-000000000009", ADMINISTRATOR, GROUP, "workspaces/synw-dl"
+    )
+
+    provider().create(props(synapse))
+
+    [(_, query)] = [q for q in synapse.roles.queries if q[0] == "GET /roleAssignments"]
+    assert query == {
+        "api-version": "2020-12-01",
+        "roleId": ADMINISTRATOR,
+        "principalId": GROUP,
+        "scope": "workspaces/synw-dl",
+    }
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_delete_names_the_scope_and_takes_either_answer_the_spec_gives(synapse, status):
+    synapse.roles.delete_status = status
+    created = provider().create(props(synapse))
+
+    provider().delete(created.id, created.outs)
+
+    [(_, query)] = [q for q in synapse.roles.queries if q[0].startswith("DELETE")]
+    assert query == {"api-version": "2020-12-01", "scope": "workspaces/synw-dl"}
+    assert synapse.roles.assignments == {}
+
+
+def test_a_refused_delete_names_the_assignment_and_keeps_it(synapse):
+    created = provider().create(props(synapse))
+    synapse.roles.caller_is_admin = False
+
+    with pytest.raises(SynapsePermissionError) as raised:
+        provider().delete(created.id, created.outs)
+
+    assert str(raised.value).startswith(
+        f"Synapse refused to remove {created.outs['assignmentId']} (HTTP 403 Unauthorized: "
+    )
+    assert synapse.roles.assignments
+
+
+def test_a_refused_list_after_a_conflict_says_what_it_was_doing(synapse):
+    synapse.roles.add(
+        "5b7c9f7e-0000-4000-8000-00000000000a", ADMINISTRATOR, GROUP, "workspaces/synw-dl"
+    )
+    synapse.fail("GET", 403, body={"error": {"code": "Unauthorized", "message": "no"}})
+
+    with pytest.raises(SynapsePermissionError) as raised:
+        provider().create(props(synapse))
+
+    assert str(raised.value).startswith(
+        "Synapse refused to list role assignments (HTTP 403 Unauthorized: no)"
+    )
+
+
+def test_a_conflict_the_service_does_not_explain_is_raised_as_it_came(synapse):
+    # A gateway's page, no error object: no lookup, the service's own answer.
+    synapse.fail("PUT", 409, body=b"<html>409 Conflict</html>")
+
+    with pytest.raises(HttpResponseError) as raised:
+        provider().create(props(synapse))
+
+    assert raised.value.status_code == 409
+    assert synapse.roles.queries == []
+
+
+def test_each_call_names_this_package_as_its_user_agent(synapse):
+    provider().create(props(synapse))
+
+    assert synapse.user_agents and all(
+        agent.startswith("synapse-dl/") for agent in synapse.user_agents
+    )

@@ -111,6 +111,9 @@ class FakeBlobStorage:
     def _put(self, name: str, body: Any, headers: dict[str, str]) -> Answer:
         if headers.get("x-ms-blob-type") != "BlockBlob":
             return storage_error(400, "MissingRequiredHeader", "x-ms-blob-type")
+        if headers.get("if-none-match") == "*" and name in self.blobs:
+            # Put Blob's condition "only if there is none yet".
+            return storage_error(409, "BlobAlreadyExists", "The specified blob already exists.")
         if self.missing_role_for > 0:
             self.missing_role_for -= 1
             return storage_error(

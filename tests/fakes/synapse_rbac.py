@@ -45,6 +45,10 @@ class FakeRoleAssignments:
         # Statuses a PUT answers *after* it has stored the assignment (a reply lost).
         self.after_put: deque[int] = deque()
         self.page_size = 100
+        # The status a delete answers (the spec declares 200 and 204; recordings show 204).
+        self.delete_status = 204
+        # The query of each list and delete, as sent.
+        self.queries: list[tuple[str, dict]] = []
 
     def handles(self, path: str) -> bool:
         return path == "/roleAssignments" or path.startswith("/roleAssignments/")
@@ -61,6 +65,8 @@ class FakeRoleAssignments:
                     "Microsoft.Synapse/workspaces/roleAssignments/write, Scope: workspaces/ws/*.",
                 ),
             )
+        if method in ("GET", "DELETE"):
+            self.queries.append((f"{method} {path}", dict(query)))
         if path == "/roleAssignments" and method == "GET":
             return self._list(query, {k.lower(): v for k, v in headers.items()})
         match = _ASSIGNMENT.match(path)
@@ -85,7 +91,7 @@ class FakeRoleAssignments:
             return 200, {}, self.assignments[assignment_id]
         if method == "DELETE":
             del self.assignments[assignment_id]
-            return 204, {}, None
+            return self.delete_status, {}, None
         return 405, {}, error_body("MethodNotAllowed", method)
 
     def add(self, assignment_id: str, role_id: str, principal_id: str, scope: str) -> None:
