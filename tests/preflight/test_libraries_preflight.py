@@ -204,8 +204,9 @@ def test_the_command_exits_0_when_every_pool_can_install(
     out = capsys.readouterr().out
     assert "pool etl (Spark 3.5, Python 3.11.11): OK, downloads 1 packages" in out
     assert "    helper 2.1\n" in out
+    assert out.startswith(f"libraries of stack test, resolved against {url}\n")
     document = json.loads(report.read_text())
-    assert document["exitStatus"] == 0
+    assert (document["stack"], document["indexUrl"], document["exitStatus"]) == ("test", url, 0)
     assert document["pools"][0]["downloads"][0]["name"] == "helper"
 
 
@@ -261,8 +262,33 @@ def test_no_reachable_index_is_exit_2_and_never_a_pass(write_stack, dev_config, 
     assert status == EXIT_NO_INDEX
     err = capsys.readouterr().err
     assert err.startswith(f"error: no package index answers ({url}: ")
-    assert "the libraries were not checked" in err
-    assert json.loads(report.read_text())["exitStatus"] == EXIT_NO_INDEX
+    assert err.endswith(
+        "; the libraries were not checked. Give a reachable one with --index-url or PIP_INDEX_URL\n"
+    )
+    # The report says which stack failed and why, as the error line does.
+    assert json.loads(report.read_text()) == {
+        "stack": "test",
+        "error": err.removeprefix("error: ").rstrip("\n"),
+        "exitStatus": EXIT_NO_INDEX,
+    }
+
+
+def test_a_stack_that_does_not_exist_is_exit_1_naming_its_file(tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: synapse-dl\nruntime: python\n")
+    report = tmp_path / "libraries.json"
+
+    status = cli.main(
+        ["libraries", "--stack", "nope", "--project-dir", str(tmp_path), "--json", str(report)]
+    )
+
+    assert status == EXIT_NOT_INSTALLABLE
+    message = f"no stack file {tmp_path / 'Pulumi.nope.yaml'}"
+    assert capsys.readouterr().err == f"error: {message}\n"
+    assert json.loads(report.read_text()) == {
+        "stack": "nope",
+        "error": message,
+        "exitStatus": EXIT_NOT_INSTALLABLE,
+    }
 
 
 def test_invalid_stack_config_is_exit_1_naming_the_field(write_stack, dev_config, capsys):
