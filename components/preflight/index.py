@@ -119,7 +119,10 @@ class _Anchors(HTMLParser):
         if tag != "a":
             return
         values = dict(attrs)
-        href = values.get("href") or ""
+        href = values.get("href")
+        if not href:
+            return  # an anchor that links nowhere names no file
+        # The file's URL without its `#sha256=...` fragment, relative links made absolute.
         url = urllib.parse.urljoin(self.base, href).split("#", 1)[0]
         filename = urllib.parse.unquote(url.rsplit("/", 1)[-1])
         self.files.append(IndexFile(filename, url, values.get("data-requires-python")))

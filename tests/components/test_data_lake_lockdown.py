@@ -80,12 +80,14 @@ def test_a_public_workspace_keeps_an_open_lake_unless_told(dev_config, write_sta
     assert "createManagedPrivateEndpoint" not in workspace["defaultDataLakeStorage"]
 
     dev_config["workspace"]["dataLake"].update(
-        defaultAction="Deny", allowedIpRanges=["198.51.100.7"]
+        defaultAction="Deny", allowedIpRanges=["198.51.100.7", "203.0.113.4/30"]
     )
     told = plan_stack(write_stack(dev_config)).one(ACCOUNT, "synw-dl-dev-001-datalake").inputs
     assert told["networkRuleSet"]["defaultAction"] == "Deny"
+    # A /30 is the smallest range Azure takes as a range.
     assert told["networkRuleSet"]["ipRules"] == [
-        {"iPAddressOrRange": "198.51.100.7", "action": "Allow"}
+        {"iPAddressOrRange": "198.51.100.7", "action": "Allow"},
+        {"iPAddressOrRange": "203.0.113.4/30", "action": "Allow"},
     ]
 
 

@@ -1,0 +1,40 @@
+"""A package index's project page (PEP 503's HTML), read as pip reads it: each anchor a file,
+its URL absolute and without the hash fragment, its name unquoted, its Requires-Python kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from synapse_dl.preflight.index import IndexFile, project_files
+
+PAGE = """<!DOCTYPE html><html><body>
+<a href="../../packages/ab/cd/my_pkg-1.0-py3-none-any.whl#sha256=0a1b2c"
+   data-requires-python="&gt;=3.8">my_pkg-1.0-py3-none-any.whl</a><br>
+<a href="https://files.example/my%2Bpkg-1.0.tar.gz#sha256=3d4e">my+pkg-1.0.tar.gz</a><br>
+<a name="no-link">a heading, not a file</a>
+</body></html>
+"""
+
+
+def test_each_linked_file_is_read_with_its_url_name_and_python(tmp_path: Path):
+    page = tmp_path / "simple" / "my-pkg" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(PAGE)
+    index = f"file://{tmp_path}/simple"
+
+    files = project_files(index, "My_Pkg")
+
+    assert files == [
+        IndexFile(
+            "my_pkg-1.0-py3-none-any.whl",
+            f"file://{tmp_path}/packages/ab/cd/my_pkg-1.0-py3-none-any.whl",
+            ">=3.8",
+        ),
+        IndexFile("my+pkg-1.0.tar.gz", "https://files.example/my%2Bpkg-1.0.tar.gz", None),
+    ]
+
+
+def test_a_project_the_index_lacks_is_none(tmp_path: Path):
+    (tmp_path / "simple").mkdir()
+
+    assert project_files(f"file://{tmp_path}/simple", "absent") is None
