@@ -18,6 +18,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.policies import (
     BearerTokenCredentialPolicy,
     HeadersPolicy,
+    HttpLoggingPolicy,
     RetryPolicy,
     UserAgentPolicy,
 )
@@ -40,6 +41,22 @@ class SynapsePermissionError(Exception):
 
 def workspace_endpoint(workspace_name: str) -> str:
     return f"https://{workspace_name}.dev.azuresynapse.net"
+
+
+def data_plane_client(endpoint: str, credential: Any) -> PipelineClient:
+    """azure-core's pipeline for the data-plane calls no artifacts SDK makes (Livy, RBAC):
+    retries (429, 5xx), a token for the data plane's audience, this package's User-Agent."""
+    return PipelineClient(
+        base_url=endpoint,
+        policies=[
+            HeadersPolicy(),
+            UserAgentPolicy(user_agent=USER_AGENT),
+            RetryPolicy(),
+            BearerTokenCredentialPolicy(credential, SYNAPSE_SCOPE),
+            # Redacts the Authorization header: tokens never reach the logs.
+            HttpLoggingPolicy(),
+        ],
+    )
 
 
 def artifacts_client(endpoint: str, credential: Any) -> Any:
@@ -78,15 +95,7 @@ class LivyBatches:
 
     def __init__(self, endpoint: str, pool: str, credential: Any):
         self._pool = pool
-        self._client: PipelineClient = PipelineClient(
-            base_url=endpoint,
-            policies=[
-                HeadersPolicy(),
-                UserAgentPolicy(user_agent=USER_AGENT),
-                RetryPolicy(),
-                BearerTokenCredentialPolicy(credential, SYNAPSE_SCOPE),
-            ],
-        )
+        self._client = data_plane_client(endpoint, credential)
 
     def status(self, batch_id: int) -> BatchStatus:
         path = f"/livyApi/versions/{LIVY_API_VERSION}/sparkPools/{self._pool}/batches/{batch_id}"

@@ -10,20 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from azure.core import PipelineClient
 from azure.core.exceptions import HttpResponseError
-from azure.core.pipeline.policies import (
-    BearerTokenCredentialPolicy,
-    HeadersPolicy,
-    HttpLoggingPolicy,
-    RetryPolicy,
-    UserAgentPolicy,
-)
 from azure.core.rest import HttpRequest, HttpResponse
 
 from ..facts import synapse_rbac
-from ..version import USER_AGENT
-from .synapse import SYNAPSE_SCOPE, permission_error
+from .synapse import data_plane_client, permission_error
 
 API_VERSION = "2020-12-01"
 # The list pages with this header, sent back to ask for the next page ("" on the last).
@@ -42,18 +33,8 @@ def _details(assignment: dict[str, Any]) -> dict[str, Any]:
 
 
 class RoleAssignments:
-    def __init__(self, endpoint: str, credential: Any, *, retry_backoff_factor: float = 0.8):
-        self._client: PipelineClient = PipelineClient(
-            base_url=endpoint,
-            policies=[
-                HeadersPolicy(),
-                UserAgentPolicy(user_agent=USER_AGENT),
-                RetryPolicy(retry_backoff_factor=retry_backoff_factor),
-                BearerTokenCredentialPolicy(credential, SYNAPSE_SCOPE),
-                # Redacts the Authorization header: tokens never reach the logs.
-                HttpLoggingPolicy(),
-            ],
-        )
+    def __init__(self, endpoint: str, credential: Any):
+        self._client = data_plane_client(endpoint, credential)
 
     def create(
         self,
