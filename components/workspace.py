@@ -401,44 +401,31 @@ class SynapseWorkspace(pulumi.ComponentResource):
                 opts=child,
             )
 
-        authorization.RoleAssignment(
+        # The role assignments' names start from the group and the lake they are in.
+        lake_key = pulumi.Output.from_input(args["resource_group_name"]).apply(
+            lambda group: f"{group}/{lake.account_name}"
+        )
+        # The workspace identity launches Spark pools on the lake.
+        self._lake_contributor(
             f"{name}-datalake-blob-contributor",
-            role_assignment_name=pulumi.Output.from_input(args["resource_group_name"]).apply(
-                lambda group: role_assignment_name(
-                    f"{group}/{lake.account_name}", config.name, STORAGE_BLOB_DATA_CONTRIBUTOR
-                )
-            ),
+            account,
+            lake_key,
+            principal_key=config.name,
             principal_id=self.principal_id,
             principal_type="ServicePrincipal",
-            # The lake's own subscription: no lookup, nothing to pass in.
-            role_definition_id=account.id.apply(
-                lambda account_id: role_definition_id(account_id, STORAGE_BLOB_DATA_CONTRIBUTOR)
-            ),
-            scope=account.id,
-            opts=child,
         )
-
         # The deploying identity writes the jobs' files with its Entra token (LakeFile):
         # keys may be off, and a management role gives no data access.
-        deployer_access = authorization.RoleAssignment(
+        deployer_access = self._lake_contributor(
             f"{name}-datalake-deployer",
-            role_assignment_name=pulumi.Output.all(
-                args["resource_group_name"], client_config.object_id
-            ).apply(
-                lambda known: role_assignment_name(
-                    f"{known[0]}/{lake.account_name}", known[1], STORAGE_BLOB_DATA_CONTRIBUTOR
-                )
-            ),
+            account,
+            lake_key,
+            principal_key=client_config.object_id,
             principal_id=client_config.object_id,
             # A person (User) or a pipeline (ServicePrincipal): not known here, so not sent,
             # and ARM looks it up. A plain None would get the SDK's default, 'User', which ARM
             # refuses for a service principal (UnmatchedPrincipalType).
             principal_type=pulumi.Output.from_input(None),
-            role_definition_id=account.id.apply(
-                lambda account_id: role_definition_id(account_id, STORAGE_BLOB_DATA_CONTRIBUTOR)
-            ),
-            scope=account.id,
-            opts=child,
         )
 
         if config.admins is not None:
@@ -486,6 +473,35 @@ class SynapseWorkspace(pulumi.ComponentResource):
             lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
         )
         register_annotated_outputs(self)
+
+    def _lake_contributor(
+        self,
+        resource_name: str,
+        account: storage.StorageAccount,
+        lake_key: pulumi.Output[str],
+        *,
+        principal_key: pulumi.Input[str],
+        principal_id: pulumi.Input[str],
+        principal_type: pulumi.Input[str | None],
+    ) -> authorization.RoleAssignment:
+        """Storage Blob Data Contributor on the lake, named by `lake_key` (its group and name)
+        and `principal_key`, so a re-run targets the same assignment, never a duplicate."""
+        return authorization.RoleAssignment(
+            resource_name,
+            role_assignment_name=pulumi.Output.all(lake_key, principal_key).apply(
+                lambda known: role_assignment_name(
+                    known[0], known[1], STORAGE_BLOB_DATA_CONTRIBUTOR
+                )
+            ),
+            principal_id=principal_id,
+            principal_type=principal_type,
+            # The lake's own subscription: no lookup, nothing to pass in.
+            role_definition_id=account.id.apply(
+                lambda account_id: role_definition_id(account_id, STORAGE_BLOB_DATA_CONTRIBUTOR)
+            ),
+            scope=account.id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def _lake_network_rules(
         self, config: WorkspaceSettings, client_config: pulumi.Output
