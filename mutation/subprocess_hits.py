@@ -10,19 +10,32 @@ So, while mutmut runs the tests:
 - PYTHONPATH puts the mutated copy first (a child started from another folder would import
   the repository's own package through the editable install) and subprocess_site/, whose
   sitecustomize records the functions a child calls into MUTATION_HITS_DIR;
-- after each test, what the children recorded counts as reached by that test.
+- after each test, what the children recorded counts as reached by that test;
+- what a module- or session-scoped fixture reached while it was set up (pr-check's runs, the
+  provider a test module shares) counts as reached by every test that uses the fixture, not
+  only by the first one, during whose setup it ran: mutmut runs a mutant with the tests that
+  reach its function, and such a fixture is set up again for whichever of its tests run.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 SITE = Path(__file__).with_name("subprocess_site")
+
+# What each shared fixture's setup reached, by its definition (a module-scoped one is set up
+# once per module that uses it: the union of those).
+_fixture_hits: dict[Any, set[str]] = {}
+
+
+def _collecting() -> bool:
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
 
 def pytest_configure(config: Any) -> None:
@@ -34,15 +47,45 @@ def pytest_configure(config: Any) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
 
 
-@pytest.hookimpl(tryfirst=True)  # before mutmut's own teardown hook files this test's hits
-def pytest_runtest_teardown(item: Any) -> None:
+def _take_child_hits(stats: set[str]) -> None:
     hits_dir = os.environ.get("MUTATION_HITS_DIR")
-    if os.environ.get("MUTANT_UNDER_TEST") != "stats" or not hits_dir:
+    if not hits_dir:
         return
-    from mutmut.state import state
-
     for path in Path(hits_dir).glob("*.txt"):
         # Moved aside first: a child still running writes its next calls to a new file.
         taken = path.rename(path.with_suffix(".taken"))
-        state()._stats.update(taken.read_text(encoding="utf-8").split())
+        stats.update(taken.read_text(encoding="utf-8").split())
         taken.unlink()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: Any) -> Generator[None, None, None]:
+    if not _collecting() or fixturedef.scope == "function":
+        yield
+        return
+    from mutmut.state import state
+
+    stats = state()._stats
+    # What the test reached before this setup is set aside, so only the setup's own hits
+    # (a fixture it depends on included) are filed under the fixture.
+    before = set(stats)
+    stats.clear()
+    try:
+        yield
+    finally:
+        _take_child_hits(stats)
+        _fixture_hits.setdefault(fixturedef, set()).update(stats)
+        stats.update(before)
+
+
+@pytest.hookimpl(tryfirst=True)  # before mutmut's own teardown hook files this test's hits
+def pytest_runtest_teardown(item: Any) -> None:
+    if not _collecting():
+        return
+    from mutmut.state import state
+
+    stats = state()._stats
+    _take_child_hits(stats)
+    for name in item.fixturenames:
+        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            stats.update(_fixture_hits.get(fixturedef, ()))
