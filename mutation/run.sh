@@ -58,12 +58,13 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
         mapfile -t survivors < <("$bin/mutmut" results \
             | sed -n 's/^ *\([^ :]*\): \(survived\|no tests\)$/\1/p')
     fi
-    # shellcheck disable=SC2086  # patterns are separate words
-    "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
     if (( ${#survivors[@]} )); then
-        # Named mutants run again even when they have a result.
+        # Named mutants run again even when they have a result. First: a pass outlasts a
+        # session, and what still survives is what to work on.
         "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" "${survivors[@]}"
     fi
+    # shellcheck disable=SC2086  # patterns are separate words
+    "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
     "$bin/mutmut" results --all true > "$out/mutmut-results.txt"
 fi
 if [[ -z "$only" || "$only" == cosmic-ray ]]; then
