@@ -210,6 +210,58 @@ def test_the_command_exits_0_when_every_pool_can_install(
     assert document["pools"][0]["downloads"][0]["name"] == "helper"
 
 
+def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config, tmp_path):
+    helper = index.add_wheel("helper", "2.1")
+    arrow = index.add_wheel("pyarrow", "19.0.1", tag=LINUX_311)
+    dev_config["sparkPools"] = [
+        pool_35("helper==2.1", "pyarrow==19.0.1").model_dump(by_alias=True, exclude_none=True),
+        pool_35("absent==1.0", name="broken").model_dump(by_alias=True, exclude_none=True),
+    ]
+    dev_config["jobs"] = []
+    report = tmp_path / "libraries.json"
+
+    with index.serve() as url:
+        status = cli.main(
+            ["libraries", "--stack-file", str(write_stack(dev_config)), "--index-url", url,
+             "--json", str(report)]
+        )  # fmt: skip
+    files = url.removesuffix("/simple") + "/files/"
+
+    assert status == EXIT_NOT_INSTALLABLE
+    document = json.loads(report.read_text())
+    document["pools"][0]["downloads"].sort(key=lambda d: d["name"])
+    assert document == {
+        "stack": "test",
+        "indexUrl": url,
+        "pools": [
+            {
+                "pool": "etl",
+                "sparkVersion": "3.5",
+                "python": "3.11.11",
+                "ok": True,
+                "downloads": [
+                    {"name": "helper", "version": "2.1", "url": files + helper.name},
+                    {"name": "pyarrow", "version": "19.0.1", "url": files + arrow.name},
+                ],
+                "downloadBytes": helper.stat().st_size + arrow.stat().st_size,
+                "replaces": [{"name": "pyarrow", "runtimeVersion": "19.0.0", "version": "19.0.1"}],
+                "problems": [],
+            },
+            {
+                "pool": "broken",
+                "sparkVersion": "3.5",
+                "python": "3.11.11",
+                "ok": False,
+                "downloads": [],
+                "downloadBytes": 0,
+                "replaces": [],
+                "problems": [f"absent==1.0: not found on the index {url}"],
+            },
+        ],
+        "exitStatus": EXIT_NOT_INSTALLABLE,
+    }
+
+
 def test_the_command_exits_1_when_a_pool_cannot_install(index, write_stack, dev_config, capsys):
     stack = _stack_with(write_stack, dev_config, "absent==1.0")
 
