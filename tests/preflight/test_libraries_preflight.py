@@ -128,6 +128,38 @@ def test_wheels_for_another_python_or_platform_fail_naming_their_tags(index, che
     ]
 
 
+@pytest.mark.parametrize(
+    ("spark_version", "tag", "requires_python", "why"),
+    [
+        # The pool's Python, not the one running the check (3.11, like the 3.5 runtime's).
+        ("3.2", "cp311-cp311-manylinux_2_17_x86_64", None, "wheels"),
+        ("3.2", "py311-none-any", None, "wheels"),
+        ("3.2", "cp311-none-any", None, "wheels"),
+        ("3.2", "cp38-none-any", ">=3.9", "python"),
+        # The pool's glibc (2.38 on 3.5), not this machine's: these wheels fit the pool.
+        ("3.5", "cp311-cp311-manylinux_2_37_x86_64", ">=3.12", "python"),
+        ("3.5", "py3-none-manylinux_2_37_x86_64", ">=3.12", "python"),
+    ],
+)
+def test_a_wheel_is_judged_by_the_pools_python_and_platform(
+    index, check, spark_version, tag, requires_python, why
+):
+    wheel = index.add_wheel("nativelib", "1.0", tag=tag, requires_python=requires_python)
+    pool = pool_35("nativelib==1.0").model_copy(update={"spark_version": spark_version})
+    environment = runtime_environment(pool)
+
+    verdict = check(pool)
+
+    glibc = ".".join(map(str, environment.glibc))
+    assert verdict.problems == [
+        f"nativelib==1.0: no wheel for CPython {environment.python_minor} on Linux x86_64 "
+        f"(glibc {glibc}); its wheels are for {tag}"
+        if why == "wheels"
+        else f"nativelib==1.0: {wheel.name} needs Python {requires_python}; "
+        f"the pool has {environment.python}"
+    ]
+
+
 def test_a_wheel_for_a_newer_python_fails_naming_its_requires_python(index, check):
     index.add_wheel("modern", "1.0", requires_python=">=3.12")
 
