@@ -27,11 +27,24 @@ from packaging.utils import canonicalize_name
 class _QuietHandler(SimpleHTTPRequestHandler):
     # "Basic <base64 user:password>" that every request must carry, or None (open index).
     authorization: str | None = None
+    # What a HEAD answer says as Content-Length: the file's size (True), nothing (None), or
+    # this text (an index behind a proxy may say either).
+    head_length: bool | str | None = True
+    requests: list[tuple[str, str]]
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
+    def send_header(self, keyword: str, value: str) -> None:
+        if self.command == "HEAD" and keyword == "Content-Length":
+            if self.head_length is None:
+                return
+            if isinstance(self.head_length, str):
+                value = self.head_length
+        super().send_header(keyword, value)
+
     def send_head(self):  # type: ignore[no-untyped-def]  # serves GET and HEAD
+        self.requests.append((self.command, self.path))
         if self.authorization and self.headers.get("Authorization") != self.authorization:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="index"')
@@ -53,6 +66,8 @@ class PackageIndex:
         self.files.mkdir(parents=True, exist_ok=True)
         # canonical name -> [(filename, requires_python)]
         self.projects: dict[str, list[tuple[str, str | None]]] = {}
+        # (method, path) of each request served, in order.
+        self.requests: list[tuple[str, str]] = []
 
     def add_wheel(
         self,
@@ -109,12 +124,18 @@ class PackageIndex:
         page.write_text("<!DOCTYPE html><html><body>\n" + "\n".join(anchors) + "\n</body></html>\n")
 
     @contextmanager
-    def serve(self, credentials: tuple[str, str] | None = None) -> Iterator[str]:
+    def serve(
+        self, credentials: tuple[str, str] | None = None, head_length: bool | str | None = True
+    ) -> Iterator[str]:
         """The index URL (`http://127.0.0.1:<port>/simple`) while the server runs. With
         credentials, a private index: a request without them is answered 401, and the URL
         carries them as `user:password@`, as pip takes them."""
         (self.root / "simple").mkdir(exist_ok=True)
-        handler = type("_Handler", (_QuietHandler,), {"authorization": None})
+        handler = type(
+            "_Handler",
+            (_QuietHandler,),
+            {"authorization": None, "head_length": head_length, "requests": self.requests},
+        )
         userinfo = ""
         if credentials is not None:
             token = base64.b64encode(":".join(credentials).encode()).decode()
