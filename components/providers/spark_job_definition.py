@@ -33,13 +33,13 @@ DEPLOY_ROLE = "Synapse Artifact Publisher"
 def definition_body(props: dict[str, Any]) -> dict[str, Any]:
     """The REST body's `properties` from this resource's inputs."""
     return {
-        "description": props.get("description", ""),
+        "description": props["description"],
         "targetBigDataPool": {
             "type": "BigDataPoolReference",
             "referenceName": props["targetBigDataPool"],
         },
         "requiredSparkVersion": props["requiredSparkVersion"],
-        "language": props.get("language", "python"),
+        "language": props["language"],
         "jobProperties": props["jobProperties"],
     }
 
