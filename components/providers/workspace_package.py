@@ -36,11 +36,8 @@ class PackageSourceError(Exception):
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as content:
-        while block := content.read(2**20):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(content, "sha256").hexdigest()
 
 
 def _fetch(source: str, sha256: str, folder: Path) -> Path:
@@ -52,7 +49,7 @@ def _fetch(source: str, sha256: str, folder: Path) -> Path:
                 urllib.request.urlopen(source, timeout=DOWNLOAD_TIMEOUT_S) as response,
                 path.open("wb") as out,
             ):
-                shutil.copyfileobj(response, out, 2**20)
+                shutil.copyfileobj(response, out)
         except OSError as error:
             raise PackageSourceError(f"could not download {source}: {error}") from error
     else:
