@@ -160,10 +160,20 @@ def test_construct_registers_what_a_python_program_does_for_the_same_args(
         == f"urn:pulumi:args::{PACKAGE}::pulumi:pulumi:Stack${PACKAGE}:index:{component}::{name}"
     )
     assert sorted(map(shape, monitor.planned)) == sorted(map(shape, in_process.planned))
+    # The same URNs, the children's children included, as Pulumi's own mocks make them.
+    assert sorted(r.urn for r in monitor.planned) == sorted(r.urn for r in in_process.planned)
     assert len(monitor.planned) > 1
     # The outputs come back as the component registered them.
     registered = in_process.component_outputs[next(iter(in_process.component_outputs))]
     assert state == registered
+
+
+def test_construct_by_default_is_a_preview_of_the_dev_stack(provider):
+    urn, _ = provider.construct(f"{PACKAGE}:index:SparkPool", "gpularge", camel_inputs(POOL))
+
+    assert (
+        urn == f"urn:pulumi:dev::{PACKAGE}::pulumi:pulumi:Stack${PACKAGE}:index:SparkPool::gpularge"
+    )
 
 
 @pytest.mark.parametrize(
