@@ -6,6 +6,8 @@ import json
 
 from synapse_dl.pr_check.stack_result import classify
 from synapse_dl.pr_check.summary import OFFLINE_NOTE, render_stack, render_summary
+from synapse_dl.preflight.check import PoolVerdict, Replacement
+from synapse_dl.preflight.resolver import Install
 
 POOL = "azure-native:synapse:BigDataPool"
 WORKSPACE = "azure-native:synapse:Workspace"
@@ -179,3 +181,34 @@ def test_a_summary_over_the_size_limit_keeps_the_table_and_points_to_the_artifac
     assert len(summary) <= 4_000
     assert "| `dev` | ✅ passed | 400 | 0 | 0 | 0 |" in summary
     assert "`plan-check` artifact" in summary
+
+
+def test_an_error_block_is_fenced_longer_than_any_backticks_inside_it():
+    error = {"stack": "dev", "error": "  sparkPools[0]: bad\n    see ```` here\n\n"}
+    section = render_stack(classify("dev", 1, json.dumps(error), stderr=""))
+    plain = render_stack(classify("broken", 1, None, "ValueError: bad\n"))
+
+    assert section.endswith("`````text\n  sparkPools[0]: bad\n    see ```` here\n`````\n")
+    assert plain.endswith(
+        "\n```text\nsynapse-dl plan failed (exit 1) without writing a plan:\nValueError: bad\n```\n"
+    )
+
+
+def test_each_pools_libraries_end_the_section_with_what_to_look_at():
+    etl = PoolVerdict("etl", "3.5", "3.11.11", "helper==2.1\npyarrow==19.0.1")
+    etl.installs = [Install("pyarrow", "19.0.1", "https://files.example/pyarrow.whl")]
+    etl.download_bytes = 3 * 2**20
+    etl.replacements = [Replacement("pyarrow", "19.0.0", "19.0.1")]
+    gpu = PoolVerdict("gpu", "3.2", "3.8.10", "absent==1.0", problems=["absent==1.0: not found"])
+    result = _result(CLEAN, 0).with_libraries([etl, gpu])
+
+    section = render_stack(result)
+
+    assert section.endswith(
+        "**Libraries (2 pools)**, checked with pip for each runtime:\n"
+        "\n"
+        "- ✅ pool etl (Spark 3.5, Python 3.11.11): OK, downloads 1 packages, 3.0 MiB\n"
+        "  - replaces the runtime's `pyarrow` 19.0.0 with 19.0.1\n"
+        "- ❌ pool gpu (Spark 3.2, Python 3.8.10): CANNOT INSTALL\n"
+        "  - absent==1.0: not found\n"
+    )
