@@ -14,13 +14,18 @@ So, while mutmut runs the tests:
 - what a module- or session-scoped fixture reached while it was set up (pr-check's runs, the
   provider a test module shares) counts as reached by every test that uses the fixture, not
   only by the first one, during whose setup it ran: mutmut runs a mutant with the tests that
-  reach its function, and such a fixture is set up again for whichever of its tests run.
+  reach its function, and such a fixture is set up again for whichever of its tests run;
+- a test's time, from which mutmut sets each mutant's time limit, counts its setup too (the
+  fixtures that start servers and providers), and the time of each shared fixture it uses:
+  mutmut counts only the test's call, so a mutant whose tests set up a slow shared fixture
+  ran past its limit and was counted killed by timeout.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,10 @@ SITE = Path(__file__).with_name("subprocess_site")
 # What each shared fixture's setup reached, by its definition (a module-scoped one is set up
 # once per module that uses it: the union of those).
 _fixture_hits: dict[Any, set[str]] = {}
+# And how long its setup took, the longest where it was set up more than once.
+_fixture_seconds: dict[Any, float] = {}
+# The shared fixtures set up by the test being set up now (their time is in its setup's).
+_set_up_now: set[Any] = set()
 
 
 def _collecting() -> bool:
@@ -70,12 +79,38 @@ def pytest_fixture_setup(fixturedef: Any, request: Any) -> Generator[None, None,
     # (a fixture it depends on included) are filed under the fixture.
     before = set(stats)
     stats.clear()
+    started = time.perf_counter()
     try:
         yield
     finally:
+        elapsed = time.perf_counter() - started
+        _fixture_seconds[fixturedef] = max(elapsed, _fixture_seconds.get(fixturedef, 0.0))
+        _set_up_now.add(fixturedef)
         _take_child_hits(stats)
         _fixture_hits.setdefault(fixturedef, set()).update(stats)
         stats.update(before)
+
+
+def _shared_fixtures(item: Any) -> list[Any]:
+    return [
+        fixturedef
+        for name in item.fixturenames
+        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ())
+        if fixturedef in _fixture_hits
+    ]
+
+
+def pytest_runtest_makereport(item: Any, call: Any) -> None:
+    if not _collecting() or call.when != "setup":
+        return
+    from mutmut.state import state
+
+    # A shared fixture set up for this test is in its setup's time; the time of one set up
+    # earlier is added, since a mutant's run may start with any test that uses it.
+    shared = sum(_fixture_seconds[f] for f in _shared_fixtures(item) if f not in _set_up_now)
+    _set_up_now.clear()
+    durations = state().duration_by_test  # mutmut sets the test's to 0 as it starts
+    durations[item.nodeid] = durations.get(item.nodeid, 0.0) + call.duration + shared
 
 
 @pytest.hookimpl(tryfirst=True)  # before mutmut's own teardown hook files this test's hits
@@ -86,6 +121,5 @@ def pytest_runtest_teardown(item: Any) -> None:
 
     stats = state()._stats
     _take_child_hits(stats)
-    for name in item.fixturenames:
-        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
-            stats.update(_fixture_hits.get(fixturedef, ()))
+    for fixturedef in _shared_fixtures(item):
+        stats.update(_fixture_hits[fixturedef])
