@@ -131,7 +131,7 @@ def field_errors(error: ValidationError, root: type[BaseModel]) -> list[FieldErr
         message = e["msg"].removeprefix("Value error, ")
         if kind == "extra_forbidden":
             message = _unknown_key_message(str(loc[-1]), known_keys(root, loc[:-1]))
-        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+        elif kind in ("dict_type", "model_type"):
             message = f"must be a mapping of keys to values, not {shape_of(value)}"
         elif kind == "list_type":
             message = f"must be a list, not {shape_of(value)}"
