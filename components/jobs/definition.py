@@ -122,9 +122,9 @@ class JobDefinition(_Model):
 
 
 def _format_validation_error(error: ValidationError) -> list[Problem]:
-    return [
-        Problem(str(e.loc[0]) if e.loc else "", e.text) for e in field_errors(error, JobDefinition)
-    ]
+    # Validated from a mapping (anything else is refused before), with no model-level
+    # validator: each error is located at a key.
+    return [Problem(str(e.loc[0]), e.text) for e in field_errors(error, JobDefinition)]
 
 
 def _files_problems(job: JobDefinition, job_dir: Path) -> list[Problem]:

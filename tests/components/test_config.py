@@ -298,3 +298,10 @@ def test_compute_isolation_on_an_xxxlarge_pool_is_accepted(dev_config):
 
     pool = parse_stack_config(dev_config).spark_pools[1]
     assert pool.compute_isolation is True
+
+
+def test_a_config_error_says_each_problem_on_its_own_line_under_its_heading():
+    error = ConfigError(["synapse-dl:a = 1: bad", "synapse-dl:b = 2: worse"], heading="in dev")
+
+    assert error.problems == ["synapse-dl:a = 1: bad", "synapse-dl:b = 2: worse"]
+    assert str(error) == "in dev:\n  synapse-dl:a = 1: bad\n  synapse-dl:b = 2: worse"

@@ -189,11 +189,17 @@ def test_bad_values_are_all_reported_with_key_value_and_what_is_allowed(tmp_path
     )
     with pytest.raises(JobDefinitionError) as raised:
         load_job_definition(job_dir)
-    message = str(raised.value)
-    assert "framework = 'jax': Input should be 'pytorch' or 'tensorflow'" in message
-    assert "executor.cores = 0: Input should be greater than or equal to 1" in message
-    assert "executor.memory = '60 GB': memory must be whole gigabytes such as '30g'" in message
-    assert "numExecutors = (missing): Field required" in message
+    assert raised.value.job == "pytorch_digits"
+    assert [p.key for p in raised.value.problems] == [
+        "framework", "executor", "executor", "numExecutors"
+    ]  # fmt: skip
+    assert str(raised.value) == (
+        "invalid training job 'pytorch_digits':\n"
+        "  framework = 'jax': Input should be 'pytorch' or 'tensorflow'\n"
+        "  executor.cores = 0: Input should be greater than or equal to 1\n"
+        "  executor.memory = '60 GB': memory must be whole gigabytes such as '30g'\n"
+        "  numExecutors = (missing): Field required"
+    )
 
 
 def test_unknown_keys_are_rejected_so_typos_do_not_pass(tmp_path):
