@@ -104,5 +104,5 @@ class LivyBatches:
         if response.status_code != 200:
             raise HttpResponseError(response=response)
         body = response.json()
-        messages = [e.get("message", "") for e in body.get("errorInfo") or []]
-        return BatchStatus(body["state"], [m for m in messages if m])
+        errors = body.get("errorInfo") or []
+        return BatchStatus(body["state"], [m for e in errors if (m := e.get("message"))])
