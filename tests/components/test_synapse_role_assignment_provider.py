@@ -317,3 +317,14 @@ def test_each_call_names_this_package_as_its_user_agent(synapse):
     assert synapse.user_agents and all(
         agent.startswith("synapse-dl/") for agent in synapse.user_agents
     )
+
+
+def test_the_assignment_id_never_changes_between_versions():
+    # A create interrupted under one version and retried under the next must target the same
+    # assignment: this is the id of these inputs, for good.
+    assert assignment_id({
+        "endpoint": "https://synw-dl-dev-001.dev.azuresynapse.net",
+        "roleId": "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78",
+        "principalId": "5d2c7a41-0000-4000-8000-000000000001",
+        "scope": "workspaces/synw-dl-dev-001",
+    }) == "c19cff8a-06e7-5f4f-a210-2db807d48ac1"  # fmt: skip
