@@ -13,6 +13,7 @@ from synapse_dl.providers.synapse_role_assignment import (
     assignment_id,
 )
 from tests.fakes.credentials import FakeCredential
+from tests.fakes.synapse_rbac import CONTINUATION
 from tests.fakes.synapse_server import FakeSynapse
 
 GROUP = "6f0c2a9e-1d3b-4c5a-9e8f-7a6b5c4d3e2f"
@@ -136,7 +137,36 @@ def test_the_existing_assignment_is_found_on_a_later_page(synapse):
     result = provider().create(props(synapse))
 
     assert result.outs["assignmentId"] == "5b7c9f7e-0000-4000-8000-000000000003"
-    assert len(synapse.calls("GET", "/roleAssignments")) == 4
+    # The first page asked for without a token, each next one with the token last given.
+    assert synapse.roles.continuations == [None, "1", "2", "3"]
+
+
+def test_a_conflict_with_no_assignment_at_this_scope_is_raised_after_every_page(synapse):
+    # The service says one exists, but every page lists only enclosing scopes (one of them
+    # without `value`: the spec does not require it).
+    synapse.roles.page_size = 1
+    for n in range(2):
+        synapse.roles.add(
+            f"0000000{n}-0000-4000-8000-000000000000", ADMINISTRATOR, GROUP, "workspaces/synw-dl"
+        )
+    synapse.fail(
+        "PUT", 409, body={"error": {"code": "RoleAssignmentAlreadyExists", "message": "exists"}}
+    )
+    original = synapse.roles._list
+
+    def pages(query, headers):
+        status, answer, body = original(query, headers)
+        if headers.get(CONTINUATION):
+            del body["value"]
+        return status, answer, body
+
+    synapse.roles._list = pages
+
+    with pytest.raises(HttpResponseError) as raised:
+        provider().create(props(synapse, scope="workspaces/synw-dl/bigDataPools/cpu"))
+
+    assert raised.value.status_code == 409
+    assert synapse.roles.continuations == [None, "1"]
 
 
 def test_read_reports_the_assignment_the_service_holds(synapse):

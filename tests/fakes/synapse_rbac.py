@@ -49,6 +49,8 @@ class FakeRoleAssignments:
         self.delete_status = 204
         # The query of each list and delete, as sent.
         self.queries: list[tuple[str, dict]] = []
+        # The continuation token of each list call, None when it sent none.
+        self.continuations: list[str | None] = []
 
     def handles(self, path: str) -> bool:
         return path == "/roleAssignments" or path.startswith("/roleAssignments/")
@@ -150,8 +152,15 @@ class FakeRoleAssignments:
             and query.get("principalId") in (None, a["principalId"])
             and ("scope" not in query or _encloses(a["scope"], query["scope"]))
         ]
-        start = int(headers.get(CONTINUATION) or 0)
+        token = headers.get(CONTINUATION)
+        self.continuations.append(token)
+        if token is not None and not token.isdigit():
+            # A token it never gave (this fake's are offsets): refused. No recording shows the
+            # service's words for it; the code here is the fake's.
+            return 400, {}, error_body("InvalidContinuationToken", f"'{token}' is not a token")
+        start = int(token or 0)
         page = found[start : start + self.page_size]
+        # The last page has no continuation header.
         more = start + self.page_size < len(found)
-        answer = {CONTINUATION: str(start + self.page_size) if more else ""}
+        answer = {CONTINUATION: str(start + self.page_size)} if more else {}
         return 200, answer, {"count": len(page), "value": page}
