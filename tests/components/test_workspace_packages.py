@@ -181,9 +181,31 @@ def test_a_name_over_100_characters_is_refused_before_any_call(synapse: FakeSyna
     assert synapse.requests == []
 
 
-def test_chunks_are_never_over_the_services_4_mib(synapse: FakeSynapse):
-    with pytest.raises(ValueError, match="chunk_bytes must be"):
-        WorkspacePackages(synapse.base_url, FakeCredential(), chunk_bytes=CHUNK_BYTES + 1)
+@pytest.mark.parametrize("chunk_bytes", [0, CHUNK_BYTES + 1])
+def test_chunks_are_never_over_the_services_4_mib_nor_empty(synapse: FakeSynapse, chunk_bytes):
+    with pytest.raises(ValueError) as raised:
+        WorkspacePackages(synapse.base_url, FakeCredential(), chunk_bytes=chunk_bytes)
+
+    assert str(raised.value) == f"chunk_bytes must be 1..{CHUNK_BYTES}, not {chunk_bytes}"
+
+
+def test_a_chunk_may_be_a_single_byte(synapse: FakeSynapse, tmp_path):
+    wheel = tmp_path / "tiny-1.0-py3-none-any.whl"
+    wheel.write_bytes(b"abc")
+
+    WorkspacePackages(synapse.base_url, FakeCredential(), chunk_bytes=1).upload(NAME, wheel)
+
+    assert bytes(synapse.packages.libraries[NAME].content) == b"abc"
+
+
+def test_a_package_gone_after_its_flush_is_an_error(synapse: FakeSynapse, wheel, monkeypatch):
+    client = packages(synapse)
+    monkeypatch.setattr(client, "get", lambda name: None)  # deleted by someone meanwhile
+
+    with pytest.raises(PackageUploadError) as raised:
+        client.upload(NAME, wheel)
+
+    assert str(raised.value) == f"workspace package {NAME!r} is gone after its upload was flushed"
 
 
 def test_a_package_still_incomplete_after_its_flush_is_an_error(synapse: FakeSynapse, wheel):
