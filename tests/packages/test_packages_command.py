@@ -49,14 +49,20 @@ def test_each_wheel_the_pool_needs_is_locked_with_its_hash_and_size(index, prote
     extra = index.add_wheel("extra", "1.5")
     stack, project = protected_stack("helper==2.1")
 
-    with index.serve() as url:
+    # A private index: its links give no hash, and every request needs its credentials.
+    with index.serve(credentials=("ci", "s3cret")) as url:
         status = cli.main(
             ["packages", "--stack", "locked", "--index-url", url, "--project-dir", str(project)]
         )
 
     out, err = capsys.readouterr()
     assert status == EXIT_LOCKED, out + err
-    assert out.startswith(f"workspace packages of stack locked, from {url}\n")
+    shown = url.replace("ci:s3cret@", "****@")
+    assert out.startswith(f"workspace packages of stack locked, from {shown}\n")
+    path = project / "workspace_packages" / "locked.lock.json"
+    assert out.endswith(f"\nwrote {path}\n")
+    assert lock(project)["stack"] == "locked"
+    assert "s3cret" not in path.read_text() + out + err
     pool = lock(project)["pools"]["dataprep"]
     assert (pool["sparkVersion"], pool["requirements"]) == ("3.5", "helper==2.1\n")
     assert [(p["filename"], p["sha256"], p["size"]) for p in pool["packages"]] == [
