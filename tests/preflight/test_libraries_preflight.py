@@ -242,7 +242,7 @@ def test_the_command_exits_0_when_every_pool_can_install(
     assert document["pools"][0]["downloads"][0]["name"] == "helper"
 
 
-def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config, tmp_path):
+def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config, tmp_path, capsys):
     helper = index.add_wheel("helper", "2.1")
     arrow = index.add_wheel("pyarrow", "19.0.1", tag=LINUX_311)
     dev_config["sparkPools"] = [
@@ -260,6 +260,13 @@ def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config,
     files = url.removesuffix("/simple") + "/files/"
 
     assert status == EXIT_NOT_INSTALLABLE
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "pool etl (Spark 3.5, Python 3.11.11): OK, downloads 2 packages, 0.0 MiB",
+        "    helper 2.1",
+        "    pyarrow 19.0.1, replacing the runtime's 19.0.0",
+        "pool broken (Spark 3.5, Python 3.11.11): CANNOT INSTALL",
+        f"    absent==1.0: not found on the index {url}",
+    ]
     document = json.loads(report.read_text())
     document["pools"][0]["downloads"].sort(key=lambda d: d["name"])
     assert document == {
@@ -373,6 +380,18 @@ def test_a_stack_that_does_not_exist_is_exit_1_naming_its_file(tmp_path, capsys)
         "error": message,
         "exitStatus": EXIT_NOT_INSTALLABLE,
     }
+
+
+def test_outside_a_project_is_exit_1_saying_where_it_looked(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    report = tmp_path / "libraries.json"
+
+    status = cli.main(["libraries", "--stack", "dev", "--json", str(report)])
+
+    assert status == EXIT_NOT_INSTALLABLE
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: no Pulumi.yaml in {tmp_path.resolve()} or any folder above")
+    assert json.loads(report.read_text())["error"] == err.removeprefix("error: ").rstrip("\n")
 
 
 def test_invalid_stack_config_is_exit_1_naming_the_field(write_stack, dev_config, capsys):
