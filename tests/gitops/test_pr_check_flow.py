@@ -17,9 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.pr_check.check import plan_stack
+from synapse_dl.config.stack import SparkPoolConfig
+from synapse_dl.packages.lock import LockedPackage
+from synapse_dl.pr_check.check import locked_verdict, plan_stack
 from synapse_dl.pr_check.stack_result import Outcome
 from synapse_dl.pr_check.summary import OFFLINE_NOTE
+from synapse_dl.preflight.resolver import Install
 from synapse_dl.project import StackFile
 from tests.fakes.package_index import PackageIndex, unreachable_index_url
 
@@ -304,3 +307,26 @@ def test_a_plan_that_outlasts_its_timeout_is_a_plan_error(tmp_path):
 
     assert result.outcome is Outcome.PLAN_ERROR
     assert result.error == "the plan did not finish in 0.01 s"
+
+
+def test_a_pool_with_locked_wheels_gets_what_the_lock_says():
+    pool = SparkPoolConfig.model_validate(
+        {"name": "cpumedium", "nodeSizeFamily": "MemoryOptimized", "nodeSize": "Medium",
+         "sparkVersion": "3.5", "extraLibraries": ["helper==2.1"]}
+    )  # fmt: skip
+    wheels = [
+        LockedPackage("helper-2.1-py3-none-any.whl", "https://i/helper.whl", "ab" * 32, 300),
+        LockedPackage("extra_lib-1.5-cp311-cp311-manylinux_2_17_x86_64.whl", "https://i/e.whl",
+                      "cd" * 32, 4000),
+    ]  # fmt: skip
+
+    verdict = locked_verdict(pool, wheels)
+
+    assert (verdict.pool, verdict.spark_version, verdict.python) == ("cpumedium", "3.5", "3.11.11")
+    assert verdict.requirements == "helper==2.1\n"
+    assert verdict.installs == [
+        Install("helper", "2.1", "https://i/helper.whl", "ab" * 32),
+        Install("extra-lib", "1.5", "https://i/e.whl", "cd" * 32),
+    ]
+    assert verdict.download_bytes == 4300
+    assert verdict.ok
