@@ -305,8 +305,26 @@ def test_a_plan_that_outlasts_its_timeout_is_a_plan_error(tmp_path):
 
     result = plan_stack(stack, tmp_path, REPO, timeout_s=0.01)
 
-    assert result.outcome is Outcome.PLAN_ERROR
+    assert (result.stack, result.outcome) == ("cpu", Outcome.PLAN_ERROR)
     assert result.error == "the plan did not finish in 0.01 s"
+
+
+def test_a_plan_that_crashes_is_a_plan_error_showing_its_stderr_and_its_log_is_kept(
+    tmp_path, monkeypatch
+):
+    crashing = tmp_path / "python"
+    crashing.write_text('#!/bin/sh\necho "starting" ; echo "Traceback: boom" >&2 ; exit 1\n')
+    crashing.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(crashing))
+    stack = StackFile("cpu", REPO / "Pulumi.cpu.yaml")
+
+    result = plan_stack(stack, tmp_path, REPO, timeout_s=60)
+
+    assert (result.stack, result.outcome) == ("cpu", Outcome.PLAN_ERROR)
+    assert (
+        result.error == "synapse-dl plan failed (exit 1) without writing a plan:\nTraceback: boom"
+    )
+    assert (tmp_path / "cpu.log").read_text() == "starting\nTraceback: boom\n"
 
 
 def test_a_pool_with_locked_wheels_gets_what_the_lock_says():
