@@ -81,6 +81,10 @@ def accepted_survivors(path: Path) -> dict[str, str]:
     return accepted
 
 
+def _tool(name: str) -> str:
+    return "mutmut" if "__mutmut_" in name else "cosmic-ray"
+
+
 def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
     not_run = [m for m in mutants if m.status in NOT_RUN]
     mutants = [m for m in mutants if m.status not in NOT_RUN]
@@ -108,6 +112,15 @@ def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
     for mutant in survivors:
         reason = accepted.get(mutant.name, "UNEXPLAINED")
         lines.append(f"- `{mutant.name}` ({mutant.status}): {reason}")
+    # An accepted mutant a test now kills, or one renumbered by an edit of its function: the
+    # line no longer says anything true, and should go.
+    killed_now = {m.name for m in mutants if m.status in KILLED}
+    named = {m.name for m in mutants} | {m.name for m in not_run}
+    tools_run = {_tool(n) for n in named}
+    stale = [n for n in accepted if n in killed_now or (_tool(n) in tools_run and n not in named)]
+    if stale:
+        lines += ["", f"Accepted but killed now or no longer a mutant: {len(stale)}", ""]
+        lines += [f"- `{name}`" for name in stale]
     return "\n".join(lines) + "\n", len(unexplained)
 
 

@@ -75,3 +75,25 @@ def test_an_accepted_survivor_is_listed_with_its_reason(tmp_path, capsys):
         "- `components.arm.x_get__mutmut_2` (survived): "
         "equivalent: the default is the same value" in report
     )
+
+
+def test_accepted_lines_that_no_longer_hold_are_listed(tmp_path, capsys):
+    write_run(tmp_path)
+    accepted = tmp_path / "accepted.txt"
+    accepted.write_text(
+        "components.arm.x_get__mutmut_2 equivalent: the default is the same value\n"
+        "components.arm.x_get__mutmut_1 killed by a test since\n"
+        "components.arm.x_get__mutmut_9 renumbered by an edit of its function\n"
+        "job_runner.run.x_follow__mutmut_2 not run this time: says nothing yet\n"
+        "policies.stack:core/AddNot:1 the annotation is never evaluated\n"
+    )
+    (tmp_path / "cosmic-ray.jsonl").unlink()  # cosmic-ray not run: its lines are not judged
+
+    main(["--out", str(tmp_path), "--accepted", str(accepted)])
+
+    report = capsys.readouterr().out
+    assert report.endswith(
+        "Accepted but killed now or no longer a mutant: 2\n\n"
+        "- `components.arm.x_get__mutmut_1`\n"
+        "- `components.arm.x_get__mutmut_9`\n"
+    )
