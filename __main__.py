@@ -9,7 +9,6 @@ from pathlib import Path
 import pulumi
 
 from synapse_dl import SparkPool, SynapseWorkspace, TrainingJob
-from synapse_dl.config.lifecycle import lifecycle_warnings
 from synapse_dl.config.stack import load_stack_config
 from synapse_dl.jobs.catalog import load_stack_jobs
 from synapse_dl.packages.lock import lock_path, stack_packages
@@ -24,9 +23,6 @@ jobs = load_stack_jobs(stack, PROJECT_DIR / "training_jobs")
 stack_name = pulumi.get_stack()
 locked = stack_packages(stack, lock_path(PROJECT_DIR, stack_name), stack_name)
 from_pypi = not stack.workspace.network.prevent_data_exfiltration
-
-for warning in lifecycle_warnings(stack.spark_pools):
-    pulumi.log.warn(warning)
 
 workspace = SynapseWorkspace(stack.workspace.name, workspace_args(stack.workspace))
 settings = {pool.name: pool_settings(pool) for pool in stack.spark_pools}

@@ -14,6 +14,7 @@ from pulumi_azure_native import synapse
 from .component_base import options_with_alias, register_annotated_outputs, type_token
 from .config.component_args import heading, pool_settings, workspace_packages
 from .config.libraries import REQUIREMENTS_FILENAME, render_requirements
+from .config.lifecycle import lifecycle_warnings
 from .config.stack import ConfigError, SparkPoolConfig
 from .diagnostic_setting import diagnostic_setting
 from .facts import azure_rules, diagnostics
@@ -213,6 +214,9 @@ class SparkPool(pulumi.ComponentResource):
                 heading("SparkPool", name),
             )
         super().__init__(type_token(SparkPool), name, None, options_with_alias(opts, PREVIOUS_TYPE))
+        # Said by the component, so a program in any language hears it from `pulumi up`.
+        for warning in lifecycle_warnings([config]):
+            pulumi.log.warn(warning, resource=self)
         pool_args = pool_arguments(config, args["location"])
         pool = synapse.BigDataPool(
             name,

@@ -20,6 +20,7 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import (
+    engine_pb2,
     engine_pb2_grpc,
     provider_pb2,
     provider_pb2_grpc,
@@ -86,7 +87,13 @@ class _Monitor(resource_pb2_grpc.ResourceMonitorServicer):
 
 
 class _Engine(engine_pb2_grpc.EngineServicer):
+    def __init__(self) -> None:
+        # (severity name, message, resource URN) of each message the provider logged.
+        self.logs: list[tuple[str, str, str]] = []
+
     def Log(self, request: Any, context: Any) -> Any:
+        severity = engine_pb2.LogSeverity.Name(request.severity)
+        self.logs.append((severity, request.message, request.urn))
         return empty_pb2.Empty()
 
 
@@ -108,7 +115,8 @@ class ProviderSession:
         self._monitor = _Monitor()
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
         resource_pb2_grpc.add_ResourceMonitorServicer_to_server(self._monitor, self._server)
-        engine_pb2_grpc.add_EngineServicer_to_server(_Engine(), self._server)
+        self._engine = _Engine()
+        engine_pb2_grpc.add_EngineServicer_to_server(self._engine, self._server)
         port = self._server.add_insecure_port("127.0.0.1:0")
         self.engine_address = f"127.0.0.1:{port}"
         self._server.start()
@@ -126,6 +134,12 @@ class ProviderSession:
             raise
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self.process.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+
+    @property
+    def logs(self) -> list[tuple[str, str, str]]:
+        """(severity, message, resource URN) of what the provider logged to the engine, as
+        `pulumi up` shows it: a component's warnings included."""
+        return list(self._engine.logs)
 
     def __enter__(self) -> ProviderSession:
         return self

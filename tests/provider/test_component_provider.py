@@ -168,6 +168,18 @@ def test_construct_registers_what_a_python_program_does_for_the_same_args(
     assert state == registered
 
 
+def test_a_components_warnings_reach_the_engine(provider):
+    # The pool is on Spark 3.2, retired: `pulumi up` of a program in any language says so.
+    urn, _ = provider.construct(f"{PACKAGE}:index:SparkPool", "retired", camel_inputs(POOL))
+
+    assert (
+        "WARNING",
+        "pool 'retired': Spark 3.2 is past end of support (2024-07-08): Spark 3.2 and GPU pools "
+        "were retired and disabled on 2024-07-08",
+        urn,
+    ) in provider.logs
+
+
 def test_construct_by_default_is_a_preview_of_the_dev_stack(provider):
     urn, _ = provider.construct(f"{PACKAGE}:index:SparkPool", "gpularge", camel_inputs(POOL))
 
