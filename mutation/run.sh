@@ -54,9 +54,13 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
         # Which tests reach which function: collected again, since mutmut re-runs only new
         # tests for it, and an edited test may now reach a function it did not.
         rm -f mutants/mutmut-stats.json
-        # "no tests" too: the tests that reach a function are collected afresh below.
+        # "no tests" too: the tests that reach a function are collected afresh below. With
+        # MUTATION_RERUN_TIMEOUTS=1 the timeouts too, once their limits have changed (a timeout
+        # counts as killed; mutmut resets them itself only while it keeps its own stats).
+        rerun='survived\|no tests'
+        [[ -n "${MUTATION_RERUN_TIMEOUTS:-}" ]] && rerun="$rerun\|timeout"
         mapfile -t survivors < <("$bin/mutmut" results \
-            | sed -n 's/^ *\([^ :]*\): \(survived\|no tests\)$/\1/p')
+            | sed -n "s/^ *\([^ :]*\): \($rerun\)\$/\1/p")
     fi
     if (( ${#survivors[@]} )); then
         # Named mutants run again even when they have a result. First: a pass outlasts a
