@@ -160,10 +160,8 @@ def project_files(index_url: str, name: str) -> list[IndexFile] | None:
 
 
 def download_size(url: str, index_url: str = "") -> int | None:
-    """Bytes at the URL, by a HEAD request (or the file's size); None when not told."""
-    local = _local_path(url)
-    if local is not None:
-        return local.stat().st_size if local.is_file() else None
+    """Bytes at the URL, by a HEAD request (urllib gives a file: URL's size the same way);
+    None when not told."""
     try:
         with _open(url, "HEAD", auth_from=index_url) as response:
             length = response.headers.get("Content-Length")
@@ -176,8 +174,7 @@ def file_digest(url: str, index_url: str = "") -> tuple[str, int]:
     """(sha256, bytes) of the file at the URL, read through once: for an index that does not
     give a file's hash in its links."""
     digest, size = hashlib.sha256(), 0
-    local = _local_path(url)
-    with local.open("rb") if local is not None else _open(url, auth_from=index_url) as content:
+    with _open(url, auth_from=index_url) as content:  # a file: URL too
         while block := content.read(2**20):
             digest.update(block)
             size += len(block)
