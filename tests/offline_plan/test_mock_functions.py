@@ -16,6 +16,8 @@ from pulumi_azure_native import authorization, resources
 config = authorization.get_client_config()
 pulumi.export("subscription", config.subscription_id)
 pulumi.export("tenant", config.tenant_id)
+pulumi.export("client", config.client_id)
+pulumi.export("object", config.object_id)
 if pulumi.Config().get_bool("unknown"):
     resources.get_resource_group(resource_group_name="rg")
 """
@@ -36,7 +38,13 @@ def test_the_deploying_identity_is_the_mock_subscriptions(tmp_path):
 
     plan = plan_stack(stack, program_dir=stack.parent)
 
-    assert plan.outputs == {"subscription": MOCK_SUBSCRIPTION_ID, "tenant": MOCK_TENANT_ID}
+    # Every field of azure-native's GetClientConfigResult is answered.
+    assert plan.outputs == {
+        "subscription": MOCK_SUBSCRIPTION_ID,
+        "tenant": MOCK_TENANT_ID,
+        "client": "22222222-2222-2222-2222-222222222222",
+        "object": "33333333-3333-3333-3333-333333333333",
+    }
 
 
 def test_another_function_is_refused_by_name(tmp_path):
