@@ -12,7 +12,7 @@ import pytest
 from synapse_dl.providers import workspace_package
 from synapse_dl.providers.workspace_package import PackageSourceError, WorkspacePackageProvider
 from tests.fakes.credentials import FakeCredential
-from tests.fakes.package_index import PackageIndex, unreachable_index_url
+from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
 from tests.fakes.synapse_server import FakeSynapse
 
 NAME = "helper-2.1-0a1b2c3d4e5f6-py3-none-any.whl"
@@ -55,7 +55,7 @@ def test_create_downloads_a_locked_wheel_from_the_index(synapse, tmp_path):
     index = PackageIndex(tmp_path / "index")
     wheel = index.add_wheel("helper", "2.1")
     with index.serve() as url:
-        source = url.replace("/simple", f"/files/{wheel.name}")
+        source = file_url(url, wheel)
         WorkspacePackageProvider(FakeCredential).create(props(synapse, source, sha(wheel)))
 
     assert bytes(synapse.packages.libraries[NAME].content) == wheel.read_bytes()

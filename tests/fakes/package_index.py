@@ -14,6 +14,7 @@ import io
 import socket
 import tarfile
 import threading
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,6 +150,13 @@ class PackageIndex:
         finally:
             server.shutdown()
             server.server_close()
+
+
+def file_url(index_url: str, file: Path) -> str:
+    """Where the served index (`serve()`'s URL) has the file, without its credentials: a
+    download URL as pip's report gives it."""
+    parts = urllib.parse.urlsplit(index_url.replace("/simple", f"/files/{file.name}"))
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def unreachable_index_url() -> str:

@@ -14,7 +14,7 @@ from synapse_dl.packages import command
 from synapse_dl.packages.command import EXIT_LOCKED, EXIT_NO_INDEX, EXIT_NOT_LOCKED, _locked
 from synapse_dl.packages.lock import LockedPackage
 from synapse_dl.preflight.resolver import Install
-from tests.fakes.package_index import PackageIndex, unreachable_index_url
+from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
 
 
 @pytest.fixture
@@ -121,11 +121,11 @@ def test_a_wheel_the_index_gives_no_hash_for_is_downloaded_and_hashed(index):
 
     # A private index: the download carries its credentials, as pip's requests did.
     with index.serve(credentials=("ci", "s3cret")) as url:
-        locked = _locked(_install(_file_url(url, wheel)), url)
+        locked = _locked(_install(file_url(url, wheel)), url)
 
     assert locked == LockedPackage(
         wheel.name,
-        _file_url(url, wheel),
+        file_url(url, wheel),
         hashlib.sha256(wheel.read_bytes()).hexdigest(),
         wheel.stat().st_size,
     )
@@ -136,7 +136,7 @@ def test_the_index_hash_and_size_need_no_download(index):
 
     with index.serve(credentials=("ci", "s3cret")) as url:
         # A hash that is not the file's: taken from the index as it is, so nothing was read.
-        locked = _locked(_install(_file_url(url, wheel), sha256="ab" * 32), url)
+        locked = _locked(_install(file_url(url, wheel), sha256="ab" * 32), url)
 
     assert (locked.sha256, locked.size) == ("ab" * 32, wheel.stat().st_size)
 
@@ -147,11 +147,11 @@ def test_a_wheel_whose_bytes_are_not_the_index_hash_is_refused(index, monkeypatc
     monkeypatch.setattr(command, "download_size", lambda *_: None)
 
     with index.serve() as url, pytest.raises(ValueError) as raised:
-        _locked(_install(_file_url(url, wheel), sha256="ab" * 32), url)
+        _locked(_install(file_url(url, wheel), sha256="ab" * 32), url)
 
     real = hashlib.sha256(wheel.read_bytes()).hexdigest()
     assert str(raised.value) == (
-        f"{_file_url(url, wheel)} has sha256 {real}, the index says {'ab' * 32}"
+        f"{file_url(url, wheel)} has sha256 {real}, the index says {'ab' * 32}"
     )
 
 
@@ -183,10 +183,6 @@ def test_a_wheel_that_cannot_be_read_locks_nothing_and_says_which_pool(
         "error: pool dataprep: connection reset by peer; nothing was locked\n"
     )
     assert not (project / "workspace_packages").exists()
-
-
-def _file_url(index_url: str, wheel: Path) -> str:
-    return index_url.replace("/simple", f"/files/{wheel.name}").replace("ci:s3cret@", "")
 
 
 def test_a_stack_that_does_not_exist_is_exit_1_naming_its_file(protected_stack, capsys):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from synapse_dl.preflight.index import download_size, file_digest
-from tests.fakes.package_index import PackageIndex, unreachable_index_url
+from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
 
 
 @pytest.fixture
@@ -17,15 +17,11 @@ def index(tmp_path: Path) -> PackageIndex:
     return PackageIndex(tmp_path / "index")
 
 
-def _url(index_url: str, wheel: Path) -> str:
-    return index_url.replace("/simple", f"/files/{wheel.name}").replace("ci:s3cret@", "")
-
-
 def test_the_size_comes_from_a_head_request(index):
     wheel = index.add_wheel("helper", "2.1", payload_bytes=5000)
 
     with index.serve(credentials=("ci", "s3cret")) as url:
-        size = download_size(_url(url, wheel), url)
+        size = download_size(file_url(url, wheel), url)
 
     assert size == wheel.stat().st_size
     assert index.requests == [("HEAD", f"/files/{wheel.name}")]
@@ -36,7 +32,7 @@ def test_an_index_that_does_not_say_the_size_gives_none(index, head_length):
     wheel = index.add_wheel("helper", "2.1")
 
     with index.serve(head_length=head_length) as url:
-        assert download_size(_url(url, wheel), url) is None
+        assert download_size(file_url(url, wheel), url) is None
 
 
 def test_an_index_that_does_not_answer_gives_no_size():
@@ -58,7 +54,7 @@ def test_the_digest_reads_the_file_through_with_the_index_credentials(index):
     expected = (hashlib.sha256(wheel.read_bytes()).hexdigest(), wheel.stat().st_size)
 
     with index.serve(credentials=("ci", "s3cret")) as url:
-        assert file_digest(_url(url, wheel), url) == expected
+        assert file_digest(file_url(url, wheel), url) == expected
 
     assert index.requests == [("GET", f"/files/{wheel.name}")]
     assert file_digest(wheel.as_uri()) == expected

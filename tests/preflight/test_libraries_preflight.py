@@ -13,7 +13,7 @@ from synapse_dl.config.stack import SparkPoolConfig
 from synapse_dl.preflight.check import preflight_pool
 from synapse_dl.preflight.command import EXIT_INSTALLABLE, EXIT_NO_INDEX, EXIT_NOT_INSTALLABLE
 from synapse_dl.preflight.environment import runtime_environment
-from tests.fakes.package_index import PackageIndex, unreachable_index_url
+from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX_311 = "cp311-cp311-manylinux_2_17_x86_64"
@@ -257,7 +257,6 @@ def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config,
             ["libraries", "--stack-file", str(write_stack(dev_config)), "--index-url", url,
              "--json", str(report)]
         )  # fmt: skip
-    files = url.removesuffix("/simple") + "/files/"
 
     assert status == EXIT_NOT_INSTALLABLE
     assert capsys.readouterr().out.splitlines()[1:] == [
@@ -279,8 +278,8 @@ def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config,
                 "python": "3.11.11",
                 "ok": True,
                 "downloads": [
-                    {"name": "helper", "version": "2.1", "url": files + helper.name},
-                    {"name": "pyarrow", "version": "19.0.1", "url": files + arrow.name},
+                    {"name": "helper", "version": "2.1", "url": file_url(url, helper)},
+                    {"name": "pyarrow", "version": "19.0.1", "url": file_url(url, arrow)},
                 ],
                 "downloadBytes": helper.stat().st_size + arrow.stat().st_size,
                 "replaces": [{"name": "pyarrow", "runtimeVersion": "19.0.0", "version": "19.0.1"}],
