@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.config.stack import SparkPoolConfig
 from synapse_dl.packages.lock import LockedPackage
 from synapse_dl.pr_check.check import locked_verdict, plan_stack
 from synapse_dl.pr_check.stack_result import Outcome
@@ -25,6 +24,7 @@ from synapse_dl.pr_check.summary import OFFLINE_NOTE
 from synapse_dl.preflight.resolver import Install
 from synapse_dl.project import StackFile
 from tests.fakes.package_index import PackageIndex, unreachable_index_url
+from tests.preflight.test_libraries_preflight import pool_35
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "gitops" / "pr_check.sh"
@@ -328,10 +328,7 @@ def test_a_plan_that_crashes_is_a_plan_error_showing_its_stderr_and_its_log_is_k
 
 
 def test_a_pool_with_locked_wheels_gets_what_the_lock_says():
-    pool = SparkPoolConfig.model_validate(
-        {"name": "cpumedium", "nodeSizeFamily": "MemoryOptimized", "nodeSize": "Medium",
-         "sparkVersion": "3.5", "extraLibraries": ["helper==2.1"]}
-    )  # fmt: skip
+    pool = pool_35("helper==2.1", name="cpumedium")
     wheels = [
         LockedPackage("helper-2.1-py3-none-any.whl", "https://i/helper.whl", "ab" * 32, 300),
         LockedPackage("extra_lib-1.5-cp311-cp311-manylinux_2_17_x86_64.whl", "https://i/e.whl",
