@@ -14,12 +14,7 @@ from synapse_dl.packages import command
 from synapse_dl.packages.command import EXIT_LOCKED, EXIT_NO_INDEX, EXIT_NOT_LOCKED, _locked
 from synapse_dl.packages.lock import LockedPackage
 from synapse_dl.preflight.resolver import Install
-from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> PackageIndex:
-    return PackageIndex(tmp_path / "index")
+from tests.fakes.package_index import file_url, unreachable_index_url
 
 
 @pytest.fixture

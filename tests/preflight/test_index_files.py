@@ -4,17 +4,11 @@ by a HEAD request (never downloading the file for its size), or reading it throu
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
 from synapse_dl.preflight.index import download_size, file_digest
-from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> PackageIndex:
-    return PackageIndex(tmp_path / "index")
+from tests.fakes.package_index import file_url, unreachable_index_url
 
 
 def test_the_size_comes_from_a_head_request(index):

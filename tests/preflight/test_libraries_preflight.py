@@ -32,11 +32,6 @@ def pool_35(*libraries: str, name: str = "etl") -> SparkPoolConfig:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> PackageIndex:
-    return PackageIndex(tmp_path / "index")
-
-
-@pytest.fixture
 def check(index: PackageIndex, tmp_path: Path):
     def run(pool: SparkPoolConfig):
         with index.serve() as url:
