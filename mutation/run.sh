@@ -9,8 +9,9 @@
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
-# keeps the results of functions whose source is unchanged and runs its survivors and "no
-# tests" mutants again (the tests may have changed); cosmic-ray's mutants are positions in the
+# keeps the results of functions whose source is unchanged and runs its survivors (accepted
+# ones too with MUTATION_RERUN_ACCEPTED=1) and "no tests" mutants again (the tests may have
+# changed); cosmic-ray's mutants are positions in the
 # source, so its session goes on only while policies/ is unchanged, and starts over otherwise.
 set -euo pipefail
 # Absolute, but not resolved: a venv's python is a link to the base interpreter.
@@ -59,8 +60,13 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
         # counts as killed; mutmut resets them itself only while it keeps its own stats).
         rerun='survived\|no tests'
         [[ -n "${MUTATION_RERUN_TIMEOUTS:-}" ]] && rerun="$rerun\|timeout"
+        # Accepted survivors run all their tests, the slowest mutants there are: again only
+        # with MUTATION_RERUN_ACCEPTED=1, after the tests they escaped have changed.
+        accepted=mutation/accepted.txt
+        [[ -n "${MUTATION_RERUN_ACCEPTED:-}" ]] && accepted=/dev/null
         mapfile -t survivors < <("$bin/mutmut" results \
-            | sed -n "s/^ *\([^ :]*\): \($rerun\)\$/\1/p")
+            | sed -n "s/^ *\([^ :]*\): \($rerun\)\$/\1/p" \
+            | grep -vxF -f <(grep -v '^#' "$accepted" | cut -d' ' -f1) || true)
     fi
     if (( ${#survivors[@]} )); then
         # Named mutants run again even when they have a result. First: a pass outlasts a
