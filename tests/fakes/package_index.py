@@ -65,8 +65,8 @@ class PackageIndex:
         self.root = root
         self.files = root / "files"
         self.files.mkdir(parents=True, exist_ok=True)
-        # canonical name -> [(filename, requires_python)]
-        self.projects: dict[str, list[tuple[str, str | None]]] = {}
+        # canonical name -> [(filename, requires_python, yanked)]
+        self.projects: dict[str, list[tuple[str, str | None, bool]]] = {}
         # (method, path) of each request served, in order.
         self.requests: list[tuple[str, str]] = []
 
@@ -78,7 +78,10 @@ class PackageIndex:
         requires: tuple[str, ...] = (),
         requires_python: str | None = None,
         payload_bytes: int = 0,
+        yanked: bool = False,
     ) -> Path:
+        """A wheel, listed on its project's page; `yanked` marks it so there (PEP 592): pip
+        then takes it only for a requirement pinned with ==."""
         module = name.replace("-", "_")
         dist_info = f"{module}-{version}.dist-info"
         metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
@@ -99,7 +102,7 @@ class PackageIndex:
         with zipfile.ZipFile(path, "w") as wheel:
             for member, data in members.items():
                 wheel.writestr(member, data)
-        self._list(name, path.name, requires_python)
+        self._list(name, (path.name, requires_python, yanked))
         return path
 
     def add_sdist(self, name: str, version: str) -> Path:
@@ -110,15 +113,23 @@ class PackageIndex:
             info = tarfile.TarInfo(f"{module}-{version}/PKG-INFO")
             info.size = len(data)
             sdist.addfile(info, io.BytesIO(data))
-        self._list(name, path.name, None)
+        self._list(name, (path.name, None, False))
         return path
 
-    def _list(self, name: str, filename: str, requires_python: str | None) -> None:
+    def add_empty_project(self, name: str) -> None:
+        """A project page that lists no file, as an index shows a project whose files were
+        all deleted."""
+        self._list(name, None)
+
+    def _list(self, name: str, entry: tuple[str, str | None, bool] | None) -> None:
         project = canonicalize_name(name)
-        self.projects.setdefault(project, []).append((filename, requires_python))
+        entries = self.projects.setdefault(project, [])
+        if entry is not None:
+            entries.append(entry)
         anchors = []
-        for file, python in self.projects[project]:
+        for file, python, yanked in entries:
             attribute = f' data-requires-python="{html.escape(python)}"' if python else ""
+            attribute += ' data-yanked=""' if yanked else ""
             anchors.append(f'<a href="../../files/{file}"{attribute}>{file}</a><br>')
         page = self.root / "simple" / project / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)

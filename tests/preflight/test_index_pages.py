@@ -38,3 +38,14 @@ def test_a_project_the_index_lacks_is_none(tmp_path: Path):
     (tmp_path / "simple").mkdir()
 
     assert project_files(f"file://{tmp_path}/simple", "absent") is None
+
+
+def test_the_page_is_asked_for_at_the_projects_normalized_path_with_one_slash(index):
+    # An index URL is often written with its trailing slash (https://pypi.org/simple/).
+    index.add_wheel("my-pkg", "1.0")
+
+    with index.serve() as url:
+        files = project_files(url + "/", "My_Pkg")
+
+    assert [f.filename for f in files or ()] == ["my_pkg-1.0-py3-none-any.whl"]
+    assert index.requests == [("GET", "/simple/my-pkg/")]

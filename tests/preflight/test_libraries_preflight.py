@@ -181,6 +181,74 @@ def test_a_version_the_index_does_not_have_lists_the_ones_it_has(index, check):
     assert verdict.problems == ["helper>=3: no version matches (the index has 1.0, 2.1)"]
 
 
+def test_the_versions_listed_are_the_newest_eight_in_version_order(index, check):
+    for version in ("0.1", "0.2", "1.0", "1.2", "1.9", "1.10", "1.11", "2.0", "2.9", "2.10"):
+        index.add_wheel("helper", version)
+
+    verdict = check(pool_35("helper>=3"))
+
+    assert verdict.problems == [
+        "helper>=3: no version matches (the index has 1.0, 1.2, 1.9, 1.10, 1.11, 2.0, 2.9, 2.10)"
+    ]
+
+
+def test_a_project_page_without_files_lists_no_version(index, check):
+    index.add_empty_project("ghost")
+
+    verdict = check(pool_35("ghost>=1"))
+
+    assert verdict.problems == ["ghost>=1: no version matches (the index has none)"]
+
+
+def test_a_pre_release_is_a_match_since_pip_takes_one_when_no_release_matches(index, check):
+    # PEP 440, as pip applies it: with no final release satisfying the requirement, a
+    # pre-release that does is a candidate; here its only wheel is for another platform.
+    index.add_wheel("helper", "1.0")
+    index.add_wheel("helper", "3.0rc1", tag="cp311-cp311-macosx_11_0_arm64")
+
+    verdict = check(pool_35("helper>=2"))
+
+    assert verdict.problems == [
+        "helper>=2: no wheel for CPython 3.11 on Linux x86_64 (glibc 2.38); its wheels are for "
+        "cp311-cp311-macosx_11_0_arm64"
+    ]
+
+
+# In the order the message sorts them.
+OTHER_PLATFORMS = (
+    "cp310-cp310-manylinux_2_17_x86_64",
+    "cp311-cp311-macosx_11_0_arm64",
+    "cp311-cp311-manylinux_2_39_x86_64",
+    "cp311-cp311-musllinux_1_1_x86_64",
+    "cp311-cp311-win_amd64",
+    "cp312-cp312-manylinux_2_17_x86_64",
+    "cp39-cp39-manylinux_2_17_x86_64",
+)
+
+
+@pytest.mark.parametrize(("wheels", "more"), [(6, ""), (7, ", ...")])
+def test_the_wheels_tags_are_named_six_at_most(index, check, wheels, more):
+    for tag in OTHER_PLATFORMS[:wheels]:
+        index.add_wheel("nativelib", "1.0", tag=tag)
+
+    verdict = check(pool_35("nativelib==1.0"))
+
+    assert verdict.problems == [
+        "nativelib==1.0: no wheel for CPython 3.11 on Linux x86_64 (glibc 2.38); its wheels "
+        "are for " + ", ".join(OTHER_PLATFORMS[:6]) + more
+    ]
+
+
+def test_a_yanked_wheel_that_fits_the_pool_is_not_given_a_python_reason(index, check):
+    # pip takes a yanked file only for a requirement pinned with == (PEP 592). The wheel
+    # fits the pool, its Requires-Python included: nothing more specific can be said.
+    index.add_wheel("helper", "1.0", requires_python=">=3.8", yanked=True)
+
+    verdict = check(pool_35("helper>=1"))
+
+    assert verdict.problems == ["helper>=1: pip found no distribution to install"]
+
+
 def test_requirements_that_conflict_with_each_other_fail_with_pips_explanation(index, check):
     index.add_wheel("demo-lib", "1.0", requires=("helper>=2",))
     index.add_wheel("helper", "1.0")
