@@ -11,6 +11,7 @@ import base64
 import hashlib
 import html
 import io
+import json
 import socket
 import tarfile
 import threading
@@ -32,6 +33,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     # this text (an index behind a proxy may say either).
     head_length: bool | str | None = True
     requests: list[tuple[str, str]]
+    # PEP 691: project pages as JSON to a client whose Accept names the JSON type, as PyPI
+    # answers (None: HTML only, as a plain PEP 503 index). The paths so answered are logged.
+    json_pages: dict[str, list[tuple[str, str | None, bool]]] | None = None
+    json_served: list[str]
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -52,7 +57,35 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        project = self.path.removeprefix("/simple/").strip("/")
+        if (
+            self.json_pages is not None
+            and project in self.json_pages
+            and _JSON_TYPE in self.headers.get("Accept", "")
+        ):
+            return self._send_json(project, self.json_pages[project])
         return super().send_head()
+
+    def _send_json(self, project: str, files: list[tuple[str, str | None, bool]]) -> io.BytesIO:
+        document = {
+            "meta": {"api-version": "1.1"},
+            "name": project,
+            "files": [
+                {"filename": file, "url": f"../../files/{file}", "hashes": {}, "yanked": yanked}
+                | ({"requires-python": python} if python else {})
+                for file, python, yanked in files
+            ],
+        }
+        body = json.dumps(document).encode()
+        self.json_served.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", _JSON_TYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+_JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
 
 def _record_line(path: str, data: bytes) -> str:
@@ -69,6 +102,8 @@ class PackageIndex:
         self.projects: dict[str, list[tuple[str, str | None, bool]]] = {}
         # (method, path) of each request served, in order.
         self.requests: list[tuple[str, str]] = []
+        # The project pages answered as PEP 691 JSON (serve(json_pages=True)).
+        self.json_served: list[str] = []
 
     def add_wheel(
         self,
@@ -137,16 +172,26 @@ class PackageIndex:
 
     @contextmanager
     def serve(
-        self, credentials: tuple[str, str] | None = None, head_length: bool | str | None = True
+        self,
+        credentials: tuple[str, str] | None = None,
+        head_length: bool | str | None = True,
+        json_pages: bool = False,
     ) -> Iterator[str]:
         """The index URL (`http://127.0.0.1:<port>/simple`) while the server runs. With
         credentials, a private index: a request without them is answered 401, and the URL
-        carries them as `user:password@`, as pip takes them."""
+        carries them as `user:password@`, as pip takes them. With json_pages, project pages
+        are PEP 691 JSON to a client that asks for it."""
         (self.root / "simple").mkdir(exist_ok=True)
         handler = type(
             "_Handler",
             (_QuietHandler,),
-            {"authorization": None, "head_length": head_length, "requests": self.requests},
+            {
+                "authorization": None,
+                "head_length": head_length,
+                "requests": self.requests,
+                "json_pages": self.projects if json_pages else None,
+                "json_served": self.json_served,
+            },
         )
         userinfo = ""
         if credentials is not None:

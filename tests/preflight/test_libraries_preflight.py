@@ -165,6 +165,19 @@ def test_a_wheel_for_a_newer_python_fails_naming_its_requires_python(index, chec
     ]
 
 
+def test_an_index_that_serves_pep_691_json_gets_the_same_explanation(index, tmp_path):
+    index.add_wheel("modern", "1.0", requires_python=">=3.12")
+
+    with index.serve(json_pages=True) as url:
+        verdict = preflight_pool(pool_35("modern==1.0"), url, cache_dir=tmp_path / "pip-cache")
+
+    # pip's and the explanation's requests both.
+    assert index.json_served == ["/simple/modern/", "/simple/modern/"]
+    assert verdict.problems == [
+        "modern==1.0: modern-1.0-py3-none-any.whl needs Python >=3.12; the pool has 3.11.11"
+    ]
+
+
 def test_a_package_the_index_does_not_have_fails_as_not_found(index, check):
     with index.serve() as url:
         verdict = preflight_pool(pool_35("absent==1.0"), url)
