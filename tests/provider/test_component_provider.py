@@ -5,6 +5,7 @@ resource monitor, compared with what a Python program registers for the same arg
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -15,6 +16,8 @@ from pulumi.runtime.proto import errors_pb2
 from synapse_dl.provider_harness import ConstructMonitor, ProviderSession
 from synapse_dl.provider_harness.metaschema import schema_problems
 from tests.components.test_component_args import JOB, POOL, WORKSPACE, plan_components, shape
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PACKAGE = "synapse-dl"
 COMPONENTS = {
@@ -245,10 +248,17 @@ def test_an_integer_input_reaches_the_pool_through_the_provider(provider):
     assert pool.inputs["nodeCount"] == 4
 
 
-def test_make_schema_writes_the_schema_the_provider_serves(schema, tmp_path):
+def test_make_schema_writes_the_schema_the_provider_serves(schema, tmp_path, monkeypatch):
     from synapse_dl.cli import main
 
-    out = tmp_path / "out" / "schema.json"
+    # From outside the project, named by --project-dir: its provider, not the working folder's.
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out" / "schemas" / "schema.json"
+    command = ["schema", "--out", str(out), "--project-dir", str(ROOT)]
 
-    assert main(["schema", "--out", str(out)]) == 0
+    assert main(command) == 0
+    assert json.loads(out.read_text()) == schema
+    # Again, over the last one (make schema after an edit).
+    out.write_text("{}")
+    assert main(command) == 0
     assert json.loads(out.read_text()) == schema

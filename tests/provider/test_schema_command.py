@@ -37,3 +37,23 @@ def test_a_project_without_a_component_provider_is_refused(tmp_path: Path, capsy
         f"error: no component provider in {tmp_path / 'provider'} (no PulumiPlugin.yaml)\n",
     )
     assert not out.exists()
+
+
+def test_a_provider_that_does_not_start_is_reported_with_its_stderr(tmp_path: Path, capsys):
+    provider = tmp_path / "provider"
+    provider.mkdir()
+    (tmp_path / "Pulumi.yaml").write_text("name: other\nruntime: python\n")
+    (provider / "PulumiPlugin.yaml").write_text("runtime: python\n")
+    (provider / "__main__.py").write_text("import sys\nsys.exit('no module named pulumi')\n")
+    out = tmp_path / "schema.json"
+
+    status = main(["schema", "--out", str(out), "--project-dir", str(tmp_path)])
+
+    captured = capsys.readouterr()
+    assert (status, captured.out, captured.err) == (
+        2,
+        "",
+        "error: the component provider closed its stdout before printing its port (exit code "
+        "1); its stderr:\nno module named pulumi\n\n",
+    )
+    assert not out.exists()
