@@ -178,6 +178,16 @@ def test_an_index_that_serves_pep_691_json_gets_the_same_explanation(index, tmp_
     ]
 
 
+def test_the_download_size_is_unknown_when_the_index_does_not_give_it(index, tmp_path):
+    index.add_wheel("helper", "1.0", payload_bytes=3000)
+
+    with index.serve(head_length=None) as url:
+        verdict = preflight_pool(pool_35("helper==1.0"), url, cache_dir=tmp_path / "pip-cache")
+
+    assert (verdict.ok, verdict.download_bytes) == (True, None)
+    assert verdict.outcome() == "OK, downloads 1 packages, size unknown"
+
+
 def test_a_package_the_index_does_not_have_fails_as_not_found(index, check):
     with index.serve() as url:
         verdict = preflight_pool(pool_35("absent==1.0"), url)
