@@ -55,3 +55,15 @@ def test_output_without_an_error_line_gives_nothing_so_the_caller_shows_it_whole
     output = "Looking in indexes: http://127.0.0.1:8080/simple\nKilled\n"
 
     assert _error_lines(output, REQUIREMENTS) == ""
+
+
+def test_the_resolution_impossible_line_ends_the_message_without_advice_before_it():
+    output = (
+        "ERROR: Cannot install demo-lib==1.0 because these package versions have conflicting "
+        "dependencies.\nERROR: ResolutionImpossible: for help visit https://pip.pypa.io/\n"
+        "WARNING: one more line\nafter it"
+    )
+
+    assert _error_lines(output, REQUIREMENTS) == (
+        "Cannot install demo-lib==1.0 because these package versions have conflicting dependencies."
+    )

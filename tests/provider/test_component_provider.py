@@ -248,7 +248,7 @@ def test_an_integer_input_reaches_the_pool_through_the_provider(provider):
     assert pool.inputs["nodeCount"] == 4
 
 
-def test_make_schema_writes_the_schema_the_provider_serves(schema, tmp_path, monkeypatch):
+def test_make_schema_writes_the_schema_the_provider_serves(schema, tmp_path, monkeypatch, capsys):
     from synapse_dl.cli import main
 
     # From outside the project, named by --project-dir: its provider, not the working folder's.
@@ -258,7 +258,27 @@ def test_make_schema_writes_the_schema_the_provider_serves(schema, tmp_path, mon
 
     assert main(command) == 0
     assert json.loads(out.read_text()) == schema
+    assert capsys.readouterr().out == (
+        f"{out}: package synapse-dl 0.1.0: synapse-dl:index:SparkPool, "
+        "synapse-dl:index:SynapseWorkspace, synapse-dl:index:TrainingJob\n"
+    )
     # Again, over the last one (make schema after an edit).
     out.write_text("{}")
     assert main(command) == 0
     assert json.loads(out.read_text()) == schema
+
+
+def test_make_schema_reports_each_metaschema_problem_and_keeps_the_file(
+    tmp_path, monkeypatch, capsys
+):
+    from synapse_dl.cli import main
+    from synapse_dl.provider_harness import command
+
+    # A schema the metaschema refuses: the check is tested on its own above; here, what the
+    # command does with its problems.
+    monkeypatch.setattr(command, "schema_problems", lambda document: ["$.a: one", "$.b: two"])
+    out = tmp_path / "schema.json"
+
+    assert main(["schema", "--out", str(out), "--project-dir", str(ROOT)]) == 1
+    assert capsys.readouterr().err == f"error: {out}: $.a: one\nerror: {out}: $.b: two\n"
+    assert json.loads(out.read_text())["name"] == PACKAGE
