@@ -104,6 +104,12 @@ def test_a_protected_workspace_ships_the_locked_wheels_as_workspace_packages(
     package = plan.one(PACKAGE, "dataprep-package-helper")
     assert package.inputs["name"] == wheel.workspace_name
     assert (package.inputs["sha256"], package.inputs["source"]) == (SHA, wheel.url)
+    # Where the provider uploads it: the pool's workspace's data plane.
+    assert (package.inputs["workspaceName"], package.inputs["endpoint"]) == (
+        "synw-dl-dev-001",
+        "https://synw-dl-dev-001.dev.azuresynapse.net",
+    )
+    assert package.parent == plan.one("synapse-dl:index:SparkPool", "dataprep").urn
     libraries = plan.one(LIBRARIES, "dataprep-libraries")
     assert libraries.inputs.get("libraryRequirements") is None
     assert [c["name"] for c in libraries.inputs["customLibraries"]] == [wheel.workspace_name]
