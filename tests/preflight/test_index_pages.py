@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from synapse_dl.preflight.index import IndexFile, project_files
+from tests.fakes.package_index import file_url
 
 PAGE = """<!DOCTYPE html><html><body>
 <a href="../../packages/ab/cd/my_pkg-1.0-py3-none-any.whl#sha256=0a1b2c"
@@ -53,21 +54,18 @@ def test_the_page_is_asked_for_at_the_projects_normalized_path_with_one_slash(in
 
 def test_an_index_that_serves_pep_691_json_is_read_as_from_its_html(index):
     # PyPI answers JSON to a client that asks for it (Accept), HTML to any other.
-    index.add_wheel("my-pkg", "1.0", requires_python=">=3.8")
-    index.add_sdist("my-pkg", "1.0")
+    wheel = index.add_wheel("my-pkg", "1.0", requires_python=">=3.8")
+    sdist = index.add_sdist("my-pkg", "1.0")
 
     with index.serve() as url:
         from_html = project_files(url, "my-pkg")
     with index.serve(json_pages=True) as url:
         from_json = project_files(url, "my-pkg")
-        files_url = url.replace("/simple", "/files")
 
     assert index.json_served == ["/simple/my-pkg/"]
     assert from_json == [
-        IndexFile(
-            "my_pkg-1.0-py3-none-any.whl", f"{files_url}/my_pkg-1.0-py3-none-any.whl", ">=3.8"
-        ),
-        IndexFile("my_pkg-1.0.tar.gz", f"{files_url}/my_pkg-1.0.tar.gz", None),
+        IndexFile(wheel.name, file_url(url, wheel), ">=3.8"),
+        IndexFile(sdist.name, file_url(url, sdist), None),
     ]
     assert [(f.filename, f.requires_python) for f in from_html or ()] == [
         (f.filename, f.requires_python) for f in from_json
