@@ -5,6 +5,7 @@
 #   make mutation MUTATION_RESUME=1  goes on from the last run (see mutation/run.sh)
 #   make mutation MUTATION_RESUME=1 MUTATION_RERUN_TIMEOUTS=1   and checks its timeouts again
 #   make mutation MUTATION_RESUME=1 MUTATION_RERUN_ACCEPTED=1   and its accepted survivors
+#   make mutation MUTATION_RESUME=1 MUTATION_SAMPLE=200   200 random mutants not run yet, not the rest of the pass
 MUT_VENV := .venv-mutation
 MUT_PY := $(MUT_VENV)/bin/python
 # A copy of the working tree: both tools rewrite source files where they run.
@@ -22,7 +23,8 @@ $(MUT_VENV)/.installed: requirements-mutation.txt requirements-dev.txt requireme
 ## mutation: mutate synapse_dl (components/, the components and the command's tools) with mutmut and policies/ with cosmic-ray
 mutation: $(MUT_VENV)/.installed
 	MUTATION_ONLY=$(MUTATION_ONLY) MUTATION_SELECT='$(MUTATION_SELECT)' MUTATION_RESUME=$(MUTATION_RESUME) \
-		MUTATION_RERUN_TIMEOUTS=$(MUTATION_RERUN_TIMEOUTS) MUTATION_RERUN_ACCEPTED=$(MUTATION_RERUN_ACCEPTED) bash mutation/run.sh $(MUT_PY) $(MUTATION_WORK) $(MUTATION_OUT)
+		MUTATION_RERUN_TIMEOUTS=$(MUTATION_RERUN_TIMEOUTS) MUTATION_RERUN_ACCEPTED=$(MUTATION_RERUN_ACCEPTED) \
+		MUTATION_SAMPLE=$(MUTATION_SAMPLE) MUTATION_SEED=$(MUTATION_SEED) bash mutation/run.sh $(MUT_PY) $(MUTATION_WORK) $(MUTATION_OUT)
 
 ## mutation-report: the score and survivors of the last run, again
 mutation-report: $(VENV)/.installed

@@ -1,7 +1,8 @@
 """The mutation score of `make mutation`, per package, and every surviving mutant.
 
-Reads what mutation/run.sh left in OUTDIR (mutmut's `results --all true`, cosmic-ray's dump),
-writes OUTDIR/report.md and prints it. A mutant counts as killed when a test failed or the
+Reads what mutation/run.sh left in OUTDIR (mutmut's `results --all true`, cosmic-ray's dump,
+and the random sample MUTATION_SAMPLE drew from the mutants mutmut had not run), writes
+OUTDIR/report.md and prints it. A mutant counts as killed when a test failed or the
 suite ran past the tool's timeout (a hang is a detected change, not a pass). Survivors listed
 in mutation/accepted.txt with a reason are shown as accepted; any other survivor is shown as
 unexplained, and the exit status is 1 while there is one.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from collections import Counter
@@ -85,7 +87,43 @@ def _tool(name: str) -> str:
     return "mutmut" if "__mutmut_" in name else "cosmic-ray"
 
 
-def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
+def wilson_interval(killed: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion: sound for small samples and for
+    proportions near 1, where the normal approximation is not."""
+    p, z2 = killed / n, z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def sample_estimate(mutants: list[Mutant], sample: set[str]) -> str:
+    """mutmut's score over all its mutants: those run as measured, those not run yet at the
+    kill rate of a random sample drawn from them (run.sh's MUTATION_SAMPLE)."""
+    mutmut = [m for m in mutants if _tool(m.name) == "mutmut"]
+    not_run = sum(m.status in NOT_RUN for m in mutmut)
+    run = [m for m in mutmut if m.status not in NOT_RUN]
+    killed = sum(m.status in KILLED for m in run)
+    drawn = [m for m in run if m.name in sample]
+    if not drawn:
+        return f"Sample: {len(sample)} mutants drawn, none run yet: no estimate."
+    drawn_killed = sum(m.status in KILLED for m in drawn)
+    low, high = wilson_interval(drawn_killed, len(drawn))
+    total = len(run) + not_run
+
+    def score(rate: float) -> str:
+        return f"{100 * (killed + rate * not_run) / total:.1f}%"
+
+    return (
+        f"mutmut over all its {total} mutants, estimated: {score(drawn_killed / len(drawn))} "
+        f"(95% interval {score(low)} to {score(high)}). {len(run)} run; the {not_run} not run "
+        f"count at the rate of a random sample of {len(drawn)} drawn from the mutants not run "
+        f"then: {drawn_killed} killed ({100 * drawn_killed / len(drawn):.1f}%)."
+    )
+
+
+def report(
+    mutants: list[Mutant], accepted: dict[str, str], sample: set[str] | None = None
+) -> tuple[str, int]:
     not_run = [m for m in mutants if m.status in NOT_RUN]
     mutants = [m for m in mutants if m.status not in NOT_RUN]
     by_package: dict[str, Counter[str]] = {}
@@ -109,6 +147,8 @@ def report(mutants: list[Mutant], accepted: dict[str, str]) -> tuple[str, int]:
         f"Not run: {len(not_run)}. Survivors: {len(survivors)}, unexplained: {len(unexplained)}",
         "",
     ]
+    if sample:
+        lines += [sample_estimate(mutants + not_run, sample), ""]
     for mutant in survivors:
         reason = accepted.get(mutant.name, "UNEXPLAINED")
         lines.append(f"- `{mutant.name}` ({mutant.status}): {reason}")
@@ -134,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         mutants += mutmut_mutants(results)
     if (dump := args.out / "cosmic-ray.jsonl").exists():
         mutants += cosmic_ray_mutants(dump)
-    text, unexplained = report(mutants, accepted_survivors(args.accepted))
+    sample = None
+    if (drawn := args.out / "mutmut-sample.txt").exists():
+        sample = set(drawn.read_text().split())
+    text, unexplained = report(mutants, accepted_survivors(args.accepted), sample)
     (args.out / "report.md").write_text(text)
     print(text, end="")
     return 1 if unexplained else 0

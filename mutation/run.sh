@@ -8,6 +8,8 @@
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
+# MUTATION_SAMPLE=N (with MUTATION_RESUME=1) runs N mutants drawn at random from those not run
+# yet, instead of the rest of mutmut's pass; the report estimates the whole score from them.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
 # keeps the results of functions whose source is unchanged and runs its survivors (accepted
 # ones too with MUTATION_RERUN_ACCEPTED=1) and "no tests" mutants again (the tests may have
@@ -31,7 +33,7 @@ if [[ -n "${MUTATION_RESUME:-}" && -d "$work" ]]; then
 else
     rm -rf "$work"
     # The report reads what is in $out: nothing from an earlier run may pass for this one's.
-    rm -f "$out/mutmut-results.txt" "$out"/cosmic-ray.* "$out/report.md"
+    rm -f "$out/mutmut-results.txt" "$out/mutmut-sample.txt" "$out"/cosmic-ray.* "$out/report.md"
 fi
 mkdir -p "$work" "$out"
 # A resumed copy is laid out as below (components/ moved to synapse_dl/, a link in its place):
@@ -72,13 +74,32 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
             | sed -n "s/^ *\([^ :]*\): \($rerun\)\$/\1/p" \
             | grep -vxF -f <(grep -v '^#' "$accepted" | cut -d' ' -f1) || true)
     fi
-    if (( ${#survivors[@]} )); then
-        # Named mutants run again even when they have a result. First: a pass outlasts a
-        # session, and what still survives is what to work on.
-        "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" "${survivors[@]}"
+    if [[ -n "${MUTATION_SAMPLE:-}" ]]; then
+        # A uniform random sample of the mutants not run yet (MUTATION_SEED picks it), in place
+        # of the rest of the pass: the report estimates the score of those from it. In one
+        # mutmut run with the survivors, which runs the clean tests of its mutants once.
+        mapfile -t sample < <("$bin/mutmut" results --all true \
+            | sed -n 's/^ *\([^ :]*\): not checked$/\1/p' \
+            | "$python" -c 'import random, sys
+names = sorted(sys.stdin.read().split())
+n, seed = int(sys.argv[1]), int(sys.argv[2])
+print("\n".join(random.Random(seed).sample(names, min(n, len(names)))))' \
+                "$MUTATION_SAMPLE" "${MUTATION_SEED:-0}")
+        if (( ! ${#sample[@]} )); then
+            echo "MUTATION_SAMPLE: no mutant left that has not run (a sample needs MUTATION_RESUME=1 after a run)" >&2
+            exit 2
+        fi
+        printf '%s\n' "${sample[@]}" >> "$out/mutmut-sample.txt"
+        "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" "${survivors[@]}" "${sample[@]}"
+    else
+        if (( ${#survivors[@]} )); then
+            # Named mutants run again even when they have a result. First: a pass outlasts a
+            # session, and what still survives is what to work on.
+            "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" "${survivors[@]}"
+        fi
+        # shellcheck disable=SC2086  # patterns are separate words
+        "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
     fi
-    # shellcheck disable=SC2086  # patterns are separate words
-    "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" ${MUTATION_SELECT:-}
     "$bin/mutmut" results --all true > "$out/mutmut-results.txt"
 fi
 if [[ -z "$only" || "$only" == cosmic-ray ]]; then

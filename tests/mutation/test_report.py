@@ -97,3 +97,53 @@ def test_accepted_lines_that_no_longer_hold_are_listed(tmp_path, capsys):
         "- `components.arm.x_get__mutmut_1`\n"
         "- `components.arm.x_get__mutmut_9`\n"
     )
+
+
+SAMPLED_RESULTS = """\
+    synapse_dl.a.x_f__mutmut_1: killed
+    synapse_dl.a.x_f__mutmut_2: killed
+    synapse_dl.a.x_f__mutmut_3: killed
+    synapse_dl.a.x_f__mutmut_4: survived
+    synapse_dl.b.x_g__mutmut_1: killed
+    synapse_dl.b.x_g__mutmut_2: timeout
+    synapse_dl.b.x_g__mutmut_3: killed
+    synapse_dl.b.x_g__mutmut_4: survived
+    synapse_dl.b.x_g__mutmut_5: not checked
+    synapse_dl.b.x_g__mutmut_6: not checked
+"""
+
+
+def test_a_sample_of_the_mutants_not_run_estimates_the_whole_score(tmp_path, capsys):
+    (tmp_path / "mutmut-results.txt").write_text(SAMPLED_RESULTS)
+    # Drawn from the six not run then: four have run since, two are still to run.
+    (tmp_path / "mutmut-sample.txt").write_text(
+        "synapse_dl.b.x_g__mutmut_1\nsynapse_dl.b.x_g__mutmut_2\n"
+        "synapse_dl.b.x_g__mutmut_3\nsynapse_dl.b.x_g__mutmut_4\n"
+    )
+
+    main(["--out", str(tmp_path), "--accepted", str(tmp_path / "none.txt")])
+
+    # 6 of 8 run killed; the 2 not run at the sample's 3 in 4: (6 + 1.5) / 10. The 95%
+    # Wilson interval of 3 in 4 is 0.3006 to 0.9544: (6 + 0.60) / 10 and (6 + 1.91) / 10.
+    assert (
+        "mutmut over all its 10 mutants, estimated: 75.0% (95% interval 66.0% to 79.1%). "
+        "8 run; the 2 not run count at the rate of a random sample of 4 drawn from the "
+        "mutants not run then: 3 killed (75.0%)." in capsys.readouterr().out
+    )
+
+
+def test_a_sample_none_of_which_has_run_gives_no_estimate(tmp_path, capsys):
+    (tmp_path / "mutmut-results.txt").write_text(SAMPLED_RESULTS)
+    (tmp_path / "mutmut-sample.txt").write_text("synapse_dl.b.x_g__mutmut_5\n")
+
+    main(["--out", str(tmp_path), "--accepted", str(tmp_path / "none.txt")])
+
+    assert "Sample: 1 mutants drawn, none run yet: no estimate." in capsys.readouterr().out
+
+
+def test_without_a_sample_there_is_no_estimate(tmp_path, capsys):
+    (tmp_path / "mutmut-results.txt").write_text(SAMPLED_RESULTS)
+
+    main(["--out", str(tmp_path), "--accepted", str(tmp_path / "none.txt")])
+
+    assert "estimated" not in capsys.readouterr().out
