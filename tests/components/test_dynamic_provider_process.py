@@ -9,22 +9,27 @@ to a real `pulumi.dynamic` process.
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
+import dill
 import grpc
 import pytest
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from synapse_dl.offline_plan.mocks import RecordingMonitor, plan_stack
 from synapse_dl.providers.lake_file import LakeFileProvider
 from synapse_dl.providers.pool_libraries import PoolLibrariesProvider
 from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider
 from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignmentProvider
+from synapse_dl.providers.workspace_package import WorkspacePackageProvider
 from tests.conftest import ROOT
 
 LIBRARIES = {
@@ -147,3 +152,61 @@ def test_the_lake_file_loads_and_diffs_in_the_provider_process(provider):
     assert unchanged.changes == provider_pb2.DiffResponse.DIFF_NONE
     assert rewritten.changes == provider_pb2.DiffResponse.DIFF_SOME
     assert list(rewritten.replaces) == []
+
+
+class ProviderCapture(RecordingMonitor):
+    """Keeps each dynamic resource's registration as the engine receives it, `__provider`
+    included (the plan's recorded inputs drop the pickled code)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.objects: dict[str, struct_pb2.Struct] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        if request.type.startswith("pulumi-python:dynamic"):
+            self.objects.setdefault(request.type, request.object)
+        return super().RegisterResource(request)
+
+
+# Each dynamic resource the program registers, and the provider it must hand the engine.
+DYNAMIC_PROVIDERS = {
+    "pulumi-python:dynamic/synapse:PoolLibraries": PoolLibrariesProvider,
+    "pulumi-python:dynamic/synapse:SparkJobDefinition": SparkJobDefinitionProvider,
+    "pulumi-python:dynamic/synapse:SynapseRoleAssignment": SynapseRoleAssignmentProvider,
+    "pulumi-python:dynamic/storage:LakeFile": LakeFileProvider,
+    "pulumi-python:dynamic/synapse:WorkspacePackage": WorkspacePackageProvider,
+}
+
+
+def without_secrets(value: Any) -> Any:
+    """Values as the engine hands them to a provider that does not accept secrets (the
+    dynamic provider's Configure says so): each secret's plain value."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return without_secrets(value["value"])
+        return {k: without_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_secrets(v) for v in value]
+    return value
+
+
+def test_each_resource_the_program_registers_hands_the_engine_its_own_provider(provider):
+    capture = ProviderCapture()
+    plan_stack(ROOT / "Pulumi.cpu.yaml", program_dir=ROOT, monitor=capture)
+
+    assert set(capture.objects) == set(DYNAMIC_PROVIDERS)
+    for type_, registered in capture.objects.items():
+        # `__provider` is registered as a secret: the pickled code can carry credentials.
+        inputs = without_secrets(json_format.MessageToDict(registered))
+        loaded = dill.loads(base64.b64decode(inputs["__provider"]))
+        assert type(loaded) is DYNAMIC_PROVIDERS[type_], type_
+        # And the provider process loads it and answers for the resource as registered.
+        response = provider.Diff(
+            provider_pb2.DiffRequest(
+                id="id-1",
+                urn=f"urn:pulumi:cpu::synapse-dl::{type_}::x",
+                olds=struct(inputs),
+                news=struct(inputs),
+            )
+        )
+        assert response.changes == provider_pb2.DiffResponse.DIFF_NONE, type_
