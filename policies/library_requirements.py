@@ -88,7 +88,8 @@ def _conda_specs(content: str) -> Iterator[LibrarySpec]:
             continue
         indent = len(line) - len(line.lstrip())
         item = line.strip()
-        if indent == 0:
+        # A top-level key; YAML also lets a key's list start at column 0 (`- numpy`).
+        if indent == 0 and not item.startswith("-"):
             in_dependencies, pip_indent = item == "dependencies:", None
             continue
         if not in_dependencies or not item.startswith("-"):

@@ -234,6 +234,21 @@ def test_conda_environments_are_read_block_by_block(pack, filename):
     )
 
 
+def test_a_dependency_list_at_column_0_is_read_as_indented_ones_are(pack):
+    # Valid YAML, and common in hand-written environment.yml files.
+    environment = CONDA_ENVIRONMENT.replace("\n  ", "\n").replace("\n    -", "\n  -")
+    assert "\n- pip:\n  - petastorm==0.11.3\n" in environment
+    requirements = {"content": environment, "filename": "environment.yml"}
+    [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)
+    assert violation["message"].startswith(
+        "Pool 'gpupool' installs unpinned libraries: scipy, pandas (pin each to one version: "
+    )
+    assert (
+        "direct URLs, which no index or version stands behind: git+https://"
+        in (violation["message"])
+    )
+
+
 def test_a_pip_item_indented_deeper_than_it_is_long_is_still_in_the_pip_block(pack):
     # Nine spaces before a three-character item: indentation is counted, not guessed.
     environment = "dependencies:\n  - pip:\n" + " " * 9 + "- a\n"
