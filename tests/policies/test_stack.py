@@ -3,6 +3,7 @@
 import pytest
 
 from tests.policies.policy_resources import (
+    DROP,
     WS,
     cpu_pool,
     firewall_rule,
@@ -484,3 +485,18 @@ def storage_account_named(name: str) -> dict:
     from tests.policies.policy_resources import storage_account
 
     return storage_account(name)
+
+
+def test_a_workspace_without_a_public_access_setting_is_public_and_not_judged(pack):
+    # Azure's default is Enabled; the setting left out must not break the policy either.
+    unset = _created(workspace(publicNetworkAccess=DROP), WS_ID)
+    assert of_policy(pack.analyze_stack([stack(), unset, _lake()]), LAKE_LOCKED) == []
+
+
+def test_a_public_workspace_does_not_hide_a_private_one_after_it(pack):
+    public = _created(workspace("synw-public", publicNetworkAccess="Enabled"), WS_ID + "-public")
+    private = _created(workspace(), WS_ID)
+
+    [violation] = of_policy(pack.analyze_stack([stack(), public, private, _lake()]), LAKE_LOCKED)
+
+    assert violation["message"].startswith(f"Workspace '{WS}' has public network access disabled")
