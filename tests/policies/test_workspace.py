@@ -210,3 +210,28 @@ def test_with_no_approved_list_any_linked_tenant_is_rejected(pack):
     linked = workspace(managedVirtualNetworkSettings={"allowedAadTenantIdsForLinking": [TENANT_A]})
 
     assert len(of_policy(pack.analyze(linked), TENANTS)) == 1
+
+
+@pytest.mark.parametrize(
+    # Another provider's workspace, and a Synapse resource that is not one.
+    "other_type",
+    ["azure:synapse/workspace:Workspace", "azure-native:synapse:WorkspaceAadAdmin"],
+)
+def test_only_synapse_workspaces_are_judged_as_workspaces(pack, other_type):
+    # Five workspace policies fail it, linking to an unapproved tenant included.
+    failing = workspace(
+        managedVirtualNetwork=DROP,
+        managedVirtualNetworkSettings={"allowedAadTenantIdsForLinking": [TENANT_A]},
+        publicNetworkAccess=DROP,
+        azureADOnlyAuthentication=DROP,
+        encryption=DROP,
+    )
+    assert sorted(v["policy"] for v in pack.analyze(failing)) == [
+        "workspace-customer-managed-key",
+        "workspace-entra-only-auth",
+        TENANTS,
+        "workspace-managed-vnet",
+        "workspace-public-network-disabled",
+    ]
+
+    assert pack.analyze({**failing, "type": other_type}) == []
