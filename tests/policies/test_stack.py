@@ -500,3 +500,35 @@ def test_a_public_workspace_does_not_hide_a_private_one_after_it(pack):
     [violation] = of_policy(pack.analyze_stack([stack(), public, private, _lake()]), LAKE_LOCKED)
 
     assert violation["message"].startswith(f"Workspace '{WS}' has public network access disabled")
+
+
+def test_a_private_workspace_whose_lake_is_elsewhere_does_not_hide_the_next_one(pack):
+    elsewhere = _created(
+        workspace(
+            "synw-other",
+            defaultDataLakeStorage={"resourceId": LAKE_ID.replace("stdldev", "stelsewhere")},
+        ),
+        WS_ID + "-other",
+    )
+    resources = [stack(), elsewhere, _created(workspace(), WS_ID), _lake()]
+
+    [violation] = of_policy(pack.analyze_stack(resources), LAKE_LOCKED)
+
+    assert violation["message"].startswith(f"Workspace '{WS}' has public network access disabled")
+
+
+def test_a_workspace_without_a_public_access_setting_needs_no_endpoint(pack):
+    unset = _created(workspace(publicNetworkAccess=DROP), WS_ID)
+    assert of_policy(pack.analyze_stack([stack(), unset]), ENDPOINTS) == []
+
+
+def test_a_created_workspace_is_named_by_the_name_in_its_outputs(pack):
+    # azure-native's outputs carry the ARM name, not the workspaceName path parameter.
+    created = _created(workspace(), WS_ID)
+    created["name"] = "workspace"
+    del created["outputs"]["workspaceName"]
+    created["outputs"]["name"] = WS
+
+    [violation] = of_policy(pack.analyze_stack([stack(), created]), ENDPOINTS)
+
+    assert violation["message"].startswith(f"Workspace '{WS}' has public network access disabled")

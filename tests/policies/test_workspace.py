@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.policies.policy_resources import DROP, firewall_rule, of_policy, workspace
+from tests.policies.policy_resources import DROP, WS, firewall_rule, of_policy, workspace
 
 FIREWALL = "no-internet-wide-firewall"
 
@@ -235,3 +235,11 @@ def test_only_synapse_workspaces_are_judged_as_workspaces(pack, other_type):
     ]
 
     assert pack.analyze({**failing, "type": other_type}) == []
+
+
+def test_a_workspace_is_named_by_its_workspace_name_not_its_pulumi_name(pack):
+    public = {**workspace(publicNetworkAccess="Enabled"), "name": "workspace"}
+
+    [violation] = of_policy(pack.analyze(public), "workspace-public-network-disabled")
+
+    assert violation["message"].startswith(f"Workspace '{WS}': ")
