@@ -369,6 +369,14 @@ def test_resources_not_yet_created_are_not_judged(pack):
     assert of_policy(pack.analyze_stack([stack(), workspace(), cpu_pool()]), DIAGNOSTICS) == []
 
 
+def test_a_workspace_not_yet_created_does_not_hide_a_created_pool(pack):
+    pool = _created(cpu_pool(), f"{GROUP_ID}/{WS}/bigDataPools/cpupool")
+
+    [violation] = of_policy(pack.analyze_stack([stack(), workspace(), pool]), DIAGNOSTICS)
+
+    assert violation["message"].startswith("Spark pool 'cpupool' sends its logs nowhere")
+
+
 # --- a workspace without public access has private endpoints for Dev and Sql (mandatory) ---
 
 ENDPOINTS = "workspace-private-endpoints"
