@@ -21,6 +21,17 @@ def test_the_size_comes_from_a_head_request(index):
     assert index.requests == [("HEAD", f"/files/{wheel.name}")]
 
 
+def test_a_link_with_its_own_credentials_keeps_them_whatever_host_the_index_is_on(index):
+    wheel = index.add_wheel("helper", "2.1", payload_bytes=5000)
+
+    with index.serve(credentials=("ci", "s3cret")) as url:
+        # The file's link carries the credentials; the index that listed it is elsewhere.
+        link = url.replace("/simple", f"/files/{wheel.name}")
+        size = download_size(link, "https://other.example/simple")
+
+    assert size == wheel.stat().st_size
+
+
 @pytest.mark.parametrize("head_length", [None, "", "unknown"])
 def test_an_index_that_does_not_say_the_size_gives_none(index, head_length):
     wheel = index.add_wheel("helper", "2.1")
