@@ -126,10 +126,26 @@ def test_a_crash_without_plan_json_is_a_plan_error_showing_the_end_of_stderr():
     section = render_stack(classify("broken", 1, None, stderr))
 
     assert section.startswith("### ❌ Stack `broken`: plan error")
+    assert "**The plan failed:**" in section
     assert "synapse-dl plan failed (exit 1) without writing a plan:" in section
     assert "ValueError: bad key" in section
     assert "line 99" in section
     assert "line 0\n" not in section  # only the tail is kept
+
+
+def test_an_exit_outside_the_contract_shows_the_error_and_the_plan_it_wrote():
+    section = render_stack(classify("dev", 137, json.dumps(CLEAN), "Killed"))
+
+    assert "**The plan failed:**" in section
+    assert "synapse-dl plan exited 137, which its contract does not define:\nKilled" in section
+    assert "**Resources planned (3)**, policy pack `synapse-dl-guard`:" in section
+
+
+def test_an_exit_code_and_plan_that_disagree_are_shown_as_inconsistent():
+    section = render_stack(classify("dev", 3, json.dumps(CLEAN), ""))
+
+    assert "**Inconsistent result:**" in section
+    assert "exited 3 (mandatory violation) but the plan JSON lists none" in section
 
 
 def test_the_summary_says_the_check_is_offline_and_tabulates_every_stack():
