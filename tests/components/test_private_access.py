@@ -163,3 +163,20 @@ def test_private_access_settings_are_checked(dev_config, access, problem):
 
     [found] = caught.value.problems
     assert found.startswith(f"synapse-dl:{problem}"), found
+
+
+def test_what_private_access_creates_is_the_workspaces_with_its_tags(cpu_plan):
+    workspace = cpu_plan.one("azure-native:synapse:Workspace", "synw-dl-cpu-001-workspace")
+    vnet = cpu_plan.one("azure-native:network:VirtualNetwork", "synw-dl-cpu-001-vnet")
+    created = [vnet, cpu_plan.one("azure-native:network:Subnet", "synw-dl-cpu-001-subnet")]
+    created += [r for t in (ZONE, LINK, ENDPOINT, ZONE_GROUP) for r in cpu_plan.by_type(t)]
+
+    # Children of the workspace component, as the workspace itself is.
+    assert {r.parent for r in created} == {workspace.parent}
+    # Subnets and zone groups take no tags; everything else carries the workspace's.
+    tagged = [r for r in created if r.type not in ("azure-native:network:Subnet", ZONE_GROUP)]
+    assert {r.type for r in tagged} == {vnet.type, ZONE, LINK, ENDPOINT}
+    assert all(r.inputs["tags"] == workspace.inputs["tags"] for r in tagged)
+    assert vnet.inputs["virtualNetworkName"] == f"vnet-{workspace.inputs['workspaceName']}"
+    # The subnet is a resource of its own: the network must not take it back on update.
+    assert vnet.ignore_changes == ["subnets"]

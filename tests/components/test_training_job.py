@@ -340,6 +340,21 @@ def test_sizes_the_stack_sets_are_validated_with_the_job(cpu_config):
     ]
 
 
+def test_gpu_sizes_the_stack_sets_are_named_at_the_stacks_key(dev_config):
+    # Sizes no documented GPU layout has, set by the stack rather than the job's job.yaml.
+    dev_config["jobs"][0] = {"name": "pytorch_digits", "executor": {"cores": 8, "memory": "60g"}}
+    stack = parse_stack_config(dev_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack, JOBS_ROOT)
+
+    # (Then the job's spark.task.cpus, made for 12 cores, is refused for 8.)
+    assert caught.value.problems[0].startswith(
+        "synapse-dl:jobs[0].driver, executor = 'driver 4 cores/30g, executor 8 cores/60g': "
+        "GPU pool 'gpularge' (HardwareAcceleratedGPU/Large) allows only: "
+    )
+
+
 def test_a_stack_job_entry_takes_only_placement_keys(cpu_config):
     cpu_config["jobs"][0]["entry"] = "other.py"
 
