@@ -288,6 +288,7 @@ def test_a_firewall_rule_on_a_public_workspace_is_its_business(pack):
 def test_the_rules_workspace_is_read_from_its_arm_id_in_real_outputs(pack):
     # azure-native outputs carry the rule's id and name, not the workspaceName path parameter.
     rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    rule["name"] = "office-rule"  # its Pulumi name; the ARM name is in the outputs
     rule["outputs"] = {
         "id": f"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/{WS}"
         "/firewallRules/office",
@@ -298,7 +299,7 @@ def test_the_rules_workspace_is_read_from_its_arm_id_in_real_outputs(pack):
 
     [violation] = of_policy(pack.analyze_stack([stack(), workspace(), rule]), PRIVATE_RULES)
 
-    assert f"on workspace '{WS}'" in violation["message"]
+    assert violation["message"].startswith(f"Firewall rule 'office' is on workspace '{WS}'")
 
 
 # --- diagnostic settings on the workspace and each pool (advisory) ---
