@@ -376,6 +376,17 @@ def test_the_stack_job_entry_and_the_job_definition_agree_on_the_placement_keys(
     assert fields == set(PLACEMENT_KEYS)
 
 
+def test_a_jobs_placement_is_what_the_stack_sets_under_job_yaml_names_and_not_its_folder():
+    from synapse_dl.config.stack import StackJobConfig
+
+    entry = StackJobConfig.model_validate(
+        {"name": "digits_v2", "pool": "cpumedium", "numExecutors": 2, "args": ["--epochs", "3"]}
+    )
+
+    # `name` is the job's folder under training_jobs/, not a job.yaml key to replace.
+    assert entry.placement() == {"pool": "cpumedium", "numExecutors": 2, "args": ["--epochs", "3"]}
+
+
 def test_dynamic_allocation_left_on_is_refused_for_barrier_tasks(cpu_config):
     cpu_config["jobs"][0]["conf"] = {"spark.task.cpus": "8"}
     stack = parse_stack_config(cpu_config)
