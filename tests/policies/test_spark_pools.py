@@ -331,6 +331,16 @@ def test_an_isolated_xxxlarge_pool_passes(pack):
     assert of_policy(pack.analyze(pool), ISOLATION) == []
 
 
+@pytest.mark.parametrize(
+    # Types that sort before and after a pool's: only a pool is judged.
+    "other_type",
+    ["azure-native:compute:VirtualMachine", "azure-native:synapse:SparkConfiguration"],
+)
+def test_only_pools_are_judged_for_isolation(pack, other_type):
+    pool = cpu_pool("big", nodeSize="XXXLarge")
+    assert of_policy(pack.analyze({**pool, "type": other_type}), ISOLATION) == []
+
+
 @pytest.mark.parametrize("size", ["Small", "Medium", "Large", "XLarge", "XXLarge"])
 def test_node_sizes_that_cannot_be_isolated_are_not_judged(pack, size):
     assert of_policy(pack.analyze(cpu_pool(nodeSize=size)), ISOLATION) == []

@@ -207,6 +207,13 @@ def test_job_on_a_different_spark_version_than_its_pool_is_rejected(pack, requir
     ]
 
 
+def test_each_job_is_judged_after_one_that_targets_a_missing_pool(pack):
+    lost = spark_job("lost", pool="nopool")
+    stale = spark_job("stale", pool="cpupool", spark_version="3.4")
+    found = of_policy(pack.analyze_stack([cpu_pool(sparkVersion="3.5"), lost, stale]), JOBS)
+    assert [v["urn"] for v in found] == [lost["urn"], stale["urn"]]
+
+
 def test_a_job_is_named_by_its_definition_name_not_its_resource_name(pack):
     job = {**spark_job("train", pool="nopool"), "name": "train-definition"}
     [violation] = of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS)
@@ -266,6 +273,7 @@ PRIVATE_RULES = "no-firewall-rules-while-private"
 
 def test_a_firewall_rule_on_a_private_workspace_is_advised_away(pack):
     rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    rule["name"] = "office-rule"  # its Pulumi name: the message names the rule's ruleName
 
     [violation] = of_policy(pack.analyze_stack([stack(), workspace(), rule]), PRIVATE_RULES)
 
