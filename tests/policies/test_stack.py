@@ -293,6 +293,13 @@ def test_a_firewall_rule_on_a_public_workspace_is_its_business(pack):
     assert of_policy(pack.analyze_stack([stack(), public, rule]), PRIVATE_RULES) == []
 
 
+def test_a_firewall_rule_on_a_workspace_without_a_public_access_setting_is_its_business(pack):
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    unset = workspace(publicNetworkAccess=DROP)  # public: Azure's default
+
+    assert of_policy(pack.analyze_stack([stack(), unset, rule]), PRIVATE_RULES) == []
+
+
 def test_the_rules_workspace_is_read_from_its_arm_id_in_real_outputs(pack):
     # azure-native outputs carry the rule's id and name, not the workspaceName path parameter.
     rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
