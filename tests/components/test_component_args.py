@@ -197,6 +197,7 @@ def test_two_wheels_of_one_distribution_are_refused(tmp_path):
     error, monitor = plan_components(tmp_path, ("SparkPool", "gpularge", pool))
 
     assert error is not None and monitor.planned == []
-    assert error.problems == [
-        "args.workspacePackages[1].name = 'helper-2.2-py3-none-any.whl': a second helper"
-    ]
+    assert str(error) == (
+        "invalid arguments to SparkPool 'gpularge':\n"
+        "  args.workspacePackages[1].name = 'helper-2.2-py3-none-any.whl': a second helper"
+    )

@@ -203,6 +203,16 @@ def test_the_sql_password_is_a_secret_from_pulumi_random(plan: Plan):
     assert password.outputs["result"] == SECRET_MASK
 
 
+def test_the_sql_password_meets_synapses_password_rules(plan: Plan):
+    (password,) = plan.by_type("random:index/randomPassword:RandomPassword")
+
+    # Synapse: 8 to 128 characters, with upper case, lower case, digits and symbols.
+    assert 8 <= password.inputs["length"] <= 128
+    assert password.inputs["special"] is True
+    assert all(password.inputs[f"min{kind}"] >= 1 for kind in ("Lower", "Upper", "Numeric"))
+    assert password.inputs["minSpecial"] >= 1
+
+
 def test_firewall_rules_come_from_config_and_none_opens_the_internet(plan: Plan):
     rules = plan.by_type("azure-native:synapse:IpFirewallRule")
 
