@@ -35,3 +35,11 @@ def test_an_error_without_a_place_or_a_problem_still_names_the_file():
     assert _where(Path("Pulumi.dev.yaml"), error) == (
         "Pulumi.dev.yaml: not valid YAML (while reading a stack)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("ab\x07: 1\n", "1:3"), ("a: 1\nb: x\x07y\n", "2:5")],
+)
+def test_a_character_yaml_does_not_allow_is_named_at_its_line_and_column(tmp_path, text, place):
+    assert _error(tmp_path, text) == f"{place}: the character '\\x07' is not allowed in YAML"
