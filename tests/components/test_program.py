@@ -358,6 +358,11 @@ def test_the_cpu_stack_sends_the_workspace_and_pool_logs_to_its_log_analytics():
     ):
         setting = settings.pop(name)
         assert setting.inputs["resourceUri"] == target.outputs["id"]
+        # An extension resource: its id is the watched resource's, then its own part.
+        assert setting.outputs["id"] == (
+            f"{target.outputs['id']}/providers/Microsoft.Insights/diagnosticSettings/"
+            f"{setting.inputs['name']}"
+        )
         assert setting.inputs["workspaceId"] == logs.outputs["id"]
         assert setting.inputs["logs"] == [{"category": c, "enabled": True} for c in categories]
     assert settings == {}
