@@ -35,6 +35,17 @@ def test_each_linked_file_is_read_with_its_url_name_and_python(tmp_path: Path):
     ]
 
 
+def test_a_page_with_a_byte_that_is_not_utf_8_is_still_read(tmp_path: Path):
+    # A stray Latin-1 byte in the page's text (a maintainer's name): its links still count.
+    page = tmp_path / "simple" / "my-pkg" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_bytes(PAGE.replace("a heading", "Ren\xe9's heading").encode("latin-1"))
+
+    files = project_files(f"file://{tmp_path}/simple", "my-pkg")
+
+    assert [f.filename for f in files] == ["my_pkg-1.0-py3-none-any.whl", "my+pkg-1.0.tar.gz"]
+
+
 def test_a_project_the_index_lacks_is_none(tmp_path: Path):
     (tmp_path / "simple").mkdir()
 

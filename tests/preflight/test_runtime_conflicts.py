@@ -69,3 +69,9 @@ def test_a_download_size_the_index_did_not_give_is_said_to_be_unknown():
     )
 
     assert verdict.outcome() == "OK, downloads 1 packages, size unknown"
+
+
+def test_a_pre_release_inside_every_range_breaks_nothing():
+    # As `pip check` judges an installed version: a pre-release is in a range like any other.
+    # 1.26.5rc1 is inside every numpy range of the 3.5 runtime, mkl-fft's >=1.26.4,<1.27 too.
+    assert runtime_conflicts(environment("3.5"), numpy("1.26.5rc1")) == []
