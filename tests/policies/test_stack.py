@@ -80,6 +80,12 @@ def test_a_quota_finding_is_filed_under_its_own_workspace(pack, other_name):
     assert violation["urn"] == mine["urn"]
 
 
+def test_a_quota_finding_without_its_workspace_in_the_stack_is_filed_under_its_first_pool(pack):
+    first, second = gpu_pool("a", autoScale={"maxNodeCount": 3}), gpu_pool("b")
+    [violation] = of_policy(pack.analyze_stack([first, second]), QUOTA)
+    assert violation["urn"] == first["urn"]
+
+
 def test_gpu_quota_comes_from_config(pack):
     pack.configure({QUOTA: {"gpuVcoreQuota": 64}})
     assert of_policy(pack.analyze_stack([gpu_pool(autoScale={"maxNodeCount": 4})]), QUOTA) == []

@@ -17,6 +17,7 @@ def test_office_range_rule_passes(pack):
 
 def test_internet_wide_firewall_rule_is_rejected(pack):
     rule = firewall_rule("allowAll", "0.0.0.0", "255.255.255.255")
+    rule["name"] = "allow-all"  # its Pulumi name: the message names the rule's ruleName
     assert pack.analyze(rule) == [
         {
             "policy": FIREWALL,
@@ -213,9 +214,14 @@ def test_with_no_approved_list_any_linked_tenant_is_rejected(pack):
 
 
 @pytest.mark.parametrize(
-    # Another provider's workspace, and a Synapse resource that is not one.
+    # Another provider's workspace, and Synapse resources that are not one (their types
+    # sort before and after a workspace's).
     "other_type",
-    ["azure:synapse/workspace:Workspace", "azure-native:synapse:WorkspaceAadAdmin"],
+    [
+        "azure:synapse/workspace:Workspace",
+        "azure-native:synapse:SqlPool",
+        "azure-native:synapse:WorkspaceAadAdmin",
+    ],
 )
 def test_only_synapse_workspaces_are_judged_as_workspaces(pack, other_type):
     # Five workspace policies fail it, linking to an unapproved tenant included.
