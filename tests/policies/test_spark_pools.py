@@ -326,6 +326,11 @@ def test_an_xxxlarge_pool_without_isolated_compute_is_advised_to_turn_it_on(pack
     )
 
 
+def test_isolation_is_on_only_when_set_to_true_not_to_a_number(pack):
+    pool = cpu_pool("big", nodeSize="XXXLarge", isComputeIsolationEnabled=1)
+    assert len(of_policy(pack.analyze(pool), ISOLATION)) == 1
+
+
 def test_an_isolated_xxxlarge_pool_passes(pack):
     pool = cpu_pool("big", nodeSize="XXXLarge", isComputeIsolationEnabled=True)
     assert of_policy(pack.analyze(pool), ISOLATION) == []

@@ -502,6 +502,16 @@ def test_a_lake_that_only_takes_keys_is_named_for_that_alone(pack):
     assert "it takes account keys" in violation["message"]
 
 
+def test_a_lake_takes_no_keys_only_when_shared_key_access_is_false_not_a_number(pack):
+    lake = _lake(networkRuleSet={"defaultAction": "Deny"}, allowSharedKeyAccess=0)
+
+    [violation] = of_policy(
+        pack.analyze_stack([stack(), _created(workspace(), WS_ID), lake]), LAKE_LOCKED
+    )
+
+    assert "it takes account keys" in violation["message"]
+
+
 def test_a_public_workspace_and_another_workspaces_lake_are_not_judged(pack):
     public = _created(workspace(publicNetworkAccess="Enabled"), WS_ID)
     assert of_policy(pack.analyze_stack([stack(), public, _lake()]), LAKE_LOCKED) == []

@@ -115,6 +115,11 @@ def test_hardened_workspace_passes_every_workspace_policy(pack):
             {"azureADOnlyAuthentication": False},
             "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
         ),
+        (
+            "workspace-entra-only-auth",
+            {"azureADOnlyAuthentication": 1},
+            "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
+        ),
     ],
 )
 def test_workspace_network_setting_off_is_reported_as_advisory(pack, policy, override, message):
