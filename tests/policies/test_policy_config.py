@@ -168,6 +168,7 @@ LIMITS = [
     ("gpu-pool-region", "allowedRegions", ["x"], []),
     ("gpu-pool-region", "allowedRegions", ["x"], [""]),
     ("gpu-pool-runtime", "allowedSparkVersions", ["3.2"], []),
+    ("workspace-linking-approved-tenants", "approvedTenantIds", ["x"], [""]),
 ]
 
 
