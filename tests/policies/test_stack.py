@@ -557,6 +557,15 @@ def test_a_private_workspace_whose_lake_is_elsewhere_does_not_hide_the_next_one(
     assert violation["message"].startswith(f"Workspace '{WS}' has public network access disabled")
 
 
+def test_a_public_workspace_does_not_hide_a_private_one_without_endpoints(pack):
+    public = _created(workspace("synw-public", publicNetworkAccess="Enabled"), WS_ID + "-public")
+    private = _created(workspace(), WS_ID)
+
+    [violation] = of_policy(pack.analyze_stack([stack(), public, private]), ENDPOINTS)
+
+    assert violation["urn"] == private["urn"]
+
+
 def test_a_workspace_without_a_public_access_setting_needs_no_endpoint(pack):
     unset = _created(workspace(publicNetworkAccess=DROP), WS_ID)
     assert of_policy(pack.analyze_stack([stack(), unset]), ENDPOINTS) == []
