@@ -250,11 +250,15 @@ def test_a_dependency_list_at_column_0_is_read_as_indented_ones_are(pack):
 
 
 def test_a_pip_item_indented_deeper_than_it_is_long_is_still_in_the_pip_block(pack):
-    # Nine spaces before a three-character item: indentation is counted, not guessed.
-    environment = "dependencies:\n  - pip:\n" + " " * 9 + "- a\n"
+    # Ten spaces before a five-character item: indentation is counted, not guessed. Read as
+    # pip, `./a` is a path (a direct URL); read as conda, it would be an unpinned package.
+    environment = "dependencies:\n  - pip:\n" + " " * 10 + "- ./a\n"
     requirements = {"content": environment, "filename": "environment.yml"}
     [violation] = of_policy(pack.analyze(pool_libraries(libraryRequirements=requirements)), PINNED)
-    assert violation["message"].startswith("Pool 'gpupool' installs unpinned libraries: a (")
+    assert violation["message"].startswith(
+        "Pool 'gpupool' installs libraries from direct URLs, which no index or version stands "
+        "behind: ./a ("
+    )
 
 
 @pytest.mark.parametrize(
