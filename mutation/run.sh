@@ -89,7 +89,9 @@ print("\n".join(random.Random(seed).sample(names, min(n, len(names)))))' \
             echo "MUTATION_SAMPLE: no mutant left that has not run (a sample needs MUTATION_RESUME=1 after a run)" >&2
             exit 2
         fi
-        printf '%s\n' "${sample[@]}" >> "$out/mutmut-sample.txt"
+        # A new sample replaces the last: tests written for that one's survivors make it no
+        # longer a fair measure of the rest.
+        printf '%s\n' "${sample[@]}" > "$out/mutmut-sample.txt"
         "$bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" "${survivors[@]}" "${sample[@]}"
     else
         if (( ${#survivors[@]} )); then
