@@ -3,7 +3,7 @@
 mutmut runs a mutant with `pytest -x` and the tests that reach its function, passed as node
 ids in the order of a Python set: a different order in every process, with one file's tests
 scattered among the others'. pytest keeps that order, so a module-scoped fixture (the
-component provider, about 30 s to start under mutation; pr-check's runs) was set up again
+component provider, 11 to 27 s to start under mutation; pr-check's runs) was set up again
 each time its file came round, and a killed mutant often ran slow tests before the one that
 fails.
 

@@ -4,7 +4,6 @@ project or from the index, checked against its hash, uploaded once."""
 from __future__ import annotations
 
 import hashlib
-import socket
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,12 @@ import pytest
 from synapse_dl.providers import workspace_package
 from synapse_dl.providers.workspace_package import PackageSourceError, WorkspacePackageProvider
 from tests.fakes.credentials import FakeCredential
-from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
+from tests.fakes.package_index import (
+    PackageIndex,
+    file_url,
+    silent_index_url,
+    unreachable_index_url,
+)
 from tests.fakes.synapse_server import FakeSynapse
 
 NAME = "helper-2.1-0a1b2c3d4e5f6-py3-none-any.whl"
@@ -84,10 +88,8 @@ def test_a_wheel_that_cannot_be_downloaded_says_from_where(synapse):
 
 def test_a_download_that_hangs_is_given_up_after_the_timeout(synapse, monkeypatch):
     monkeypatch.setattr(workspace_package, "DOWNLOAD_TIMEOUT_S", 0.5)
-    # Takes the connection (the listen backlog) and never answers.
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        port = silent.getsockname()[1]
-        source = f"http://127.0.0.1:{port}/files/helper-2.1-py3-none-any.whl"
+    with silent_index_url() as url:
+        source = url.replace("/simple", "/files/helper-2.1-py3-none-any.whl")
 
         with pytest.raises(PackageSourceError) as raised:
             WorkspacePackageProvider(FakeCredential).create(props(synapse, source, "00" * 32))

@@ -221,3 +221,11 @@ def unreachable_index_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}/simple"
+
+
+@contextmanager
+def silent_index_url() -> Iterator[str]:
+    """An index URL on a 127.0.0.1 port that takes the connection (the listen backlog) and
+    never answers, for the `with` block."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}/simple"

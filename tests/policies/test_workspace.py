@@ -134,14 +134,20 @@ def test_workspace_network_setting_off_is_reported_as_advisory(pack, policy, ove
     ]
 
 
+def bare_workspace(**overrides) -> dict:
+    """A workspace that leaves every setting a workspace policy judges to Azure's default."""
+    defaults = {
+        "managedVirtualNetwork": DROP,
+        "managedVirtualNetworkSettings": DROP,
+        "publicNetworkAccess": DROP,
+        "azureADOnlyAuthentication": DROP,
+        "encryption": DROP,
+    }
+    return workspace(**{**defaults, **overrides})
+
+
 def test_workspace_with_defaults_only_is_reported_by_all_five_policies(pack):
-    bare = workspace(
-        managedVirtualNetwork=DROP,
-        managedVirtualNetworkSettings=DROP,
-        publicNetworkAccess=DROP,
-        azureADOnlyAuthentication=DROP,
-        encryption=DROP,
-    )
+    bare = bare_workspace()
     assert sorted(v["policy"] for v in pack.analyze(bare)) == [
         "workspace-customer-managed-key",
         "workspace-entra-only-auth",
@@ -230,12 +236,8 @@ def test_with_no_approved_list_any_linked_tenant_is_rejected(pack):
 )
 def test_only_synapse_workspaces_are_judged_as_workspaces(pack, other_type):
     # Five workspace policies fail it, linking to an unapproved tenant included.
-    failing = workspace(
-        managedVirtualNetwork=DROP,
-        managedVirtualNetworkSettings={"allowedAadTenantIdsForLinking": [TENANT_A]},
-        publicNetworkAccess=DROP,
-        azureADOnlyAuthentication=DROP,
-        encryption=DROP,
+    failing = bare_workspace(
+        managedVirtualNetworkSettings={"allowedAadTenantIdsForLinking": [TENANT_A]}
     )
     assert sorted(v["policy"] for v in pack.analyze(failing)) == [
         "workspace-customer-managed-key",

@@ -3,13 +3,11 @@ unreachable index as packages that do not exist)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from synapse_dl.preflight import index as preflight_index
 from synapse_dl.preflight.index import IndexUnreachableError, check_reachable
-from tests.fakes.package_index import unreachable_index_url
+from tests.fakes.package_index import silent_index_url, unreachable_index_url
 
 
 def test_an_index_that_answers_is_reachable_whatever_its_status(index):
@@ -27,11 +25,7 @@ def test_an_index_nothing_listens_for_is_unreachable():
 
 def test_an_index_that_takes_the_connection_and_never_answers_is_given_up_on(monkeypatch):
     monkeypatch.setattr(preflight_index, "TIMEOUT_S", 0.5)
-    # Takes the connection (the listen backlog) and never answers.
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        url = f"http://127.0.0.1:{silent.getsockname()[1]}/simple"
-
-        with pytest.raises(IndexUnreachableError) as raised:
-            check_reachable(url)
+    with silent_index_url() as url, pytest.raises(IndexUnreachableError) as raised:
+        check_reachable(url)
 
     assert str(raised.value) == f"{url}: timed out"
