@@ -5,7 +5,7 @@
 #   make mutation MUTATION_RESUME=1  goes on from the last run (see mutation/run.sh)
 #   make mutation MUTATION_RESUME=1 MUTATION_RERUN_TIMEOUTS=1   and checks its timeouts again
 #   make mutation MUTATION_RESUME=1 MUTATION_RERUN_ACCEPTED=1   and its accepted survivors
-#   make mutation MUTATION_RESUME=1 MUTATION_SAMPLE=200   200 random mutants not run yet, not the rest of the pass
+#   make mutation MUTATION_SAMPLE=200   200 random mutants (with MUTATION_RESUME=1: of those not run yet), not the pass
 MUT_VENV := .venv-mutation
 MUT_PY := $(MUT_VENV)/bin/python
 # A copy of the working tree: both tools rewrite source files where they run.

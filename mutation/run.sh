@@ -8,8 +8,8 @@
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
 # mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
-# MUTATION_SAMPLE=N (with MUTATION_RESUME=1) runs N mutants drawn at random from those not run
-# yet, instead of the rest of mutmut's pass; the report estimates the whole score from them.
+# MUTATION_SAMPLE=N runs N mutants drawn at random from those not run yet (all of them in a
+# first run), instead of the rest of mutmut's pass; the report estimates the whole score from them.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
 # keeps the results of functions whose source is unchanged and runs its survivors (accepted
 # ones too with MUTATION_RERUN_ACCEPTED=1) and "no tests" mutants again (the tests may have
@@ -74,6 +74,17 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
             | sed -n "s/^ *\([^ :]*\): \($rerun\)\$/\1/p" \
             | grep -vxF -f <(grep -v '^#' "$accepted" | cut -d' ' -f1) || true)
     fi
+    if [[ -n "${MUTATION_SAMPLE:-}" && ! -d mutants/synapse_dl ]]; then
+        # A first run's sample needs the mutants' names, and mutmut has no command that only
+        # generates them: its run's first step, without its stats and clean tests (20 min).
+        "$python" -c 'import os
+from mutmut import __main__ as m
+from mutmut.mutation.trampoline import set_mutant_under_test
+set_mutant_under_test("mutant_generation")
+os.makedirs("mutants", exist_ok=True)
+m.copy_src_dir(); m.copy_also_copy_files(); m.setup_source_paths()
+m.store_lines_covered_by_tests(); m.create_mutants(int(os.environ.get("MUTATION_JOBS", 2)))'
+    fi
     if [[ -n "${MUTATION_SAMPLE:-}" ]]; then
         # A uniform random sample of the mutants not run yet (MUTATION_SEED picks it), in place
         # of the rest of the pass: the report estimates the score of those from it. In one
@@ -86,7 +97,7 @@ n, seed = int(sys.argv[1]), int(sys.argv[2])
 print("\n".join(random.Random(seed).sample(names, min(n, len(names)))))' \
                 "$MUTATION_SAMPLE" "${MUTATION_SEED:-0}")
         if (( ! ${#sample[@]} )); then
-            echo "MUTATION_SAMPLE: no mutant left that has not run (a sample needs MUTATION_RESUME=1 after a run)" >&2
+            echo "MUTATION_SAMPLE: no mutant left that has not run" >&2
             exit 2
         fi
         # A new sample replaces the last: tests written for that one's survivors make it no
