@@ -23,7 +23,11 @@ def test_help_lists_every_command_with_what_it_does(capsys):
         main(["--help"])
 
     assert exited.value.code == 0
-    text = " ".join(capsys.readouterr().out.split())
+    out = capsys.readouterr().out
+    # The module's description, kept line by line as written.
+    assert "\n    synapse-dl plan [--stack dev]        the offline plan of a stack" in out
+    assert "\n2 is always a usage error.\n" in out
+    text = " ".join(out.split())
     assert text.startswith("usage: synapse-dl [-h] [--version] COMMAND ...")
     for command, purpose in {
         "plan": "plan a stack offline and judge it with the policy pack",

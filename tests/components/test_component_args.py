@@ -154,6 +154,10 @@ BAD_ARGS = [
      "Large, XLarge)"),
     ("TrainingJob", "digits", JOB, "job_directory", "/no/such/job",
      "args.jobDirectory = '/no/such/job': job.yaml: no such file /no/such/job/job.yaml"),
+    # Without a poolName in sparkPool, the pool's name is sparkPoolName.
+    ("TrainingJob", "digits", {**JOB, "spark_pool": GPU}, "spark_pool_name", "gpu-large",
+     "args.sparkPoolName = 'gpu-large': String should match pattern "
+     "'^[A-Za-z][A-Za-z0-9]{0,14}$'"),
 ]  # fmt: skip
 
 

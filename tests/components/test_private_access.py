@@ -37,6 +37,7 @@ def _by_group(plan: Plan) -> dict[str, dict]:
         )
         [config] = zone_group.inputs["privateDnsZoneConfigs"]
         endpoints[group]["zone"] = config["privateDnsZoneId"]
+        endpoints[group]["zone_config"] = config["name"]
     return endpoints
 
 
@@ -61,6 +62,11 @@ def test_the_cpu_workspace_gets_an_endpoint_per_sub_resource_in_its_zone(cpu_pla
     assert {e["endpoint"].inputs["subnet"]["id"] for e in endpoints.values()} == {
         subnet.outputs["id"]
     }
+    # Each zone group's one config, named after its sub-resource as endpoint names are.
+    assert {g: e["zone_config"] for g, e in endpoints.items()} == {
+        "Dev": "dev", "Sql": "sql", "SqlOnDemand": "sqlondemand", "Web": "web",
+        "blob": "blob", "dfs": "dfs",
+    }  # fmt: skip
     assert subnet.inputs["addressPrefix"] == "10.20.0.0/24"
     assert subnet.inputs["privateEndpointNetworkPolicies"] == "Disabled"
 
@@ -70,6 +76,8 @@ def test_created_zones_are_linked_to_the_endpoints_network_without_registration(
     links = cpu_plan.by_type(LINK)
 
     assert sorted(link.inputs["privateZoneName"] for link in links) == sorted(DNS_ZONES.values())
+    # Azure has private DNS zones, and their links, only in "global".
+    assert {zone.inputs["location"] for zone in cpu_plan.by_type(ZONE)} == {"global"}
     for link in links:
         assert link.inputs["virtualNetwork"] == {"id": vnet.outputs["id"]}
         assert link.inputs["registrationEnabled"] is False

@@ -413,3 +413,23 @@ def test_more_processes_than_task_slots_are_refused(cpu_config):
         "hold (numExecutors 2 x executor.cores 8 // spark.task.cpus 8); each process needs its "
         "own slot at once"
     ]
+
+
+@pytest.mark.parametrize(
+    ("task_cpus", "problem"),
+    [
+        ("12", "'12': above executor.cores = 8, so no executor can run a task"),
+        ("1.5", "'1.5': must be a whole number of cores (1 to executor.cores = 8)"),
+    ],
+)
+def test_task_cpus_the_stack_sets_are_refused_at_the_stacks_key(cpu_config, task_cpus, problem):
+    cpu_config["jobs"][0]["conf"] = {
+        "spark.dynamicAllocation.enabled": "false",
+        "spark.task.cpus": task_cpus,
+    }
+    stack = parse_stack_config(cpu_config)
+
+    with pytest.raises(ConfigError) as caught:
+        load_stack_jobs(stack, JOBS_ROOT)
+
+    assert caught.value.problems == [f"synapse-dl:jobs[0].conf.spark.task.cpus = {problem}"]

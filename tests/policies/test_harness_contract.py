@@ -7,6 +7,8 @@ engine fills, so a field the harness dropped or filled wrongly shows here.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -308,6 +310,27 @@ def test_a_pack_whose_first_line_is_not_a_port_is_named(tmp_path):
     assert str(error.value) == (
         "policy pack's first stdout line is b'hello\\n', not a port; its stderr:\n"
     )
+
+
+def test_a_pack_whose_child_keeps_its_stdout_open_is_still_given_up_on(tmp_path):
+    # The child inherits the pack's stdout, so the pipe stays open after the pack is stopped
+    # and the reader thread stays blocked in it; closing the pipe under that thread would wait
+    # for the child (its buffer's lock), 60 s here.
+    pack = write_pack(
+        tmp_path,
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "open('child.pid', 'w').write(str(child.pid))\n"
+        "print('hello', flush=True)\ntime.sleep(60)\n",
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(PolicyPackStartError, match="not a port"):
+            PolicyPackSession(pack)
+
+        assert time.monotonic() - started < 30
+    finally:
+        os.kill(int((pack / "child.pid").read_text()), signal.SIGKILL)
 
 
 def test_a_failed_packs_stderr_is_shown_even_when_it_is_not_utf8(tmp_path):

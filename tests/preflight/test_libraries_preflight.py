@@ -204,6 +204,17 @@ def test_a_version_the_index_does_not_have_lists_the_ones_it_has(index, check):
     assert verdict.problems == ["helper>=3: no version matches (the index has 1.0, 2.1)"]
 
 
+def test_a_dependency_the_index_cannot_give_names_the_package_that_needs_it(index, check):
+    index.add_wheel("demo-lib", "1.0", requires=("helper>=3",))
+    index.add_wheel("helper", "1.0")
+
+    verdict = check(pool_35("demo-lib==1.0"))
+
+    assert verdict.problems == [
+        "helper>=3: no version matches (the index has 1.0) (needed by demo-lib)"
+    ]
+
+
 def test_the_versions_listed_are_the_newest_eight_in_version_order(index, check):
     for version in ("0.1", "0.2", "1.0", "1.2", "1.9", "1.10", "1.11", "2.0", "2.9", "2.10"):
         index.add_wheel("helper", version)

@@ -1,11 +1,11 @@
 """`synapse-dl schema` where it gets no schema: no project (exit 1), no provider or one that
-does not start (exit 2), each said on stderr, and no schema file written."""
+does not start (exit 2), each said on stderr, and no schema file written; and where it writes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from synapse_dl.cli import main
+from synapse_dl.cli import main, parse
 
 
 def refusal(capsys, tmp_path: Path, *arguments: str) -> tuple[int, str, str]:
@@ -57,3 +57,9 @@ def test_a_provider_that_does_not_start_is_reported_with_its_stderr(tmp_path: Pa
         "error: the component provider closed its stdout before printing its port (exit code "
         "1); its stderr:\nno module named pulumi\n\n",
     )
+
+
+def test_the_schema_goes_to_out_schema_json_unless_told(tmp_path: Path):
+    # As its help says; `make schema` and the README's figures name that file.
+    assert parse(["schema"]).out == Path("out/schema.json")
+    assert parse(["schema", "--out", str(tmp_path / "s.json")]).out == tmp_path / "s.json"
