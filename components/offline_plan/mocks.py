@@ -116,7 +116,8 @@ class _ArmShape:
     # The provider path under the resource group, `{placeholders}` filled from the inputs;
     # None for a resource addressed by a `scope` input instead.
     path: str | None
-    # The input holding the resource's own name, when `path` addresses it.
+    # The input holding the resource's own name (for a scope-addressed one, also in
+    # `more_parameters`).
     name_key: str = ""
     # Path parameters besides the group, the placeholders and `name_key`, for scope-addressed
     # resources.
@@ -172,10 +173,13 @@ _ARM_SHAPES: dict[str, _ArmShape] = {
     ),
     # The role assignment's response carries its scope as a property; the lock's does not.
     "azure-native:authorization:RoleAssignment": _ArmShape(
-        "Microsoft.Authorization/roleAssignments", None, more_parameters=("roleAssignmentName",)
+        "Microsoft.Authorization/roleAssignments",
+        None,
+        "roleAssignmentName",
+        more_parameters=("roleAssignmentName",),
     ),
     "azure-native:authorization:ManagementLockByScope": _ArmShape(
-        "Microsoft.Authorization/locks", None, more_parameters=("scope", "lockName")
+        "Microsoft.Authorization/locks", None, "lockName", more_parameters=("scope", "lockName")
     ),
     "azure-native:operationalinsights:Workspace": _ArmShape(
         "Microsoft.OperationalInsights/workspaces",
@@ -259,10 +263,11 @@ def _arm_id(type_: str, inputs: dict[str, Any]) -> tuple[str, str]:
         return group, name
     if path:
         return f"{group}/providers/{path.format(**inputs)}/{name}", name
-    if "resourceUri" in inputs and shape:
-        return f"{inputs['resourceUri']}/providers/{shape.arm_type}/{name}", name
-    if "scope" in inputs:
-        return f"{inputs['scope']}/providers/{type_.rsplit(':', 1)[-1]}/{name}", name
+    # An extension resource (a role assignment, a lock, a diagnostic setting): its id is the
+    # resource it applies to, then its own part.
+    scope = inputs.get("resourceUri", inputs.get("scope"))
+    if scope is not None and shape:
+        return f"{scope}/providers/{shape.arm_type}/{name}", name
     return f"{type_.rsplit(':', 1)[-1].lower()}-{name}", name
 
 

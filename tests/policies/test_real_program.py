@@ -134,6 +134,27 @@ def test_outputs_are_shaped_as_azure_native_returns_them(dev_plan):
     assert pool.outputs["sparkVersion"] == pool.inputs["sparkVersion"] == "3.2"
 
 
+def test_extension_resources_are_addressed_under_what_they_apply_to(dev_plan):
+    # A lock or a role assignment is ARM's child of its scope, named by its own name input.
+    lake = dev_plan.one("azure-native:storage:StorageAccount", "synw-dl-dev-001-datalake")
+    [lock] = dev_plan.by_type("azure-native:authorization:ManagementLockByScope")
+    assignments = dev_plan.by_type("azure-native:authorization:RoleAssignment")
+
+    assert lock.inputs["scope"] == lake.outputs["id"]
+    assert (lock.outputs["id"], lock.outputs["name"]) == (
+        f"{lake.outputs['id']}/providers/Microsoft.Authorization/locks/synapse-dl-data-lake",
+        "synapse-dl-data-lake",
+    )
+    assert len(assignments) == 2
+    for assignment in assignments:
+        name = assignment.inputs["roleAssignmentName"]
+        assert (assignment.outputs["id"], assignment.outputs["name"]) == (
+            f"{assignment.inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/"
+            f"{name}",
+            name,
+        )
+
+
 def test_stack_policies_find_nothing_mandatory_on_the_real_shaped_outputs(pack, dev_plan):
     pack.configure(TODAY)
     stack_verdicts = pack.analyze_stack(dev_plan.resources)
