@@ -80,10 +80,10 @@ class PluginProcess:
             self._fail(f"{self.what} printed no port within {timeout_s:.0f} s")
         if not line:
             try:
-                code = self.proc.wait(timeout=5)
+                how = f"exit code {self.proc.wait(timeout=5)}"
             except subprocess.TimeoutExpired:
-                code = None
-            self._fail(f"{self.what} closed its stdout before printing its port (exit code {code})")
+                how = "still running 5 s later"
+            self._fail(f"{self.what} closed its stdout before printing its port ({how})")
         try:
             return int(line.strip())
         except ValueError:

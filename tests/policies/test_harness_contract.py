@@ -333,6 +333,19 @@ def test_a_pack_whose_child_keeps_its_stdout_open_is_still_given_up_on(tmp_path)
         os.kill(int((pack / "child.pid").read_text()), signal.SIGKILL)
 
 
+def test_a_pack_that_closes_its_stdout_and_lives_on_is_stopped_and_said_so(tmp_path):
+    pack = write_pack(tmp_path, "import os, time\nos.close(1)\ntime.sleep(60)\n")
+
+    with pytest.raises(PolicyPackStartError) as error:
+        PolicyPackSession(pack)
+
+    assert processes_working_in(pack) == []
+    assert str(error.value) == (
+        "policy pack closed its stdout before printing its port (still running 5 s later); "
+        "its stderr:\n"
+    )
+
+
 def test_a_failed_packs_stderr_is_shown_even_when_it_is_not_utf8(tmp_path):
     pack = write_pack(tmp_path, "import sys\nsys.stderr.buffer.write(b'bad \\xff byte\\n')\n")
 
