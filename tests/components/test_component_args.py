@@ -187,6 +187,7 @@ def test_libraries_kept_off_pypi_without_workspace_packages_are_refused(tmp_path
     error, monitor = plan_components(tmp_path, ("SparkPool", "gpularge", pool))
 
     assert error is not None and monitor.planned == []
+    assert str(error).startswith("invalid arguments to SparkPool 'gpularge':\n  args.install")
     assert error.problems == [
         "args.installFromPypi = false: args.settings names libraries (torch==1.11.0, "
         "tensorflow==2.8.0, horovod==0.24.3, petastorm==0.11.3) and args.workspacePackages has "

@@ -126,6 +126,15 @@ def test_a_size_the_gpu_family_does_not_offer_is_rejected(dev_config):
     ]
 
 
+def test_the_fpga_family_is_an_azure_family_without_a_size_we_support(dev_config):
+    dev_config["sparkPools"][1]["nodeSizeFamily"] = "HardwareAcceleratedFPGA"
+
+    assert problems_of(dev_config) == [
+        "synapse-dl:sparkPools[1].nodeSize = 'Small': not a HardwareAcceleratedFPGA node size "
+        "(allowed: none: this family has no pools we support)"
+    ]
+
+
 def test_an_unknown_spark_version_is_rejected(dev_config):
     dev_config["sparkPools"][1]["sparkVersion"] = "3.3"
 

@@ -98,9 +98,7 @@ def project_for(tmp_path: Path, stack: str, config: dict[str, Any]) -> Path:
 
 def installs(planned: Planned, requirement: str) -> bool:
     """Whether pool 0's library step installs the requirement: from PyPI, or as its wheel."""
-    step = next(
-        r for r in planned.of(LIBRARIES) if r.inputs["bigDataPoolName"] == planned.pool_name
-    )
+    [step] = planned.library_steps()
     from_pypi = (step.inputs.get("libraryRequirements") or {}).get("content", "")
     packages = [c["name"] for c in step.inputs.get("customLibraries") or []]
     wheel = _wheel(requirement).split("-py3")[0]
@@ -121,6 +119,10 @@ class Planned:
     def pool(self) -> PlannedResource:
         # Pool 0 is the one each change below edits; plans sort by URN, so look it up.
         return next(r for r in self.of(POOL) if r.inputs["bigDataPoolName"] == self.pool_name)
+
+    def library_steps(self) -> list[PlannedResource]:
+        """Pool 0's library step, if it has one."""
+        return [r for r in self.of(LIBRARIES) if r.inputs["bigDataPoolName"] == self.pool_name]
 
 
 def plan_with(tmp_path: Path, config: dict[str, Any], monitor=None) -> Planned:
@@ -164,13 +166,19 @@ CASES: list[tuple[str, Change, Check]] = [
     (
         "workspace.name",
         lambda c: _ws(c).update(name="synw-setting-042"),
-        lambda p: p.one(WORKSPACE).inputs["workspaceName"] == "synw-setting-042",
+        # And the pools and their library steps, which are the workspace's children in ARM.
+        lambda p: {r.inputs["workspaceName"]
+                   for r in (p.one(WORKSPACE), *p.of(POOL), *p.of(LIBRARIES))}
+        == {"synw-setting-042"},
     ),
     (
         "workspace.location",
         lambda c: _ws(c).update(location="northeurope"),
         lambda p: {p.one(WORKSPACE).inputs["location"], p.one(ACCOUNT).inputs["location"],
-                   p.pool().inputs["location"]} == {"northeurope"},
+                   p.pool().inputs["location"]} == {"northeurope"}
+        # The library step's fingerprint of the pool, where pool 0 has one (dev).
+        and all(s.inputs["poolFingerprint"] == p.pool_fingerprint("northeurope")
+                for s in p.library_steps()),
     ),
     (
         "workspace.resourceGroup.name",
@@ -351,8 +359,10 @@ CASES: list[tuple[str, Change, Check]] = [
     (
         "workspace.tags",
         lambda c: _ws(c).update(tags={"team": "ml-042"}),
+        # The log analytics workspace where the stack creates one (cpu).
         lambda p: all(r.inputs["tags"] == {"team": "ml-042"}
-                      for r in (p.one(GROUP), p.one(ACCOUNT), p.one(WORKSPACE))),
+                      for r in (p.one(GROUP), p.one(ACCOUNT), p.one(WORKSPACE),
+                                *p.of(LOG_ANALYTICS))),
     ),
     (
         "sparkPools[0].name",
@@ -456,6 +466,9 @@ def test_a_changed_setting_reaches_its_arm_input(tmp_path, stack, setting, chang
     planned.expected_size = before.spark_pools[0].node_size
     planned.expected_lake_deny = before.workspace.lake_denies_by_default
     planned.expected_shared_key = before.workspace.data_lake.shared_key_access
+    planned.pool_fingerprint = lambda location: fingerprint(
+        before.workspace.name, pool_arguments(before.spark_pools[0], location)
+    )
 
     assert check(planned), f"{stack}: {setting} did not reach its input"
 

@@ -112,7 +112,16 @@ def test_a_protected_workspace_ships_the_locked_wheels_as_workspace_packages(
     assert package.parent == plan.one("synapse-dl:index:SparkPool", "dataprep").urn
     libraries = plan.one(LIBRARIES, "dataprep-libraries")
     assert libraries.inputs.get("libraryRequirements") is None
-    assert [c["name"] for c in libraries.inputs["customLibraries"]] == [wheel.workspace_name]
+    # The pool's LibraryInfo entry (bigDataPool.json), as the plan shows it: the provider
+    # reads the path and container back from the service at deploy.
+    assert libraries.inputs["customLibraries"] == [
+        {
+            "name": wheel.workspace_name,
+            "path": f"synw-dl-dev-001/libraries/{wheel.workspace_name}",
+            "containerName": "prep",
+            "type": "whl",
+        }
+    ]
     assert package.urn in libraries.dependencies
     pool = plan.one("azure-native:synapse:BigDataPool", "dataprep")
     assert "customLibraries" in pool.ignore_changes
