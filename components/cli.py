@@ -15,6 +15,8 @@ with a Pulumi.yaml), or on --project-dir. Exit status: each command's help gives
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 from types import ModuleType
 
 from synapse_dl.job_runner import command as run_job
@@ -55,5 +57,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Plans and summaries hold non-ASCII (icons, arrows): a console whose encoding lacks them
+    # (a C locale without coercion, a Windows code page) shows "?" rather than a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     args = parse(argv)
     return args.run(args)

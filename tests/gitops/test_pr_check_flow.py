@@ -39,10 +39,16 @@ def run_pr_check(
     policy_pack_config: str | None = None,
     cwd: Path = REPO,
     index_url: str | None = None,
+    ascii_console: bool = False,
 ) -> subprocess.CompletedProcess:
     """The check as the pipelines run it; PIP_INDEX_URL is its package index (by default one
-    that does not answer, so the libraries are not checked)."""
+    that does not answer, so the libraries are not checked). With `ascii_console`, in a C
+    locale that Python does not turn into UTF-8: stdout, stderr and the locale's default
+    encoding are ASCII."""
     env = {**os.environ, "PR_CHECK_PYTHON": sys.executable}
+    if ascii_console:
+        env.update(LC_ALL="C", LANG="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0")
+        env.pop("PYTHONIOENCODING", None)
     env["PIP_INDEX_URL"] = index_url or unreachable_index_url()
     env.pop("GITHUB_STEP_SUMMARY", None)
     env.pop("POLICY_PACK_CONFIG", None)
@@ -87,7 +93,8 @@ def default_run(tmp_path_factory, package_index):
 
 @pytest.fixture(scope="module")
 def mixed_run(tmp_path_factory):
-    """The dev stack with both non-compliant stacks, summary also sent to a step summary file."""
+    """The dev stack with both non-compliant stacks, summary also sent to a step summary file,
+    on a console that cannot show the summary's icons."""
     out = tmp_path_factory.mktemp("mixed")
     step_summary = out / "step_summary.md"
     step_summary.write_text("earlier step\n")
@@ -99,6 +106,7 @@ def mixed_run(tmp_path_factory):
         "--note",
         "Cloud preview not run: test",
         step_summary=step_summary,
+        ascii_console=True,
     )
     return proc, out, step_summary
 
@@ -202,6 +210,16 @@ def test_without_an_index_the_libraries_are_not_checked_and_the_summary_says_so(
     assert "> Libraries not checked: no package index answers (http://127.0.0.1:" in summary
     assert "**Libraries" not in section(summary, "dev")
     assert not (out / "dev.libraries.json").exists()
+
+
+def test_a_console_without_the_icons_shows_stand_ins_and_the_files_keep_them(mixed_run):
+    proc, out, _ = mixed_run
+
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout.startswith("## ? synapse-dl plan check: 2 of 3 stacks failed\n")
+    # Markdown files are UTF-8 whatever the console's encoding.
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("## ❌ synapse-dl plan check: 2 of 3 stacks failed\n")
 
 
 def test_the_summary_is_appended_to_the_github_step_summary(mixed_run):
