@@ -50,6 +50,8 @@ def test_the_cpu_workspace_gets_an_endpoint_per_sub_resource_in_its_zone(cpu_pla
 
     endpoints = _by_group(cpu_plan)
 
+    # A hub's name takes letters and digits only.
+    assert hub.inputs["privateLinkHubName"] == "plhsynwdlcpu001"
     assert {g: (e["target"], e["zone"]) for g, e in endpoints.items()} == {
         "Dev": (workspace.outputs["id"], zones["privatelink.dev.azuresynapse.net"]),
         "Sql": (workspace.outputs["id"], zones["privatelink.sql.azuresynapse.net"]),

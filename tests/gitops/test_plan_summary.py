@@ -69,10 +69,12 @@ def test_a_clean_plan_lists_resources_by_type_with_counts():
 
     assert "### ✅ Stack `dev`: passed" in section
     assert "**Resources planned (3)**, policy pack `synapse-dl-guard`:" in section
-    assert f"| `{POOL}` | 2 |" in section
-    assert f"| `{WORKSPACE}` | 1 |" in section
-    # the most frequent type comes first
-    assert section.index(POOL) < section.index(WORKSPACE)
+    # The most frequent type first; a blank line ends the table (GitHub's Markdown would take
+    # the next line for a row).
+    assert (
+        f"| Type | Count |\n|---|---:|\n| `{POOL}` | 2 |\n| `{WORKSPACE}` | 1 |\n\n"
+        "**Policy violations, mandatory (0)**"
+    ) in section
 
 
 def test_a_clean_plan_shows_advisory_violations_but_no_mandatory_ones():

@@ -226,6 +226,18 @@ def test_bad_args_through_the_provider_get_the_same_message_and_register_nothing
     assert monitor.planned == []
 
 
+def test_a_problem_with_the_resource_name_is_reported_against_no_input(provider):
+    # The pool's name is the component's resource name unless settings.poolName is given.
+    _, args = COMPONENTS["SparkPool"]
+
+    with pytest.raises(grpc.RpcError) as error:
+        provider.construct(f"{PACKAGE}:index:SparkPool", "gpu-large", camel_inputs(args))
+
+    problem = "name = 'gpu-large': String should match pattern '^[A-Za-z][A-Za-z0-9]{0,14}$'"
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert property_errors(error.value) == [("", problem)]
+
+
 def property_errors(error: grpc.RpcError) -> list[tuple[str, str]]:
     """The engine's view of an invalid-input error: each property path and its reason."""
     details = dict(error.trailing_metadata())["grpc-status-details-bin"]
