@@ -216,7 +216,8 @@ def test_a_number_where_text_is_read_says_to_quote_it(dev_config):
     ("config", "expected"),
     [
         ({"spark.a\nspark.b": "1"}, "sparkConfig['spark.a\\nspark.b'] = 'spark.a\\nspark.b': the "
-         "key: a Spark property name is letters, digits"),
+         "key: a Spark property name is letters, digits, '.', '_' and '-', starting with a "
+         "letter or digit (no spaces or line breaks)"),
         ({"spark a": "1"}, "sparkConfig['spark a'] = 'spark a': the key: a Spark property name"),
         ({"": "1"}, "sparkConfig[''] = '': the key: a Spark property name"),
         ({"spark.a": "1\nspark.evil true"}, "sparkConfig['spark.a'] = '1\\nspark.evil true': a "

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from synapse_dl.config.stack import ConfigError, project_values
-from synapse_dl.offline_plan.mocks import plan_stack
+from synapse_dl.offline_plan.mocks import MOCK_SUBSCRIPTION_ID, plan_stack
 from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 
 OPEN_FIREWALL_STACK = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
@@ -132,6 +132,12 @@ def test_outputs_are_shaped_as_azure_native_returns_them(dev_plan):
     assert {"resourceGroupName", "workspaceName", "bigDataPoolName"} <= set(pool.inputs)
     assert not {"resourceGroupName", "workspaceName", "bigDataPoolName"} & set(pool.outputs)
     assert pool.outputs["sparkVersion"] == pool.inputs["sparkVersion"] == "3.2"
+    # A resource group is addressed by the subscription alone.
+    [group] = dev_plan.by_type("azure-native:resources:ResourceGroup")
+    assert (group.outputs["id"], group.outputs["name"]) == (
+        f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-synapse-dl-dev",
+        "rg-synapse-dl-dev",
+    )
 
 
 def test_extension_resources_are_addressed_under_what_they_apply_to(dev_plan):
