@@ -59,8 +59,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     # Plans and summaries hold non-ASCII (icons, arrows): a console whose encoding lacks them
     # (a C locale without coercion, a Windows code page) shows "?" rather than a traceback.
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="replace")
+    # stderr needs nothing: Python already escapes what it cannot encode there.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
     args = parse(argv)
     return args.run(args)
