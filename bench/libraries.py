@@ -25,14 +25,14 @@ import trustme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from synapse_dl.config.stack_file import read_stack_file  # noqa: E402
-from synapse_dl.preflight.check import preflight_pool  # noqa: E402
-from synapse_dl.preflight.index import (  # noqa: E402
+from synapse_dl.cli.preflight.check import preflight_pool  # noqa: E402
+from synapse_dl.cli.preflight.index import (  # noqa: E402
     DEFAULT_INDEX,
     IndexUnreachableError,
     check_reachable,
     display_url,
 )
+from synapse_dl.config.stack_file import read_stack_file  # noqa: E402
 from synapse_dl.providers.workspace_package import WorkspacePackageProvider  # noqa: E402
 from tests.fakes.credentials import FakeCredential  # noqa: E402
 from tests.fakes.https_server import ServedFake, trusted_ca  # noqa: E402

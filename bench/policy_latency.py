@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from synapse_dl.policy_harness import PolicyPackSession  # noqa: E402
+from synapse_dl.engine.analyzer import PolicyPackSession  # noqa: E402
 from tests.policies.policy_resources import (  # noqa: E402
     cpu_pool,
     firewall_rule,

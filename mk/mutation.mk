@@ -1,7 +1,7 @@
 # Mutation testing (mutation/): on demand, never in CI; hours on 2 cores.
 #   make mutation                    both tools, the score and every survivor in out/mutation/report.md
 #   make mutation MUTATION_ONLY=mutmut      (or cosmic-ray) one tool
-#   make mutation MUTATION_ONLY=mutmut MUTATION_SELECT='synapse_dl.policy_harness.*'   part of mutmut's mutants
+#   make mutation MUTATION_ONLY=mutmut MUTATION_SELECT='synapse_dl.engine.analyzer.*'   part of mutmut's mutants
 #   make mutation MUTATION_RESUME=1  goes on from the last run (see mutation/run.sh)
 #   make mutation MUTATION_RESUME=1 MUTATION_RERUN_TIMEOUTS=1   and checks its timeouts again
 #   make mutation MUTATION_RESUME=1 MUTATION_RERUN_ACCEPTED=1   and its accepted survivors
@@ -20,7 +20,7 @@ $(MUT_VENV)/.installed: requirements-mutation.txt requirements-dev.txt requireme
 	$(MUT_PY) -m pip install -q -r requirements-mutation.txt
 	touch $@
 
-## mutation: mutate synapse_dl (components/, the components and the command's tools) with mutmut and policies/ with cosmic-ray
+## mutation: mutate synapse_dl (components/synapse_dl/) with mutmut and policies/ with cosmic-ray
 mutation: $(MUT_VENV)/.installed
 	MUTATION_ONLY=$(MUTATION_ONLY) MUTATION_SELECT='$(MUTATION_SELECT)' MUTATION_RESUME=$(MUTATION_RESUME) \
 		MUTATION_RERUN_TIMEOUTS=$(MUTATION_RERUN_TIMEOUTS) MUTATION_RERUN_ACCEPTED=$(MUTATION_RERUN_ACCEPTED) \

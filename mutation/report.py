@@ -35,7 +35,7 @@ class Mutant:
 
 
 def package_of(module: str) -> str:
-    """The package a module is in (`synapse_dl.offline_plan.mocks` -> `synapse_dl.offline_plan`):
+    """The package a module is in (`synapse_dl.engine.offline_runtime` -> `synapse_dl.engine`):
     the report's rows, so the components and each tool in the package get a score of their own."""
     return module.rpartition(".")[0] or module
 

@@ -2,12 +2,12 @@
 # make mutation: mutation testing of the infrastructure code, on demand (hours on 2 cores;
 # not in CI). Both tools rewrite source files, so they work on a copy of the working tree.
 #   mutation/run.sh PYTHON WORKDIR OUTDIR
-#   - mutmut (pyproject.toml [tool.mutmut]): the synapse_dl package (components/),
-#     with its tools (offline_plan, policy_harness, job_runner, ...), against the infrastructure suite;
+#   - mutmut (pyproject.toml [tool.mutmut]): the synapse_dl package (components/synapse_dl/),
+#     its three layers (library, engine, cli), against the infrastructure suite;
 #   - cosmic-ray (mutation/policies.toml): policies/, against tests/policies, because the pack
 #     runs as its own process and mutmut's trampolines only switch mutants in-process.
 # MUTATION_ONLY=mutmut or MUTATION_ONLY=cosmic-ray runs one of them; MUTATION_SELECT takes
-# mutmut's name patterns (say 'synapse_dl.policy_harness.*') to run part of its mutants.
+# mutmut's name patterns (say 'synapse_dl.engine.analyzer.*') to run part of its mutants.
 # MUTATION_SAMPLE=N runs N mutants drawn at random from those not run yet (all of them in a
 # first run), instead of the rest of mutmut's pass; the report estimates the whole score from them.
 # MUTATION_RESUME=1 goes on from the last run (a full run outlasts a working session): mutmut
@@ -36,26 +36,21 @@ else
     rm -f "$out/mutmut-results.txt" "$out/mutmut-sample.txt" "$out"/cosmic-ray.* "$out/report.md"
 fi
 mkdir -p "$work" "$out"
-# A resumed copy is laid out as below (components/ moved to synapse_dl/, a link in its place):
-# extracting the tree over that link would write through it. mutmut keeps its state in mutants/.
-rm -rf "${work:?}/components" "${work:?}/synapse_dl"
+# The copy is the working tree as git sees it, and a `src` link to components/: mutmut 3.8.1
+# finds a package only under ./, src/ or source/ (pyproject.toml [tool.mutmut]). The package
+# keeps its folder's name, synapse_dl. mutmut keeps its state in mutants/.
+rm -rf "${work:?}/components" "${work:?}/src"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
 cd "$work"
-# The tests import components/ by its installed name. Laid out under that name here, the
-# copy (mutmut's mutated one) is imported before the environment's editable install of the
-# repository, which points at the repository's own components/.
-rm -rf synapse_dl
-mv components synapse_dl
-# The pipelines' stack listing (gitops/stacks.py) loads components/project.py by its path.
-ln -s synapse_dl components
+ln -s components src
 
 if [[ -z "$only" || "$only" == mutmut ]]; then
     survivors=()
-    if [[ -n "$resume" && -d mutants/synapse_dl ]]; then
+    if [[ -n "$resume" && -d mutants/src/synapse_dl ]]; then
         # mutmut copies a source file into mutants/ only when it is not there yet: the
         # package's data files (the runtime package lists) would stay as the last run had them.
-        (cd synapse_dl && find . -type f ! -name '*.py' -print0 \
-            | xargs -0 -r cp --parents -t ../mutants/synapse_dl)
+        (cd components/synapse_dl && find . -type f ! -name '*.py' -print0 \
+            | xargs -0 -r cp --parents -t ../../mutants/src/synapse_dl)
     fi
     if [[ -n "$resume" ]]; then
         # Which tests reach which function: collected again, since mutmut re-runs only new
@@ -74,7 +69,7 @@ if [[ -z "$only" || "$only" == mutmut ]]; then
             | sed -n "s/^ *\([^ :]*\): \($rerun\)\$/\1/p" \
             | grep -vxF -f <(grep -v '^#' "$accepted" | cut -d' ' -f1) || true)
     fi
-    if [[ -n "${MUTATION_SAMPLE:-}" && ! -d mutants/synapse_dl ]]; then
+    if [[ -n "${MUTATION_SAMPLE:-}" && ! -d mutants/src/synapse_dl ]]; then
         # A first run's sample needs the mutants' names, and mutmut has no command that only
         # generates them: its run's first step, without its stats and clean tests (20 min).
         "$python" -c 'import os

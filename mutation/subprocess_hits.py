@@ -51,8 +51,9 @@ def pytest_configure(config: Any) -> None:
     if "MUTANT_UNDER_TEST" not in os.environ:
         return  # not under mutmut
     os.environ.setdefault("MUTATION_HITS_DIR", tempfile.mkdtemp(prefix="mutmut-hits-"))
-    # mutmut runs the tests in its mutants/ folder, where the mutated synapse_dl/ is.
-    paths = [str(Path.cwd()), str(SITE), os.environ.get("PYTHONPATH", "")]
+    # mutmut runs the tests in its mutants/ folder, where the mutated package is in src/ and
+    # the tests and the other folders they import (tests/, gitops/) are at the top.
+    paths = [str(Path.cwd() / "src"), str(Path.cwd()), str(SITE), os.environ.get("PYTHONPATH", "")]
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.cli import main, parse
+from synapse_dl.cli import main
+from synapse_dl.cli.commands import parse
 from synapse_dl.version import VERSION
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 
 from synapse_dl.cli import main
-from synapse_dl.policy_harness import run_policy_pack
+from synapse_dl.engine.analyzer import run_policy_pack
 from tests.conftest import ROOT
 
 
@@ -270,7 +270,7 @@ def test_a_bug_in_the_program_is_one_line_naming_it_and_how_to_see_more(
     def broken(stack_file, program_dir):
         raise KeyError("sparkPools")
 
-    monkeypatch.setattr("synapse_dl.offline_plan.command.plan_stack", broken)
+    monkeypatch.setattr("synapse_dl.cli.plan.plan_stack", broken)
     monkeypatch.delenv("SYNAPSE_DL_DEBUG", raising=False)
     out = tmp_path / "plan.json"
 
@@ -288,7 +288,7 @@ def test_synapse_dl_debug_shows_where_the_bug_is(run_plan, monkeypatch):
     def broken(stack_file, program_dir):
         raise KeyError("sparkPools")
 
-    monkeypatch.setattr("synapse_dl.offline_plan.command.plan_stack", broken)
+    monkeypatch.setattr("synapse_dl.cli.plan.plan_stack", broken)
     monkeypatch.setenv("SYNAPSE_DL_DEBUG", "1")
 
     result = run_plan()
@@ -299,7 +299,7 @@ def test_synapse_dl_debug_shows_where_the_bug_is(run_plan, monkeypatch):
 
 
 def test_the_pack_runs_as_the_stack_being_planned(run_plan, monkeypatch, write_stack, dev_config):
-    from synapse_dl.offline_plan import command as plan_command
+    from synapse_dl.cli import plan as plan_command
 
     sessions = []
 

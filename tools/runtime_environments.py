@@ -1,4 +1,5 @@
-"""Writes components/facts/runtime_environments/*.json from the runtimes' published environments.
+"""Writes synapse_dl/facts/runtime_environments/*.json from the runtimes' published
+environments.
 
     python tools/runtime_environments.py SHARED_SPECS_DIR
 
@@ -29,7 +30,13 @@ import yaml
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 INDEX = "https://pypi.org/simple"
-OUT = Path(__file__).resolve().parent.parent / "components" / "facts" / "runtime_environments"
+OUT = (
+    Path(__file__).resolve().parent.parent
+    / "components"
+    / "synapse_dl"
+    / "facts"
+    / "runtime_environments"
+)
 
 # file name -> (the environment file under the shared specs, where it comes from, Python x.y)
 ENVIRONMENTS = {
@@ -44,7 +51,7 @@ ENVIRONMENTS = {
         "3.10",
     ),
     # Spark 3.1 and 3.2 shared the Python 3.8 environment the 3.2 runtime page links to; the
-    # GPU pool's deep-learning set (components/facts/runtimes.py) is laid over it at preflight.
+    # GPU pool's deep-learning set (synapse_dl/facts/runtimes.py) is laid over it at preflight.
     "spark-3.1-3.2.json": (
         "azure-samples-synapse/Spark/Python/Synapse-Python38-CPU.yml",
         "Azure-Samples/Synapse Spark/Python/Synapse-Python38-CPU.yml @ fd385b94",

@@ -4,7 +4,7 @@ pyFiles and arguments, here on `local[2]` with 2 training processes.
     python -m training_jobs.local_run [--spark 3.5] pytorch_digits [entry-script arguments...]
 
 `--spark` names the Synapse runtime to run as; the launcher is the job's own or that
-runtime's default (components/facts/runtimes.py), and must be one the runtime can run. Without it,
+runtime's default (synapse_dl/facts/runtimes.py), and must be one the runtime can run. Without it,
 the job runs as on the Spark 3.2 GPU runtime: the horovod launcher. Run it with the python of
 the training environment made for that runtime (`make train` picks it): Spark's Python
 processes use the same interpreter.

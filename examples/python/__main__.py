@@ -7,7 +7,7 @@ from pathlib import Path
 import pulumi
 
 from synapse_dl import SparkPool, SynapseWorkspace, TrainingJob
-from synapse_dl.packages.lock import read_lock
+from synapse_dl.package_lock import read_lock
 from synapse_dl.spark_pool import SparkPoolSettings
 
 REPOSITORY = Path(__file__).resolve().parents[2]

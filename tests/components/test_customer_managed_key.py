@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from synapse_dl.config.stack import ConfigError, parse_stack_config
-from synapse_dl.offline_plan.mocks import plan_stack
+from synapse_dl.engine.offline_runtime import plan_stack
 from synapse_dl.workspace import role_assignment_name
 
 VAULT = "/subscriptions/s-1/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-dl-keys"

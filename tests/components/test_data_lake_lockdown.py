@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from synapse_dl.config.stack import ConfigError, parse_stack_config
-from synapse_dl.offline_plan.mocks import MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, Plan, plan_stack
+from synapse_dl.engine.offline_runtime import MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, Plan, plan_stack
 from tests.conftest import ROOT
 
 ACCOUNT = "azure-native:storage:StorageAccount"

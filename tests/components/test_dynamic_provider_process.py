@@ -24,7 +24,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from synapse_dl.offline_plan.mocks import RecordingMonitor, plan_stack
+from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from synapse_dl.providers.lake_file import LakeFileProvider
 from synapse_dl.providers.pool_libraries import PoolLibrariesProvider
 from synapse_dl.providers.spark_job_definition import SparkJobDefinitionProvider

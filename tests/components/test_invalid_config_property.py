@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synapse_dl.config.stack import ConfigError, project_values
+from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from synapse_dl.facts.runtimes import GPU_REGIONS, NODE_SIZE_FAMILIES, NODE_SIZES, RUNTIMES
-from synapse_dl.offline_plan.mocks import RecordingMonitor, plan_stack
 from tests.conftest import dev_stack_document
 
 DEV = project_values(dev_stack_document())

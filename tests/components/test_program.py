@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.offline_plan.mocks import (
+from synapse_dl.engine.offline_runtime import (
     MOCK_SUBSCRIPTION_ID,
     SECRET_MASK,
     Plan,

@@ -23,14 +23,14 @@ from pulumi.runtime import mocks as pulumi_mocks
 
 from synapse_dl.config.libraries import render_requirements
 from synapse_dl.config.stack import parse_stack_config, project_values
-from synapse_dl.offline_plan.mocks import (
+from synapse_dl.engine.offline_runtime import (
     SECRET_MASK,
     PlanMocks,
     PlannedResource,
     RecordingMonitor,
     plan_stack,
 )
-from synapse_dl.packages.lock import (
+from synapse_dl.package_lock import (
     LockedPackage,
     PoolLock,
     lock_path,

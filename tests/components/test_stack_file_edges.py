@@ -11,7 +11,7 @@ import yaml
 
 from synapse_dl.config.stack import ConfigError, parse_stack_config
 from synapse_dl.config.stack_file import read_stack_document
-from synapse_dl.offline_plan.mocks import RecordingMonitor, plan_stack
+from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from tests.conftest import DEV_STACK
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synapse_dl.config.stack import ConfigError
-from synapse_dl.offline_plan.mocks import RecordingMonitor, plan_stack
+from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from tests.conftest import DEV_STACK
 
 LINES = DEV_STACK.read_text().splitlines(keepends=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synapse_dl.config.stack import ConfigError, parse_stack_config
-from synapse_dl.offline_plan.mocks import MOCK_TENANT_ID, plan_stack
+from synapse_dl.engine.offline_runtime import MOCK_TENANT_ID, plan_stack
 
 ADMIN = "azure-native:synapse:WorkspaceAadAdmin"
 GROUP = "6f0c2a9e-1d3b-4c5a-9e8f-7a6b5c4d3e2f"

@@ -1,9 +1,9 @@
 """The installable distribution: what `pip install <repo>` puts on a machine.
 
 The wheel is built as pip builds it (PEP 517, the pinned setuptools) from what a clone holds
-of the distribution (pyproject.toml, README.md, components/), so no build left in the working
-tree can fill a gap; then installed without dependencies into a fresh virtual environment
-outside the repository.
+of the distribution (pyproject.toml, README.md, components/synapse_dl/), so no build left in
+the working tree can fill a gap; then installed without dependencies into a fresh virtual
+environment outside the repository.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from packaging.utils import canonicalize_name
 from synapse_dl.version import VERSION
 from tests.conftest import ROOT
 
+# The package's source folder (a src layout: components/ holds it).
+PACKAGE = ROOT / "components" / "synapse_dl"
 # What an infrastructure-only install must never bring in.
 TRAINING_ONLY = {"pyspark", "torch", "tensorflow", "horovod", "petastorm"}
 
@@ -35,7 +37,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(
-        ROOT / "components", source / "components", ignore=shutil.ignore_patterns("__pycache__")
+        PACKAGE, source / "components" / "synapse_dl", ignore=shutil.ignore_patterns("__pycache__")
     )
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
@@ -56,12 +58,12 @@ def test_the_wheel_holds_every_file_of_components_as_synapse_dl_and_nothing_else
     with zipfile.ZipFile(wheel) as archive:
         shipped = {n for n in archive.namelist() if not n.split("/")[0].endswith(".dist-info")}
     expected = {
-        "synapse_dl/" + path.relative_to(ROOT / "components").as_posix()
-        for path in (ROOT / "components").rglob("*")
+        "synapse_dl/" + path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
     # Modules, and the data the command reads (Pulumi's package metaschema).
-    assert "synapse_dl/provider_harness/pulumi-package-metaschema.json" in expected
+    assert "synapse_dl/cli/pulumi-package-metaschema.json" in expected
     assert shipped == expected
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from synapse_dl.pr_check.stack_result import classify
-from synapse_dl.pr_check.summary import OFFLINE_NOTE, render_stack, render_summary
-from synapse_dl.preflight.check import PoolVerdict, Replacement
-from synapse_dl.preflight.resolver import Install
+from synapse_dl.cli.pr_summary import OFFLINE_NOTE, render_stack, render_summary
+from synapse_dl.cli.preflight.check import PoolVerdict, Replacement
+from synapse_dl.cli.preflight.resolver import Install
+from synapse_dl.cli.stack_outcome import classify
 
 POOL = "azure-native:synapse:BigDataPool"
 WORKSPACE = "azure-native:synapse:Workspace"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.packages.lock import LockedPackage
-from synapse_dl.pr_check.check import locked_verdict, plan_stack
-from synapse_dl.pr_check.stack_result import Outcome
-from synapse_dl.pr_check.summary import OFFLINE_NOTE
-from synapse_dl.preflight.resolver import Install
+from synapse_dl.cli.pr_check import locked_verdict, plan_stack
+from synapse_dl.cli.pr_summary import OFFLINE_NOTE
+from synapse_dl.cli.preflight.resolver import Install
+from synapse_dl.cli.stack_outcome import Outcome
+from synapse_dl.package_lock import LockedPackage
 from synapse_dl.project import StackFile
 from tests.fakes.package_index import PackageIndex, unreachable_index_url
 from tests.preflight.test_libraries_preflight import pool_35

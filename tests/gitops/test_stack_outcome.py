@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from synapse_dl.pr_check.stack_result import Outcome, classify
+from synapse_dl.cli.stack_outcome import Outcome, classify
 
 PLAN_OK = {
     "stack": "dev",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.cli import parse
+from synapse_dl.cli.commands import parse
 from synapse_dl.clients.credentials import CredentialFactory, default_credential
 from tests.fakes.credentials import FakeCredential
 from tests.fakes.synapse_server import FakeSynapse
@@ -209,7 +209,7 @@ class FakeClock:
 
 
 def follow(synapse: FakeSynapse, clock: FakeClock, **options):
-    from synapse_dl.job_runner.run import run_job_definition
+    from synapse_dl.cli.spark_batch import run_job_definition
 
     return run_job_definition(
         synapse.base_url,
@@ -239,7 +239,7 @@ def test_the_runner_sleeps_the_poll_interval_between_status_reads(synapse: FakeS
 def test_a_batch_still_running_at_the_deadline_stops_the_runner_with_a_clear_error(
     synapse: FakeSynapse,
 ):
-    from synapse_dl.job_runner.run import RunTimeout
+    from synapse_dl.cli.spark_batch import RunTimeout
 
     deploy(synapse)
     synapse.next_batch_states = ["running"]  # forever
@@ -256,7 +256,7 @@ def test_a_batch_still_running_at_the_deadline_stops_the_runner_with_a_clear_err
 
 
 def test_a_state_livy_does_not_document_is_an_error_not_a_loop(synapse: FakeSynapse):
-    from synapse_dl.job_runner.run import UnknownBatchState
+    from synapse_dl.cli.spark_batch import UnknownBatchState
 
     deploy(synapse)
     synapse.next_batch_states = ["starting", "teleporting"]
@@ -274,7 +274,7 @@ def test_a_state_is_reported_once_however_often_it_is_read(synapse: FakeSynapse)
     synapse.next_batch_states = ["running", "running", "running", "success"]
     seen: list[str] = []
 
-    from synapse_dl.job_runner.run import run_job_definition
+    from synapse_dl.cli.spark_batch import run_job_definition
 
     clock = FakeClock()
     result = run_job_definition(
@@ -293,7 +293,7 @@ def test_a_state_is_reported_once_however_often_it_is_read(synapse: FakeSynapse)
 def test_a_non_200_from_livy_is_raised(synapse: FakeSynapse):
     from azure.core.exceptions import HttpResponseError
 
-    from synapse_dl.job_runner.run import run_job_definition
+    from synapse_dl.cli.spark_batch import run_job_definition
 
     deploy(synapse)
     clock = FakeClock()
@@ -370,8 +370,8 @@ def test_without_a_job_it_says_which_argument_is_missing(capsys):
 
 
 def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeypatch):
-    from synapse_dl.job_runner import command
-    from synapse_dl.job_runner.run import RunResult
+    from synapse_dl.cli import run_job as command
+    from synapse_dl.cli.spark_batch import RunResult
 
     calls = []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.offline_plan.mocks import MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, plan_stack
+from synapse_dl.engine.offline_runtime import MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, plan_stack
 
 PROGRAM = """
 import pulumi

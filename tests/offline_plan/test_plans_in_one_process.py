@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pickle
 
-from synapse_dl.offline_plan.mocks import plan_stack
+from synapse_dl.engine.offline_runtime import plan_stack
 from tests.conftest import ROOT
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synapse_dl.offline_plan.mocks import plan_stack
+from synapse_dl.engine.offline_runtime import plan_stack
 
 
 def test_the_program_runs_as_main_so_a_guarded_program_registers_too(tmp_path):

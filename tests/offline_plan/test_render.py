@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from synapse_dl.offline_plan.mocks import Plan, PlannedResource
-from synapse_dl.offline_plan.render import plan_json, render_policy, render_text
-from synapse_dl.policy_harness import PolicyReport
+from synapse_dl.cli.plan_report import plan_json, render_policy, render_text
+from synapse_dl.engine.analyzer import PolicyReport
+from synapse_dl.engine.offline_runtime import Plan, PlannedResource
 
 STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
 GROUP_URN = "urn:pulumi:dev::synapse-dl::azure-native:resources:ResourceGroup::rg"

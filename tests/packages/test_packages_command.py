@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from synapse_dl import cli
-from synapse_dl.packages import command
-from synapse_dl.packages.command import EXIT_LOCKED, EXIT_NO_INDEX, EXIT_NOT_LOCKED, _locked
-from synapse_dl.packages.lock import LockedPackage
-from synapse_dl.preflight.resolver import Install
+from synapse_dl.cli import packages as command
+from synapse_dl.cli.packages import EXIT_LOCKED, EXIT_NO_INDEX, EXIT_NOT_LOCKED, _locked
+from synapse_dl.cli.preflight.resolver import Install
+from synapse_dl.package_lock import LockedPackage
 from tests.fakes.package_index import file_url, unreachable_index_url
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from synapse_dl.config.stack import ConfigError
-from synapse_dl.offline_plan.mocks import Plan, RecordingMonitor, plan_stack
-from synapse_dl.packages.lock import (
+from synapse_dl.engine.offline_runtime import Plan, RecordingMonitor, plan_stack
+from synapse_dl.package_lock import (
     LockedPackage,
     PoolLock,
     read_lock,

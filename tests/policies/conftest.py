@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from synapse_dl.policy_harness import PolicyPackSession
+from synapse_dl.engine.analyzer import PolicyPackSession
 
 
 @pytest.fixture(scope="session")

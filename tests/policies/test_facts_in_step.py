@@ -1,5 +1,5 @@
 """The pack's own copy of the facts (policies/facts.py) equals the project's table
-(components/facts/runtimes.py): the pack is published on its own, so it cannot import it."""
+(synapse_dl/facts/runtimes.py): the pack is published on its own, so it cannot import it."""
 
 import importlib.util
 

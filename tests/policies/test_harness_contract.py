@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import grpc
 import pytest
 
-from synapse_dl.policy_harness import PolicyConfigError, PolicyPackSession, PolicyPackStartError
+from synapse_dl.engine.analyzer import PolicyConfigError, PolicyPackSession, PolicyPackStartError
 
 PROBE = Path(__file__).with_name("probe_pack")
 STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from synapse_dl.policy_harness import PolicyConfigError
+from synapse_dl.engine.analyzer import PolicyConfigError
 from tests.policies.policy_resources import cpu_pool, gpu_pool, of_policy
 
 
@@ -139,7 +139,7 @@ def test_a_rejected_file_leaves_the_previous_config_in_force(pack, tmp_path):
 
 
 def test_a_policy_config_file_that_is_not_there_is_named_with_the_reason(tmp_path):
-    from synapse_dl.policy_harness.config import load_config_file
+    from synapse_dl.engine.analyzer.policy_config import load_config_file
 
     missing = tmp_path / "policy-config.json"
     with pytest.raises(PolicyConfigError) as error:
@@ -149,7 +149,7 @@ def test_a_policy_config_file_that_is_not_there_is_named_with_the_reason(tmp_pat
 
 
 def test_a_policy_entry_that_is_neither_a_level_nor_an_object_is_named():
-    from synapse_dl.policy_harness.config import _split_entry
+    from synapse_dl.engine.analyzer.policy_config import _split_entry
 
     with pytest.raises(PolicyConfigError) as error:
         _split_entry("gpu-pool-region", 5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.policy_harness.client import PolicyPackSession
+from synapse_dl.engine.analyzer.client import PolicyPackSession
 
 # Where a built-in Azure Policy definition checks the same thing (Azure/azure-policy,
 # built-in-policies/policyDefinitions/, read at f4a50bac).

@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from synapse_dl.policy_harness import (
+from synapse_dl.engine.analyzer import (
     UNKNOWN,
     PolicyPackSession,
     PolicyPackStartError,
     run_policy_pack,
 )
-from synapse_dl.policy_harness.client import _struct
+from synapse_dl.engine.analyzer.client import _struct
 from tests.policies.policy_resources import (
     cpu_pool,
     firewall_rule,

@@ -1,5 +1,6 @@
 """The pack on what the real program plans: the dev stack and variants of it, planned under
-Pulumi's mocks (synapse_dl.offline_plan) and fed to the pack through the engine protocol."""
+Pulumi's mocks (synapse_dl.engine.offline_runtime) and fed to the pack through the engine
+protocol."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from synapse_dl.config.stack import ConfigError, project_values
-from synapse_dl.offline_plan.mocks import MOCK_SUBSCRIPTION_ID, plan_stack
+from synapse_dl.engine.offline_runtime import MOCK_SUBSCRIPTION_ID, plan_stack
 from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 
 OPEN_FIREWALL_STACK = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"

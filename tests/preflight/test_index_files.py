@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from synapse_dl.preflight.index import download_size, file_digest
+from synapse_dl.cli.preflight.index import download_size, file_digest
 from tests.fakes.package_index import file_url, unreachable_index_url
 
 

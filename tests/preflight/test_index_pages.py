@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synapse_dl.preflight.index import IndexFile, project_files
+from synapse_dl.cli.preflight.index import IndexFile, project_files
 from tests.fakes.package_index import file_url
 
 PAGE = """<!DOCTYPE html><html><body>

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.preflight import index as preflight_index
-from synapse_dl.preflight.index import IndexUnreachableError, check_reachable
+from synapse_dl.cli.preflight import index as preflight_index
+from synapse_dl.cli.preflight.index import IndexUnreachableError, check_reachable
 from tests.fakes.package_index import silent_index_url, unreachable_index_url
 
 

@@ -4,7 +4,7 @@ notices and blank lines."""
 
 from __future__ import annotations
 
-from synapse_dl.preflight.resolver import _error_lines
+from synapse_dl.cli.preflight.resolver import _error_lines
 
 REQUIREMENTS = ["demo-lib==1.0", "nativelib==1.0"]
 

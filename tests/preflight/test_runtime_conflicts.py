@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from synapse_dl.preflight.check import PoolVerdict, runtime_conflicts
-from synapse_dl.preflight.environment import Package, runtime_environment
-from synapse_dl.preflight.resolver import Install
+from synapse_dl.cli.preflight.check import PoolVerdict, runtime_conflicts
+from synapse_dl.cli.preflight.environment import Package, runtime_environment
+from synapse_dl.cli.preflight.resolver import Install
 from tests.preflight.test_libraries_preflight import pool_35
 
 

@@ -13,8 +13,8 @@ import pytest
 from google.rpc import status_pb2
 from pulumi.runtime.proto import errors_pb2
 
-from synapse_dl.provider_harness import ConstructMonitor, ProviderSession
-from synapse_dl.provider_harness.metaschema import schema_problems
+from synapse_dl.cli.metaschema import schema_problems
+from synapse_dl.engine.provider_host import ConstructMonitor, ProviderSession
 from tests.components.test_component_args import JOB, POOL, WORKSPACE, plan_components, shape
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,7 +117,8 @@ def test_every_input_output_and_type_is_described_and_typed(schema):
         if ref and ref.removeprefix("#/types/") not in schema["types"]
     ]
 
-    # The provider takes whole numbers as ints (components/provider.py): no input is a float.
+    # The provider takes whole numbers as ints (synapse_dl/engine/component_provider.py): no
+    # input is a float.
     numbers = [where for where, prop in _properties(schema) if prop.get("type") == "number"]
 
     assert (undescribed, untyped, dangling, numbers) == ([], [], [], [])
@@ -284,7 +285,7 @@ def test_make_schema_reports_each_metaschema_problem_and_keeps_the_file(
     tmp_path, monkeypatch, capsys
 ):
     from synapse_dl.cli import main
-    from synapse_dl.provider_harness import command
+    from synapse_dl.cli import schema as command
 
     # A schema the metaschema refuses: the check is tested on its own above; here, what the
     # command does with its problems.

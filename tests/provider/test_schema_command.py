@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synapse_dl.cli import main, parse
+from synapse_dl.cli import main
+from synapse_dl.cli.commands import parse
 
 
 def refusal(capsys, tmp_path: Path, *arguments: str) -> tuple[int, str, str]:

@@ -1,7 +1,7 @@
 """The horovod launcher: `horovod.spark.run` starts the training processes as Spark tasks.
 
 The Spark 3.1/3.2 GPU runtimes ship Horovod and Petastorm; nothing later can run them
-(components/facts/runtimes.py). Gloo connects the processes; on a GPU each pins the GPU of its
+(synapse_dl/facts/runtimes.py). Gloo connects the processes; on a GPU each pins the GPU of its
 local rank.
 
 Shipped to the cluster as a `pyFiles` entry of each job.yaml.

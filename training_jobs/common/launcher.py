@@ -6,7 +6,7 @@ An entry script defines `train(config) -> dict` for one training process and cal
 every rank's result to `<output>/run_summary.json` and prints one JSON line:
 {"job", "epochs", "test_accuracy", "samples_per_second"}.
 
-Launchers (components/facts/runtimes.py says which runtime runs which):
+Launchers (synapse_dl/facts/runtimes.py says which runtime runs which):
 - horovod: `horovod.spark.run` (horovod_launcher), data through Petastorm; the 3.1/3.2 GPU
   runtimes.
 - spark: Spark's own barrier tasks (spark_launcher): TorchDistributor for PyTorch,

@@ -1,6 +1,6 @@
 """The spark launcher: Spark's own barrier tasks start the training processes.
 
-For Spark 3.4 and 3.5, which cannot run Horovod (components/facts/runtimes.py):
+For Spark 3.4 and 3.5, which cannot run Horovod (synapse_dl/facts/runtimes.py):
 - PyTorch: `pyspark.ml.torch.distributor.TorchDistributor` runs torchrun in `num_proc` barrier
   tasks, one process each; this module initialises the process group around the job's
   training function and gathers every rank's result to rank 0, the only one it returns.

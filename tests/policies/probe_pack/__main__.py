@@ -1,5 +1,5 @@
 """Reports, as violations, what each policy call received, so tests can check that the
-harness sends what the engine sends (policy_harness's contract, not the synapse-dl pack's)."""
+harness sends what the engine sends (the Analyzer client's contract, not the synapse-dl pack's)."""
 
 import json
 import os

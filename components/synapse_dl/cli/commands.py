@@ -1,0 +1,55 @@
+"""`synapse-dl`: the command line installed with the package.
+
+    synapse-dl plan [--stack dev]        the offline plan of a stack, judged by the policy pack
+    synapse-dl libraries [--stack dev]   each pool's libraries resolved against its runtime
+    synapse-dl packages [--stack cpu]    the wheels of pools whose workspace blocks PyPI, locked
+    synapse-dl pr-check [STACK_FILE ...] every stack planned and summarised (the pipelines' check)
+    synapse-dl run-job --job NAME        a deployed training job, run on its pool and followed
+    synapse-dl schema                    the component package's schema, checked
+
+Each command works on the Pulumi project around the working directory (the nearest folder
+with a Pulumi.yaml), or on --project-dir. Exit status: each command's help gives its own;
+2 is always a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from types import ModuleType
+
+from synapse_dl.cli import libraries, packages, plan, pr_check, run_job, schema
+from synapse_dl.version import PACKAGE, VERSION
+
+COMMANDS: dict[str, ModuleType] = {
+    "plan": plan,
+    "libraries": libraries,
+    "packages": packages,
+    "pr-check": pr_check,
+    "run-job": run_job,
+    "schema": schema,
+}
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The arguments, with `run` set to the chosen command's `run(args)`."""
+    parser = argparse.ArgumentParser(
+        prog=PACKAGE, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"{PACKAGE} {VERSION}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in COMMANDS.items():
+        command = commands.add_parser(
+            name,
+            help=module.HELP,
+            description=module.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser.parse_args(argv)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse the arguments and run the command they name; its exit status."""
+    args = parse(argv)
+    return args.run(args)

@@ -1,0 +1,109 @@
+"""`synapse-dl libraries [--stack dev]`: can each pool's libraries install on its runtime?
+
+Resolves each pool's rendered requirements with pip, as the pool would: for the runtime's
+Python on Linux x86_64, wheels only, with the runtime's published packages installed. Says
+per pool what would be downloaded, which runtime packages change version, or why it cannot
+install. Nothing is installed.
+
+Exit status: 0 every pool can install; 1 a pool cannot, or the stack config is invalid;
+2 the package index does not answer (never a pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from synapse_dl.cli.output_files import write_json
+from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
+from synapse_dl.cli.preflight.index import (
+    IndexUnreachableError,
+    add_index_url_argument,
+    check_reachable,
+    display_url,
+)
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.project import (
+    ProjectNotFoundError,
+    add_project_dir_argument,
+    add_stack_arguments,
+    find_project_dir,
+    stack_file_path,
+    stack_name,
+)
+
+HELP = "check that each pool's libraries can install on its runtime, before deploying"
+
+EXIT_INSTALLABLE = 0
+EXIT_NOT_INSTALLABLE = 1
+EXIT_NO_INDEX = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_arguments(parser, "checks")
+    add_index_url_argument(parser, "the package index the pools install from")
+    parser.add_argument("--json", type=Path, help="also writes the verdicts as JSON here")
+    add_project_dir_argument(parser)
+
+
+def render(verdict: PoolVerdict) -> str:
+    lines = [f"{verdict.heading}: {verdict.outcome()}"]
+    if not verdict.ok:
+        return "\n".join(lines + [f"    {p}" for p in verdict.problems])
+    replaced = {r.name: r.runtime_version for r in verdict.replacements}
+    for install in verdict.installs:
+        old = replaced.get(canonicalize_name(install.name))
+        note = f", replacing the runtime's {old}" if old else ""
+        lines.append(f"    {install.name} {install.version}{note}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    stack = stack_name(args.stack_file) if args.stack_file else args.stack
+    if args.json is not None:
+        args.json.unlink(missing_ok=True)
+
+    def fail(message: str, status: int) -> int:
+        print(f"error: {message}", file=sys.stderr)
+        write_json(args.json, {"stack": stack, "error": message, "exitStatus": status})
+        return status
+
+    try:
+        project = args.project_dir or find_project_dir()
+    except ProjectNotFoundError as error:
+        return fail(str(error), EXIT_NOT_INSTALLABLE)
+    stack_file = args.stack_file or stack_file_path(project, args.stack)
+    if not stack_file.is_file():
+        return fail(f"no stack file {stack_file}", EXIT_NOT_INSTALLABLE)
+    try:
+        config = read_stack_file(stack_file)
+    except ConfigError as error:
+        return fail(str(error), EXIT_NOT_INSTALLABLE)
+    try:
+        check_reachable(args.index_url)
+    except IndexUnreachableError as error:
+        return fail(
+            f"no package index answers ({error}); the libraries were not checked. "
+            "Give a reachable one with --index-url or PIP_INDEX_URL",
+            EXIT_NO_INDEX,
+        )
+
+    print(f"libraries of stack {stack}, resolved against {display_url(args.index_url)}")
+    verdicts = [preflight_pool(pool, args.index_url) for pool in config.spark_pools]
+    for verdict in verdicts:
+        print(render(verdict))
+    status = EXIT_INSTALLABLE if all(v.ok for v in verdicts) else EXIT_NOT_INSTALLABLE
+    write_json(
+        args.json,
+        {
+            "stack": stack,
+            "indexUrl": display_url(args.index_url),
+            "pools": [v.to_json() for v in verdicts],
+            "exitStatus": status,
+        },
+    )
+    return status

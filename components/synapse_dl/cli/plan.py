@@ -1,0 +1,108 @@
+"""`synapse-dl plan --stack dev [--json plan.json]`: the offline plan of a stack.
+
+Runs the project's program under Pulumi's mocks, then the project's policy pack (policies/)
+on every planned resource and on the stack, over the engine's own Analyzer protocol.
+
+Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
+or a program error; 3 planned, with a mandatory policy violation.
+
+With --json, the file is written on every outcome: the plan, or `{"stack", "error"}`. A file
+left from an earlier run is removed first, so it never passes for this run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from synapse_dl.cli.output_files import write_json
+from synapse_dl.cli.plan_contract import (
+    EXIT_INVALID_INPUT,
+    EXIT_MANDATORY_VIOLATION,
+    EXIT_PLANNED,
+)
+from synapse_dl.cli.plan_report import plan_json, render_policy, render_text
+from synapse_dl.config.stack import ConfigError
+from synapse_dl.engine.analyzer import PolicyConfigError, run_policy_pack
+from synapse_dl.engine.offline_runtime import plan_stack
+from synapse_dl.project import (
+    POLICY_PACK_FOLDER,
+    ProjectNotFoundError,
+    add_project_dir_argument,
+    add_stack_arguments,
+    find_project_dir,
+    stack_file_path,
+    stack_name,
+)
+
+HELP = "plan a stack offline and judge it with the policy pack"
+
+
+def _fail(json_path: Path | None, stack: str, message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    write_json(json_path, {"stack": stack, "error": message})
+    return EXIT_INVALID_INPUT
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_arguments(parser, "plans")
+    parser.add_argument("--json", type=Path, help="also writes the plan as JSON here")
+    parser.add_argument(
+        "--policy-config", type=Path, help="policy pack config, as --policy-pack-config takes it"
+    )
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        help=f"the policy pack's folder (default: the project's {POLICY_PACK_FOLDER}/)",
+    )
+    add_project_dir_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    stack = stack_name(args.stack_file) if args.stack_file else args.stack
+    if args.json is not None:
+        args.json.unlink(missing_ok=True)
+    try:
+        project = args.project_dir or find_project_dir()
+    except ProjectNotFoundError as error:
+        return _fail(args.json, stack, str(error))
+    stack_file = args.stack_file or stack_file_path(project, args.stack)
+    pack = args.policy_pack or project / POLICY_PACK_FOLDER
+    if not stack_file.is_file():
+        return _fail(args.json, stack, f"no stack file {stack_file}")
+    if not pack.is_dir():
+        return _fail(
+            args.json, stack, f"no policy pack folder {pack} (give one with --policy-pack)"
+        )
+    try:
+        plan = plan_stack(stack_file, project)
+    except ConfigError as error:
+        return _fail(args.json, stack, str(error))
+    except Exception as error:  # noqa: BLE001 (a bug, still reported as one line)
+        if os.environ.get("SYNAPSE_DL_DEBUG"):
+            traceback.print_exc()
+        return _fail(
+            args.json,
+            stack,
+            f"the program failed planning {stack_file.name} ({type(error).__name__}: {error}); "
+            "this is a bug in synapse-dl: please report it (SYNAPSE_DL_DEBUG=1 shows where)",
+        )
+
+    try:
+        report = run_policy_pack(
+            plan.resources,
+            config_path=args.policy_config,
+            pack_dir=pack,
+            project=plan.project,
+            stack=stack,
+        )
+    except PolicyConfigError as error:
+        return _fail(args.json, stack, str(error))
+
+    print(render_text(plan))
+    print(render_policy(report))
+    write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
+    return EXIT_MANDATORY_VIOLATION if report.has_mandatory else EXIT_PLANNED

@@ -1,0 +1,240 @@
+"""`synapse-dl pr-check`: plan every stack offline, judge it, summarise, fail on a violation.
+
+Both pipelines (GitHub Actions and Azure DevOps) call this, through `gitops/pr_check.sh`, and
+so does `make pr-check`, so what a pull request is judged by is one piece of code.
+
+    synapse-dl pr-check [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
+                        [--policy-config FILE] [--policy-pack DIR] [--index-url URL]
+                        [--project-dir DIR]
+
+With no STACK_FILE, every `Pulumi.<stack>.yaml` of the project is checked. Each stack is
+planned by `synapse-dl plan` in its own process (Pulumi's runtime is one per process). Writes
+`<out>/<stack>.json` (the plan), `<out>/<stack>.log` (the plan's output) and the Markdown
+summary (`<out>/summary.md` unless --summary), and appends the summary to
+`$GITHUB_STEP_SUMMARY` when that is set.
+
+When the package index answers, each stack's pools also get the library preflight
+(`synapse-dl libraries`), written to `<out>/<stack>.libraries.json`; when it does not, the
+summary says that the libraries were not checked.
+
+Exit codes: 0 every stack planned without a mandatory violation, and every checked pool can
+install its libraries; 1 a stack has a mandatory violation, a config error, a failed plan or
+a pool that cannot install; 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from packaging.utils import parse_wheel_filename
+
+from synapse_dl.cli.output_files import write_json
+from synapse_dl.cli.pr_summary import render_summary
+from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
+from synapse_dl.cli.preflight.index import (
+    IndexUnreachableError,
+    add_index_url_argument,
+    check_reachable,
+    display_url,
+)
+from synapse_dl.cli.preflight.resolver import Install
+from synapse_dl.cli.stack_outcome import Outcome, StackResult, classify
+from synapse_dl.config.libraries import render_requirements
+from synapse_dl.config.stack import ConfigError, SparkPoolConfig
+from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.package_lock import LockedPackage, lock_path, stack_packages
+from synapse_dl.project import (
+    ProjectNotFoundError,
+    StackFile,
+    add_project_dir_argument,
+    find_project_dir,
+    root_stack_files,
+    stack_files_from_paths,
+)
+
+HELP = "plan every stack offline under the policy pack and write a Markdown summary"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+DEFAULT_TIMEOUT_S = 900
+
+
+def plan_stack(
+    stack: StackFile,
+    out_dir: Path,
+    project: Path,
+    timeout_s: float,
+    policy_config: Path | None = None,
+    policy_pack: Path | None = None,
+) -> StackResult:
+    """Plan one stack file in its own `synapse-dl plan` and classify what came back."""
+    json_path = out_dir / f"{stack.name}.json"
+    json_path.unlink(missing_ok=True)  # a stale plan from an earlier run must not be read
+    cmd = [sys.executable, "-m", "synapse_dl", "plan", "--stack-file", str(stack.path)]
+    cmd += ["--json", str(json_path), "--project-dir", str(project)]
+    if policy_config is not None:
+        cmd += ["--policy-config", str(policy_config)]
+    if policy_pack is not None:
+        cmd += ["--policy-pack", str(policy_pack)]
+    try:
+        proc = subprocess.run(
+            cmd, cwd=project, capture_output=True, text=True, timeout=timeout_s, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return StackResult(
+            stack.name, Outcome.PLAN_ERROR, error=f"the plan did not finish in {timeout_s:g} s"
+        )
+    (out_dir / f"{stack.name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    plan_text = json_path.read_text(encoding="utf-8") if json_path.is_file() else None
+    return classify(stack.name, proc.returncode, plan_text, proc.stderr)
+
+
+def locked_verdict(pool: SparkPoolConfig, wheels: list[LockedPackage]) -> PoolVerdict:
+    """A pool whose libraries are locked workspace packages: what it will get is the lock."""
+    verdict = PoolVerdict(
+        pool.name, pool.spark_version, pool.runtime.python, render_requirements(pool)
+    )
+    for wheel in wheels:
+        name, version, _, _ = parse_wheel_filename(wheel.filename)
+        verdict.installs.append(Install(str(name), str(version), wheel.url, wheel.sha256))
+    verdict.download_bytes = sum(wheel.size for wheel in wheels)
+    return verdict
+
+
+def check_libraries(
+    result: StackResult, stack: StackFile, out_dir: Path, index_url: str, project: Path
+) -> StackResult:
+    """The stack's result with each pool's library preflight (see `synapse-dl libraries`)."""
+    if result.plan is None:
+        return result  # a config error or a failed plan: what it says comes first
+    try:
+        config = read_stack_file(stack.path)
+    except ConfigError:
+        return result
+    try:
+        locked = stack_packages(config, lock_path(project, stack.name), stack.name)
+    except ConfigError:
+        return result  # the plan reports a missing or stale lock
+    verdicts = [
+        locked_verdict(pool, locked[pool.name])
+        if pool.name in locked
+        # The lock was resolved by this same preflight when it was made.
+        else preflight_pool(pool, index_url)
+        for pool in config.spark_pools
+    ]
+    document = {"indexUrl": display_url(index_url), "pools": [v.to_json() for v in verdicts]}
+    write_json(out_dir / f"{stack.name}.libraries.json", document)
+    return result.with_libraries(verdicts)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "stack_files",
+        nargs="*",
+        metavar="STACK_FILE",
+        help="stack files to check (default: every Pulumi.<stack>.yaml of the project)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/plan-check"),
+        help="directory for the plan JSON and logs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--summary",
+        type=Path,
+        default=None,
+        help="where to write the Markdown summary (default: OUT/summary.md)",
+    )
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a line under the headline (repeatable), e.g. why the cloud preview did not run",
+    )
+    parser.add_argument(
+        "--policy-config",
+        type=Path,
+        default=os.environ.get("POLICY_PACK_CONFIG") or None,
+        help="policy pack config (--policy-pack-config format) for every stack "
+        "(default: $POLICY_PACK_CONFIG, the variable the cloud preview and deploy use)",
+    )
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        help="the policy pack's folder (default: the project's policies/)",
+    )
+    add_index_url_argument(
+        parser,
+        "the package index for the library preflight; when it does not answer, the libraries "
+        "are not checked and the summary says so",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help="seconds one stack's plan may take (default: %(default)s)",
+    )
+    add_project_dir_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        project: Path = (args.project_dir or find_project_dir()).resolve()
+        stacks = (
+            stack_files_from_paths(args.stack_files)
+            if args.stack_files
+            else root_stack_files(project)
+        )
+    except (ValueError, ProjectNotFoundError) as exc:
+        print(f"pr_check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not stacks:
+        print(f"pr_check: no Pulumi.<stack>.yaml files at {project}", file=sys.stderr)
+        return EXIT_USAGE
+
+    policy_config: Path | None = args.policy_config
+    notes = list(args.note)
+    if policy_config is not None:
+        if not policy_config.is_file():
+            print(f"pr_check: policy config {str(policy_config)!r} does not exist", file=sys.stderr)
+            return EXIT_USAGE
+        notes.append(f"Policy pack config: {policy_config}")
+        policy_config = policy_config.resolve()  # each plan runs in the project folder
+    policy_pack = args.policy_pack.resolve() if args.policy_pack else None
+
+    index_url: str | None = args.index_url
+    try:
+        check_reachable(args.index_url)
+    except IndexUnreachableError as error:
+        index_url = None
+        notes.append(f"Libraries not checked: no package index answers ({error}).")
+
+    out_dir: Path = args.out.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for stack in stacks:
+        print(f"pr_check: planning stack {stack.name} ({stack.path})", file=sys.stderr)
+        (out_dir / f"{stack.name}.libraries.json").unlink(missing_ok=True)  # not an old one
+        result = plan_stack(stack, out_dir, project, args.timeout, policy_config, policy_pack)
+        if index_url is not None:
+            result = check_libraries(result, stack, out_dir, index_url, project)
+        print(f"pr_check: {stack.name}: {result.outcome.value}", file=sys.stderr)
+        results.append(result)
+
+    summary = render_summary(results, offline=True, notes=notes)
+    summary_path: Path = args.summary or out_dir / "summary.md"
+    summary_path.parent.mkdir(parents=True, exist_ok=True)
+    summary_path.write_text(summary, encoding="utf-8")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as fh:
+            fh.write(summary + "\n")
+    print(summary)
+    return EXIT_FAILED if any(r.failed for r in results) else EXIT_OK

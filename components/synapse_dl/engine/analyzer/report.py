@@ -1,0 +1,31 @@
+"""What a policy run found, in the shape the offline plan writes to its JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from synapse_dl.engine.analyzer.levels import ENFORCEMENT_LEVELS, MANDATORY
+
+
+@dataclass(frozen=True)
+class PolicyReport:
+    pack: str
+    version: str
+    # Each {"policy", "level", "urn", "message"}, in the order the engine would report them:
+    # per resource (Analyze), then the stack (AnalyzeStack).
+    violations: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def has_mandatory(self) -> bool:
+        return any(v["level"] == MANDATORY for v in self.violations)
+
+    def by_level(self) -> dict[str, list[dict[str, str]]]:
+        """Violations grouped by level, mandatory first; levels without any are left out."""
+        return {
+            level: found
+            for level in ENFORCEMENT_LEVELS
+            if (found := [v for v in self.violations if v["level"] == level])
+        }
+
+    def to_json(self) -> dict[str, object]:
+        return {"pack": self.pack, "violations": [dict(v) for v in self.violations]}

@@ -1,0 +1,632 @@
+"""SynapseWorkspace: a Synapse workspace, its ADLS Gen2 data lake, identity, role and firewall.
+
+No `from __future__ import annotations` here: the component provider reads these annotations
+as types to build the package schema. Nested types carry no `Args` suffix: the SDKs generated
+from the schema add their own (`DataLake` becomes TypeScript's `inputs.DataLakeArgs`).
+"""
+
+import uuid
+from typing import NotRequired, TypedDict
+
+import pulumi
+import pulumi_random as random
+from pulumi_azure_native import (
+    authorization,
+    operationalinsights,
+    resources,
+    storage,
+    synapse,
+)
+
+from synapse_dl.component_base import (
+    options_with_alias,
+    register_annotated_outputs,
+    type_token,
+)
+from synapse_dl.config.component_args import workspace_settings
+from synapse_dl.config.stack import CustomerManagedKeyConfig, WorkspaceSettings
+from synapse_dl.diagnostic_setting import diagnostic_setting
+from synapse_dl.facts import azure_rules, data_lake, diagnostics, synapse_rbac
+from synapse_dl.private_access import PrivateAccess
+from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignment
+
+# Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
+# launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").
+STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+# Fixed namespace so a role assignment's name is the same on every run of the same stack.
+_ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0b8f5e-3c56-4d52-9a52-6a2f3e4c8d21")
+# Azure's own name and range for "allow Azure services" (0.0.0.0-0.0.0.0).
+ALLOW_AZURE_SERVICES_RULE = azure_rules.AZURE_SERVICES_RULE
+PREVIOUS_TYPE = "synapse-dl:workspace:SynapseWorkspace"
+
+
+def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> str:
+    if identity is None:
+        raise ValueError("the workspace came back without its system-assigned identity")
+    return identity.principal_id
+
+
+def _after(value: pulumi.Output[str], resources: list[pulumi.Resource]) -> pulumi.Output[str]:
+    """`value`, carrying a dependency on `resources`: what uses it waits for them."""
+    ids = [r.urn for r in resources]
+    return pulumi.Output.all(value, *ids).apply(lambda known: known[0])
+
+
+# The workspace key's name in Synapse (its encryption.cmk.key.name and its keys/ resource).
+WORKSPACE_KEY_NAME = "default"
+
+
+def _encryption(config: WorkspaceSettings) -> synapse.EncryptionDetailsArgs | None:
+    cmk = config.customer_managed_key
+    if cmk is None:
+        return None
+    return synapse.EncryptionDetailsArgs(
+        cmk=synapse.CustomerManagedKeyDetailsArgs(
+            key=synapse.WorkspaceKeyDetailsArgs(
+                name=WORKSPACE_KEY_NAME,
+                key_vault_url=azure_rules.key_url(cmk.key_vault_id, cmk.key_name),
+            ),
+            kek_identity=synapse.KekIdentityPropertiesArgs(use_system_assigned_identity=True),
+        )
+    )
+
+
+def role_assignment_name(scope_key: str, principal_key: str, role_id: str) -> str:
+    """Deterministic GUID: re-running the stack targets the same assignment, never a duplicate."""
+    return str(uuid.uuid5(_ROLE_ASSIGNMENT_NAMESPACE, f"{scope_key}|{principal_key}|{role_id}"))
+
+
+def role_definition_id(resource_id: str, role_id: str) -> str:
+    """A built-in role's ID in the subscription that holds `resource_id`."""
+    subscription = azure_rules.subscription_of(resource_id)
+    return (
+        f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role_id}"
+    )
+
+
+class DataLake(TypedDict):
+    """The workspace's ADLS Gen2 storage account and the filesystem Synapse uses."""
+
+    account_name: str
+    """Storage account name: 3-24 lowercase letters and digits, globally unique."""
+    filesystem: NotRequired[str]
+    """The workspace's default filesystem (a container); default `synapse`."""
+    sku: NotRequired[str]
+    """Standard_LRS (default), Standard_ZRS, Standard_GRS or Standard_RAGRS."""
+    soft_delete_retention_days: NotRequired[int]
+    """Days deleted blobs and containers can be restored (1-365, default 7)."""
+    delete_lock: NotRequired[bool]
+    """A CanNotDelete lock on the storage account (default true)."""
+    protect: NotRequired[bool]
+    """Pulumi's `protect` on the account and filesystem (default true)."""
+    default_action: NotRequired[str]
+    """Deny: only the workspace, trusted Azure services and allowed_ip_ranges reach the lake's
+    public endpoint, and Spark reaches it through a managed private endpoint; Allow. Default:
+    Deny when the workspace's public network access is Disabled, else Allow."""
+    allowed_ip_ranges: NotRequired[list[str]]
+    """Public IPv4 addresses or ranges let in past a Deny (a deploying machine's)."""
+    shared_key_access: NotRequired[bool]
+    """Account keys and SAS work (default true); false: Entra ID only."""
+
+
+class FirewallRule(TypedDict):
+    """A workspace firewall rule: an IPv4 range allowed in."""
+
+    name: str
+    """Rule name, unique in the workspace without regard to case."""
+    start_ip_address: str
+    """First IPv4 address of the range."""
+    end_ip_address: str
+    """Last IPv4 address of the range (not before the first)."""
+
+
+class Network(TypedDict):
+    """How the workspace is reached and what it may reach."""
+
+    managed_virtual_network: NotRequired[bool]
+    """Run Spark in Synapse's managed virtual network (default true)."""
+    prevent_data_exfiltration: NotRequired[bool]
+    """Outbound only to approved tenants (needs the managed network; default false)."""
+    allowed_aad_tenant_ids_for_linking: NotRequired[list[str]]
+    """Tenants the workspace may link to when exfiltration protection is on."""
+    public_network_access: NotRequired[str]
+    """Enabled (default) or Disabled (needs the managed network)."""
+    firewall_rules: NotRequired[list[FirewallRule]]
+    """IPv4 ranges allowed in; none by default."""
+    allow_azure_services: NotRequired[bool]
+    """Add Azure's AllowAllWindowsAzureIps rule (default false)."""
+    allow_internet_wide_firewall: NotRequired[bool]
+    """Allow a rule wider than a /8 (default false: such a rule is an error)."""
+
+
+class Identity(TypedDict):
+    """How people sign in to the workspace."""
+
+    entra_only_authentication: NotRequired[bool]
+    """Microsoft Entra ID sign-in only, no SQL logins (default true)."""
+    sql_administrator_login: NotRequired[str]
+    """The SQL administrator's login (default sqladminuser); its password is generated."""
+
+
+class PrivateAccessArgs(TypedDict):
+    """Private endpoints for the workspace (Dev, Sql, SqlOnDemand) with their private DNS."""
+
+    subnet_id: NotRequired[str]
+    """An existing subnet for the endpoints; default: a virtual network and subnet are made."""
+    address_prefix: NotRequired[str]
+    """The created network's address range (default 10.20.0.0/24, at least a /28)."""
+    dns_zone_ids: NotRequired[dict[str, str]]
+    """Existing private DNS zones by key (dev, sql, web; blob, dfs for a lake that denies by
+    default); the others are created and linked."""
+    link_hub: NotRequired[bool]
+    """A private link hub with its endpoint for Synapse Studio (Web; default false)."""
+
+
+class Diagnostics(TypedDict):
+    """Diagnostic settings on the workspace (and, given the workspace's
+    log_analytics_workspace_id, its pools) to a Log Analytics workspace."""
+
+    log_analytics_workspace_id: NotRequired[str]
+    """An existing Log Analytics workspace's ARM id; default: one is created, log-<name>."""
+    retention_in_days: NotRequired[int]
+    """Days the created Log Analytics workspace keeps logs (30-730, default 30)."""
+
+
+class Admins(TypedDict):
+    """The Entra group that administers the workspace."""
+
+    group_object_id: str
+    """The group's object id: the workspace's SQL Active Directory admin."""
+    group_name: str
+    """The group's display name (the admin's login)."""
+
+
+class JobRunner(TypedDict):
+    """Someone who runs jobs in the workspace: given Synapse Compute Operator on it."""
+
+    object_id: str
+    """The Entra object id of the user, group or service principal."""
+    type: NotRequired[str]
+    """User, Group (default) or ServicePrincipal."""
+
+
+class CustomerManagedKey(TypedDict):
+    """A Key Vault key that encrypts the workspace's data at rest."""
+
+    key_vault_id: str
+    """The vault's ARM id; the workspace's identity is given Key Vault Crypto Service
+    Encryption User on it."""
+    key_name: str
+    """The key's name in the vault."""
+
+
+class SynapseWorkspaceArgs(TypedDict):
+    """Where the workspace lives and how it is set up."""
+
+    workspace_name: str
+    """Workspace name: 1-50 lowercase letters, digits and hyphens, globally unique."""
+    location: pulumi.Input[str]
+    """Azure region of the workspace, its lake and (when created) its resource group."""
+    resource_group_name: pulumi.Input[str]
+    """The resource group to create, or an existing one (createResourceGroup: false)."""
+    create_resource_group: NotRequired[bool]
+    """Create the resource group (default true) or use one that exists."""
+    data_lake: DataLake
+    """The workspace's ADLS Gen2 data lake."""
+    network: NotRequired[Network]
+    """Managed network, public access and firewall."""
+    identity: NotRequired[Identity]
+    """Sign-in settings."""
+    diagnostics: NotRequired[Diagnostics]
+    """Diagnostic settings to Log Analytics (an audit trail); none by default."""
+    admins: NotRequired[Admins]
+    """The Entra group made the workspace's SQL Active Directory admin and Synapse
+    Administrator; default none."""
+    job_runners: NotRequired[list[JobRunner]]
+    """Those who run jobs: Synapse Compute Operator on the workspace; default none."""
+    customer_managed_key: NotRequired[CustomerManagedKey]
+    """Encrypt data at rest with this key (set when the workspace is created); default none."""
+    private_access: NotRequired[PrivateAccessArgs]
+    """Private endpoints and DNS, how people reach a workspace without public access."""
+    tags: NotRequired[dict[str, str]]
+    """Tags on the group, the lake and the workspace."""
+
+
+class SynapseWorkspace(pulumi.ComponentResource):
+    """A Synapse workspace with a system-assigned identity on a hardened ADLS Gen2 data lake."""
+
+    name: pulumi.Output[str]
+    """The workspace's name."""
+    resource_group_name: pulumi.Output[str]
+    """The resource group that holds the workspace and its lake."""
+    location: pulumi.Output[str]
+    """The workspace's Azure region."""
+    workspace_id: pulumi.Output[str]
+    """The workspace's ARM resource ID."""
+    dev_endpoint: pulumi.Output[str]
+    """The development endpoint (Spark jobs, Livy)."""
+    sql_endpoint: pulumi.Output[str]
+    """The serverless SQL endpoint."""
+    principal_id: pulumi.Output[str]
+    """The workspace's managed identity (its service principal's object ID)."""
+    data_lake_account_name: pulumi.Output[str]
+    """The data lake's storage account name."""
+    filesystem: pulumi.Output[str]
+    """The workspace's default filesystem on the lake."""
+    data_lake_url: pulumi.Output[str]
+    """The filesystem's root URL (abfss://<filesystem>@<account>.dfs.core.windows.net/)."""
+    log_analytics_workspace_id: pulumi.Output[str]
+    """Where the diagnostic settings send logs: give it to each SparkPool ("" without
+    diagnostics)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: SynapseWorkspaceArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        # Checked before anything is registered.
+        config = workspace_settings(name, args)
+        super().__init__(
+            type_token(SynapseWorkspace), name, None, options_with_alias(opts, PREVIOUS_TYPE)
+        )
+        child = pulumi.ResourceOptions(parent=self)
+        tags = config.tags
+        location = args["location"]
+
+        if args.get("create_resource_group", True):
+            group = resources.ResourceGroup(
+                f"{name}-rg",
+                resource_group_name=args["resource_group_name"],
+                location=location,
+                tags=tags,
+                opts=child,
+            )
+            self.resource_group_name = group.name
+        else:
+            self.resource_group_name = pulumi.Output.from_input(args["resource_group_name"])
+
+        client_config = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        lake = config.data_lake
+        # The lake holds the data: `protect` stops Pulumi deleting it, the CanNotDelete lock below
+        # stops everyone else (portal, CLI, another stack).
+        lake_opts = pulumi.ResourceOptions(parent=self, protect=lake.protect)
+        account = storage.StorageAccount(
+            f"{name}-datalake",
+            account_name=lake.account_name,
+            resource_group_name=self.resource_group_name,
+            location=location,
+            kind="StorageV2",
+            sku={"name": lake.sku},
+            is_hns_enabled=True,
+            enable_https_traffic_only=True,
+            minimum_tls_version="TLS1_2",
+            allow_blob_public_access=False,
+            allow_shared_key_access=lake.shared_key_access,
+            network_rule_set=self._lake_network_rules(config, client_config),
+            tags=tags,
+            opts=lake_opts,
+        )
+        retention = storage.DeleteRetentionPolicyArgs(
+            enabled=True, days=lake.soft_delete_retention_days
+        )
+        storage.BlobServiceProperties(
+            f"{name}-datalake-blob-service",
+            account_name=account.name,
+            resource_group_name=self.resource_group_name,
+            blob_services_name="default",
+            delete_retention_policy=retention,
+            container_delete_retention_policy=retention,
+            opts=child,
+        )
+        filesystem = storage.BlobContainer(
+            f"{name}-filesystem",
+            account_name=account.name,
+            resource_group_name=self.resource_group_name,
+            container_name=lake.filesystem,
+            public_access=storage.PublicAccess.NONE,
+            opts=lake_opts,
+        )
+        if lake.delete_lock:
+            authorization.ManagementLockByScope(
+                f"{name}-datalake-lock",
+                scope=account.id,
+                lock_name="synapse-dl-data-lake",
+                level="CanNotDelete",
+                notes="Holds the Synapse workspace's data: remove on purpose before deleting.",
+                opts=child,
+            )
+
+        sql_password = random.RandomPassword(
+            f"{name}-sql-admin-password",
+            length=32,
+            special=True,
+            min_lower=1,
+            min_upper=1,
+            min_numeric=1,
+            min_special=1,
+            # Characters Synapse accepts in a SQL password.
+            override_special="!#%*-_=+?",
+            opts=child,
+        )
+
+        network = config.network
+        workspace = synapse.Workspace(
+            f"{name}-workspace",
+            workspace_name=config.name,
+            resource_group_name=self.resource_group_name,
+            location=location,
+            identity=synapse.ManagedIdentityArgs(type=synapse.ResourceIdentityType.SYSTEM_ASSIGNED),
+            default_data_lake_storage=synapse.DataLakeStorageAccountDetailsArgs(
+                account_url=account.primary_endpoints.apply(lambda e: e.dfs.rstrip("/")),
+                filesystem=lake.filesystem,
+                resource_id=account.id,
+                # Spark's way into a lake that denies by default (facts/data_lake.py).
+                create_managed_private_endpoint=config.lake_denies_by_default or None,
+            ),
+            managed_virtual_network="default" if network.managed_virtual_network else None,
+            managed_virtual_network_settings=(
+                synapse.ManagedVirtualNetworkSettingsArgs(
+                    prevent_data_exfiltration=network.prevent_data_exfiltration,
+                    allowed_aad_tenant_ids_for_linking=network.allowed_aad_tenant_ids_for_linking,
+                )
+                if network.managed_virtual_network
+                else None
+            ),
+            public_network_access=network.public_network_access,
+            encryption=_encryption(config),
+            azure_ad_only_authentication=config.identity.entra_only_authentication,
+            sql_administrator_login=config.identity.sql_administrator_login,
+            # Secret whatever the provider says, so it never shows in a plan or log.
+            sql_administrator_login_password=sql_password.result.apply(pulumi.Output.secret),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[filesystem]),
+        )
+
+        self.principal_id = workspace.identity.apply(_principal_id)
+
+        rules = [(r.name, r.start_ip_address, r.end_ip_address) for r in network.firewall_rules]
+        if network.allow_azure_services:
+            rules.append((ALLOW_AZURE_SERVICES_RULE, "0.0.0.0", "0.0.0.0"))
+        for rule_name, start, end in rules:
+            synapse.IpFirewallRule(
+                f"{name}-fw-{rule_name}",
+                rule_name=rule_name,
+                workspace_name=workspace.name,
+                resource_group_name=self.resource_group_name,
+                start_ip_address=start,
+                end_ip_address=end,
+                opts=child,
+            )
+
+        # The role assignments' names start from the group and the lake they are in.
+        lake_key = pulumi.Output.from_input(args["resource_group_name"]).apply(
+            lambda group: f"{group}/{lake.account_name}"
+        )
+        # The workspace identity launches Spark pools on the lake.
+        self._lake_contributor(
+            f"{name}-datalake-blob-contributor",
+            account,
+            lake_key,
+            principal_key=config.name,
+            principal_id=self.principal_id,
+            principal_type="ServicePrincipal",
+        )
+        # The deploying identity writes the jobs' files with its Entra token (LakeFile):
+        # keys may be off, and a management role gives no data access.
+        deployer_access = self._lake_contributor(
+            f"{name}-datalake-deployer",
+            account,
+            lake_key,
+            principal_key=client_config.object_id,
+            principal_id=client_config.object_id,
+            # A person (User) or a pipeline (ServicePrincipal): not known here, so not sent,
+            # and ARM looks it up. A plain None would get the SDK's default, 'User', which ARM
+            # refuses for a service principal (UnmatchedPrincipalType).
+            principal_type=pulumi.Output.from_input(None),
+        )
+
+        if config.admins is not None:
+            synapse.WorkspaceAadAdmin(
+                f"{name}-sql-admin",
+                workspace_name=workspace.name,
+                resource_group_name=self.resource_group_name,
+                administrator_type="ActiveDirectory",
+                login=config.admins.group_name,
+                sid=config.admins.group_object_id,
+                # The group is in the tenant the deployment signs in to.
+                tenant_id=client_config.tenant_id,
+                opts=child,
+            )
+        if config.customer_managed_key is not None:
+            self._activate_key(name, config.name, config.customer_managed_key, workspace, child)
+        private_access = None
+        if config.private_access is not None:
+            private_access = PrivateAccess(
+                name,
+                config.private_access,
+                workspace_name=config.name,
+                workspace_id=workspace.id,
+                lake_id=account.id if config.lake_denies_by_default else None,
+                resource_group_name=self.resource_group_name,
+                location=location,
+                tags=tags,
+                parent=self,
+            )
+        # Data-plane calls (job definitions, packages, roles) and uploads to the lake wait, by
+        # these outputs, for the way in: the private endpoints, the deployer's lake role.
+        ways_in = private_access.ways_in if private_access is not None else {}
+        self.name = _after(workspace.name, ways_in.get("Dev", []))
+        self._synapse_roles(name, config, client_config.object_id, child)
+        self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
+        self.workspace_id = workspace.id
+        self.location = pulumi.Output.from_input(location)
+        self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
+        self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
+        self.data_lake_account_name = _after(
+            account.name, [deployer_access, *ways_in.get("blob", [])]
+        )
+        self.filesystem = pulumi.Output.from_input(lake.filesystem)
+        self.data_lake_url = account.name.apply(
+            lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
+        )
+        register_annotated_outputs(self)
+
+    def _lake_contributor(
+        self,
+        resource_name: str,
+        account: storage.StorageAccount,
+        lake_key: pulumi.Output[str],
+        *,
+        principal_key: pulumi.Input[str],
+        principal_id: pulumi.Input[str],
+        principal_type: pulumi.Input[str | None],
+    ) -> authorization.RoleAssignment:
+        """Storage Blob Data Contributor on the lake, named by `lake_key` (its group and name)
+        and `principal_key`, so a re-run targets the same assignment, never a duplicate."""
+        return authorization.RoleAssignment(
+            resource_name,
+            role_assignment_name=pulumi.Output.all(lake_key, principal_key).apply(
+                lambda known: role_assignment_name(
+                    known[0], known[1], STORAGE_BLOB_DATA_CONTRIBUTOR
+                )
+            ),
+            principal_id=principal_id,
+            principal_type=principal_type,
+            # The lake's own subscription: no lookup, nothing to pass in.
+            role_definition_id=account.id.apply(
+                lambda account_id: role_definition_id(account_id, STORAGE_BLOB_DATA_CONTRIBUTOR)
+            ),
+            scope=account.id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _lake_network_rules(
+        self, config: WorkspaceSettings, client_config: pulumi.Output
+    ) -> storage.NetworkRuleSetArgs | None:
+        """Deny by default, letting in the workspace (its SQL pools come over the public
+        endpoint), trusted Azure services and the ranges allowed; None: Azure's Allow."""
+        if not config.lake_denies_by_default:
+            return None
+        workspace_rule_id = pulumi.Output.all(
+            client_config.subscription_id, self.resource_group_name
+        ).apply(
+            lambda values: data_lake.workspace_rule_resource_id(values[0], values[1], config.name)
+        )
+        return storage.NetworkRuleSetArgs(
+            default_action=storage.DefaultAction.DENY,
+            bypass=data_lake.TRUSTED_SERVICES_BYPASS,
+            ip_rules=[
+                storage.IPRuleArgs(i_p_address_or_range=ip, action=storage.Action.ALLOW)
+                for ip in config.data_lake.allowed_ip_ranges
+            ],
+            resource_access_rules=[
+                storage.ResourceAccessRuleArgs(
+                    tenant_id=client_config.tenant_id, resource_id=workspace_rule_id
+                )
+            ],
+        )
+
+    def _activate_key(
+        self,
+        name: str,
+        workspace_name: str,
+        cmk: CustomerManagedKeyConfig,
+        workspace: synapse.Workspace,
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        """Give the workspace's identity the key, then activate it: a workspace created with a
+        customer-managed key waits, unusable, until its key is activated."""
+        access = authorization.RoleAssignment(
+            f"{name}-cmk-access",
+            role_assignment_name=role_assignment_name(
+                cmk.key_vault_id,
+                workspace_name,
+                azure_rules.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+            ),
+            principal_id=self.principal_id,
+            principal_type="ServicePrincipal",
+            role_definition_id=role_definition_id(
+                cmk.key_vault_id, azure_rules.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
+            ),
+            scope=cmk.key_vault_id,
+            opts=child,
+        )
+        synapse.Key(
+            f"{name}-cmk-activation",
+            key_name=WORKSPACE_KEY_NAME,
+            workspace_name=workspace.name,
+            resource_group_name=self.resource_group_name,
+            is_active_cmk=True,
+            key_vault_url=azure_rules.key_url(cmk.key_vault_id, cmk.key_name),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access]),
+        )
+
+    def _synapse_roles(
+        self,
+        name: str,
+        config: WorkspaceSettings,
+        deployer_id: pulumi.Output[str],
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        """Synapse RBAC for the people the config names: the admins' group administers the
+        workspace, job runners run jobs, and the deploying identity keeps what deploying needs
+        (Synapse Artifact Publisher) once the admins take away the Synapse Administrator its
+        creating the workspace gave it."""
+        wanted: list[tuple[str, str, pulumi.Input[str], str | None]] = []
+        if config.admins is not None:
+            group = config.admins.group_object_id
+            wanted.append(("admins", synapse_rbac.SYNAPSE_ADMINISTRATOR, group, "Group"))
+        for runner in config.job_runners:
+            role = synapse_rbac.SYNAPSE_COMPUTE_OPERATOR
+            wanted.append((f"runner-{runner.object_id}", role, runner.object_id, runner.type))
+        if wanted:
+            # Whether a user or a service principal: the service tells.
+            role = synapse_rbac.SYNAPSE_ARTIFACT_PUBLISHER
+            wanted.append(("deployer", role, deployer_id, None))
+        for key, role, principal_id, principal_type in wanted:
+            SynapseRoleAssignment(
+                f"{name}-synapse-role-{key}",
+                workspace_name=self.name,
+                role=role,
+                principal_id=principal_id,
+                principal_type=principal_type,
+                opts=child,
+            )
+
+    def _diagnostics(
+        self,
+        name: str,
+        config: WorkspaceSettings,
+        workspace: synapse.Workspace,
+        location: pulumi.Input[str],
+        tags: dict[str, str],
+    ) -> pulumi.Output[str]:
+        """The workspace's diagnostic setting and where it sends logs ("" without one)."""
+        wanted = config.diagnostics
+        if wanted is None:
+            return pulumi.Output.from_input("")
+        target: pulumi.Input[str]
+        if wanted.log_analytics_workspace_id:
+            target = wanted.log_analytics_workspace_id
+        else:
+            target = operationalinsights.Workspace(
+                f"{name}-logs",
+                workspace_name=diagnostics.log_analytics_name(config.name),
+                resource_group_name=self.resource_group_name,
+                location=location,
+                sku={"name": diagnostics.LOG_ANALYTICS_SKU},
+                retention_in_days=wanted.retention_in_days,
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            ).id
+        diagnostic_setting(
+            f"{name}-diagnostics",
+            resource_uri=workspace.id,
+            log_analytics_workspace_id=target,
+            categories=diagnostics.WORKSPACE_LOG_CATEGORIES,
+            parent=self,
+        )
+        return pulumi.Output.from_input(target)
