@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from facts import GPU_NODE_VCORES, GPU_REGIONS, GPU_RUNTIMES, normalize_region
 from metadata import described
 from pool_props import is_gpu_pool, pool_name
 from pulumi_policy import (
@@ -14,6 +13,7 @@ from pulumi_policy import (
     Severity,
 )
 from resource_types import BIG_DATA_POOL
+from synapse_facts import GPU_NODE_VCORES, GPU_REGIONS, GPU_RUNTIMES, normalize_region
 
 
 def _gpu_pool(args: ResourceValidationArgs) -> bool:

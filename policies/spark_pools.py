@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from facts import END_OF_SUPPORT, GPU_RUNTIMES, ISOLATABLE_NODE_SIZES
 from library_requirements import (
     DIRECT_URL,
     NOT_A_REQUIREMENT,
@@ -23,6 +22,7 @@ from pulumi_policy import (
     Severity,
 )
 from resource_types import BIG_DATA_POOL, POOL_LIBRARIES
+from synapse_facts import END_OF_SUPPORT, GPU_RUNTIMES, ISOLATABLE_NODE_SIZES
 
 DEFAULT_MAX_GPU_PAUSE_MINUTES = 30
 DEFAULT_MAX_NODES = 10

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES, LAUNCHERS
 from library_requirements import library_specs
 from metadata import described
 from pool_props import is_gpu_pool, max_nodes, node_count_key, pool_name
@@ -30,6 +29,7 @@ from resource_types import (
     STORAGE_ACCOUNT,
     WORKSPACE,
 )
+from synapse_facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES, LAUNCHERS
 from workspace import firewall_rule_workspace, is_exfiltration_protected, workspace_name
 
 

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from facts import INTERNET_WIDE_ADDRESSES
 from metadata import described
 from pulumi_policy import (
     EnforcementLevel,
@@ -22,6 +21,7 @@ from pulumi_policy import (
     Severity,
 )
 from resource_types import IP_FIREWALL_RULE, WORKSPACE
+from synapse_facts import INTERNET_WIDE_ADDRESSES
 
 
 def workspace_name(props: Mapping[str, Any], resource_name: str) -> str:
