@@ -4,10 +4,11 @@ Only builds the pack; the policies live in one module per area.
 """
 
 import gpu_pools
+import network
+import security
 import spark_pools
 import stack
 import storage
-import workspace
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
@@ -17,7 +18,8 @@ PolicyPack(
     policies=[
         *gpu_pools.POLICIES,
         *spark_pools.POLICIES,
-        *workspace.POLICIES,
+        *network.POLICIES,
+        *security.POLICIES,
         *storage.POLICIES,
         *stack.POLICIES,
     ],

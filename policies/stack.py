@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from library_requirements import library_specs
 from metadata import described
+from network import firewall_rule_workspace
 from pool_props import is_gpu_pool, max_nodes, node_count_key, pool_name
 from pool_props import workspace_name as pool_workspace
 from pulumi_policy import (
@@ -30,7 +31,7 @@ from resource_types import (
     WORKSPACE,
 )
 from synapse_facts import DEFAULT_GPU_VCORE_QUOTA, GPU_NODE_VCORES, LAUNCHERS
-from workspace import firewall_rule_workspace, is_exfiltration_protected, workspace_name
+from workspace_props import is_exfiltration_protected, workspace_name
 
 
 def _of_type(args: StackValidationArgs, resource_type: str) -> list[PolicyResource]:

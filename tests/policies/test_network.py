@@ -1,4 +1,5 @@
-"""Workspace policies: firewall (mandatory) and the four network settings (advisory)."""
+"""Network policies: the IP firewall (mandatory), the workspace's network settings
+(advisory) and the tenants it may link to (mandatory)."""
 
 import pytest
 
@@ -78,6 +79,10 @@ def test_a_rule_without_an_ipv4_range_is_left_to_arm(pack, end):
     assert pack.analyze(rule) == []
 
 
+# --- the workspace's network settings (advisory); the tests that take every workspace policy
+# at once, security's two (test_security.py) included, are here too ---
+
+
 def test_hardened_workspace_passes_every_workspace_policy(pack):
     assert pack.analyze(workspace()) == []
 
@@ -109,16 +114,6 @@ def test_hardened_workspace_passes_every_workspace_policy(pack):
             {"publicNetworkAccess": "Enabled"},
             'public network access is on. Set publicNetworkAccess to "Disabled" and reach the '
             "workspace through private endpoints.",
-        ),
-        (
-            "workspace-entra-only-auth",
-            {"azureADOnlyAuthentication": False},
-            "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
-        ),
-        (
-            "workspace-entra-only-auth",
-            {"azureADOnlyAuthentication": 1},
-            "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
         ),
     ],
 )
@@ -165,34 +160,11 @@ def test_workspace_policy_can_be_raised_to_mandatory(pack):
     assert violation["level"] == "mandatory"
 
 
-# --- customer-managed key (advisory) and the tenants a workspace may link to (mandatory) ---
+# --- the tenants a workspace may link to (mandatory) ---
 
-CMK = "workspace-customer-managed-key"
 TENANTS = "workspace-linking-approved-tenants"
 TENANT_A = "11111111-1111-1111-1111-111111111111"
 TENANT_B = "22222222-2222-2222-2222-222222222222"
-
-
-@pytest.mark.parametrize(
-    "encryption",
-    [
-        DROP,
-        {"cmk": DROP},
-        {"cmk": {"key": {"keyVaultUrl": DROP}}},
-        {"cmk": {"key": {"name": DROP}}},
-    ],
-)
-def test_a_workspace_without_a_whole_customer_managed_key_is_advised_to_use_one(pack, encryption):
-    bare = workspace(encryption=encryption)
-
-    [violation] = of_policy(pack.analyze(bare), CMK)
-
-    assert violation["level"] == "advisory"
-    assert violation["message"] == (
-        f"Workspace '{bare['inputs']['workspaceName']}': data at rest is encrypted with "
-        "Microsoft-managed keys only. Give encryption.cmk.key (a Key Vault key's name and the "
-        "vault's URL) when the workspace is created."
-    )
 
 
 def test_linking_to_no_other_tenant_passes(pack):

@@ -1,4 +1,5 @@
-"""Policies for Synapse workspaces and their IP firewall.
+"""Network policies: the workspace's IP firewall, its managed virtual network and
+data-exfiltration protection, public network access, and the tenants it may link to.
 
 The workspace policies mirror Azure Policy built-ins (their ids in metadata.py), so each can
 be raised or disabled on its own.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from metadata import described
@@ -22,24 +23,7 @@ from pulumi_policy import (
 )
 from resource_types import IP_FIREWALL_RULE, WORKSPACE
 from synapse_facts import INTERNET_WIDE_ADDRESSES
-
-
-def workspace_name(props: Mapping[str, Any], resource_name: str) -> str:
-    """workspaceName in inputs; azure-native outputs carry it as name."""
-    return props.get("workspaceName") or props.get("name") or resource_name
-
-
-def _workspace_check(
-    holds: Callable[[Mapping[str, Any]], bool], fix: str
-) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
-    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if args.resource_type == WORKSPACE and not holds(args.props):
-            report_violation(
-                f"Workspace '{workspace_name(args.props, args.name)}': {fix}", args.urn
-            )
-
-    return validate
-
+from workspace_props import is_exfiltration_protected, workspace_check, workspace_name
 
 _FIREWALL_RULE_ID = re.compile(r"/workspaces/([^/]+)/firewallRules/[^/]+$", re.IGNORECASE)
 
@@ -49,12 +33,6 @@ def firewall_rule_workspace(props: Mapping[str, Any]) -> str | None:
     arm_id = props.get("id")
     match = _FIREWALL_RULE_ID.search(arm_id) if isinstance(arm_id, str) else None
     return props.get("workspaceName") or (match.group(1) if match else None)
-
-
-def is_exfiltration_protected(props: Mapping[str, Any]) -> bool:
-    """Data-exfiltration protection is on (also used by the stack policy on PyPI installs)."""
-    settings = props.get("managedVirtualNetworkSettings") or {}
-    return settings.get("preventDataExfiltration") is True
 
 
 def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -92,7 +70,7 @@ workspace_managed_vnet = ResourceValidationPolicy(
     description="Synapse workspaces use a managed virtual network.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    validate=_workspace_check(
+    validate=workspace_check(
         lambda p: p.get("managedVirtualNetwork") == "default",
         'the managed virtual network is off. Set managedVirtualNetwork to "default" (only '
         "possible when the workspace is created).",
@@ -105,7 +83,7 @@ workspace_exfiltration_protection = ResourceValidationPolicy(
     description="Synapse workspaces have data-exfiltration protection on.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    validate=_workspace_check(
+    validate=workspace_check(
         is_exfiltration_protected,
         "data-exfiltration protection is off. Set "
         "managedVirtualNetworkSettings.preventDataExfiltration to true.",
@@ -118,43 +96,10 @@ workspace_public_network_disabled = ResourceValidationPolicy(
     description="Synapse workspaces are not reachable from public networks.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    validate=_workspace_check(
+    validate=workspace_check(
         lambda p: p.get("publicNetworkAccess") == "Disabled",
         'public network access is on. Set publicNetworkAccess to "Disabled" and reach the '
         "workspace through private endpoints.",
-    ),
-)
-
-workspace_entra_only_auth = ResourceValidationPolicy(
-    name="workspace-entra-only-auth",
-    **described("workspace-entra-only-auth"),
-    description="Synapse workspaces accept only Microsoft Entra ID authentication.",
-    enforcement_level=EnforcementLevel.ADVISORY,
-    severity=Severity.MEDIUM,
-    validate=_workspace_check(
-        lambda p: p.get("azureADOnlyAuthentication") is True,
-        "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
-    ),
-)
-
-
-def has_customer_managed_key(props: Mapping[str, Any]) -> bool:
-    """encryption.cmk.key names a Key Vault key (workspace.json, CustomerManagedKeyDetails)."""
-    key = ((props.get("encryption") or {}).get("cmk") or {}).get("key") or {}
-    return bool(key.get("name") and key.get("keyVaultUrl"))
-
-
-workspace_customer_managed_key = ResourceValidationPolicy(
-    name="workspace-customer-managed-key",
-    **described("workspace-customer-managed-key"),
-    description="Synapse workspaces encrypt data at rest with a customer-managed key.",
-    enforcement_level=EnforcementLevel.ADVISORY,
-    severity=Severity.MEDIUM,
-    validate=_workspace_check(
-        has_customer_managed_key,
-        "data at rest is encrypted with Microsoft-managed keys only. Give "
-        "encryption.cmk.key (a Key Vault key's name and the vault's URL) when the workspace is "
-        "created.",
     ),
 )
 
@@ -200,7 +145,5 @@ POLICIES = [
     workspace_managed_vnet,
     workspace_exfiltration_protection,
     workspace_public_network_disabled,
-    workspace_entra_only_auth,
-    workspace_customer_managed_key,
     workspace_linking_approved_tenants,
 ]
