@@ -1,5 +1,6 @@
 """Network policies: the workspace's IP firewall, its managed virtual network and
-data-exfiltration protection, public network access, and the tenants it may link to.
+data-exfiltration protection, public network access, the tenants it may link to, and (stack
+policies) no firewall rules on a private workspace and the private endpoints it needs.
 
 The workspace policies mirror Azure Policy built-ins (their ids in metadata.py), so each can
 be raised or disabled on its own.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,8 +22,11 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
-from resource_types import IP_FIREWALL_RULE, WORKSPACE
+from resource_types import IP_FIREWALL_RULE, PRIVATE_ENDPOINT, WORKSPACE
+from stack_resources import of_type
 from synapse_facts import INTERNET_WIDE_ADDRESSES
 from workspace_props import is_exfiltration_protected, workspace_check, workspace_name
 
@@ -140,10 +145,83 @@ workspace_linking_approved_tenants = ResourceValidationPolicy(
     validate=_check_linking_tenants,
 )
 
+
+def _check_firewall_rules_while_private(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    private = {
+        workspace_name(w.props, w.name)
+        for w in of_type(args, WORKSPACE)
+        if w.props.get("publicNetworkAccess") == "Disabled"
+    }
+    for rule in of_type(args, IP_FIREWALL_RULE):
+        ws = firewall_rule_workspace(rule.props)
+        if ws in private:
+            name = rule.props.get("ruleName") or rule.props.get("name") or rule.name
+            report_violation(
+                f"Firewall rule '{name}' is on workspace '{ws}', whose public network access "
+                "is disabled: the rule admits no one, and reads as if it did. Remove it, or "
+                "enable public network access if clients must come that way.",
+                rule.urn,
+            )
+
+
+no_firewall_rules_while_private = StackValidationPolicy(
+    name="no-firewall-rules-while-private",
+    **described("no-firewall-rules-while-private"),
+    description="No IP firewall rules on a workspace whose public network access is disabled.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    validate=_check_firewall_rules_while_private,
+)
+
+# Without public access, people reach the workspace's Studio API (Dev) and SQL (Sql) only
+# through private endpoints (docs how-to-connect-to-workspace-with-private-links).
+_REQUIRED_GROUPS = ("Dev", "Sql")
+
+
+def _endpoint_groups(args: StackValidationArgs) -> dict[str, set[str]]:
+    """The sub-resources private endpoints connect to, by the lower-cased id of their target."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for endpoint in of_type(args, PRIVATE_ENDPOINT):
+        for connection in endpoint.props.get("privateLinkServiceConnections") or []:
+            target = str(connection.get("privateLinkServiceId") or "").lower()
+            groups[target].update(connection.get("groupIds") or [])
+    return groups
+
+
+def _check_private_endpoints(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    groups = _endpoint_groups(args)
+    for w in of_type(args, WORKSPACE):
+        arm_id = w.props.get("id")
+        if w.props.get("publicNetworkAccess") != "Disabled" or not isinstance(arm_id, str):
+            continue
+        missing = [g for g in _REQUIRED_GROUPS if g not in groups.get(arm_id.lower(), set())]
+        if missing:
+            report_violation(
+                f"Workspace '{workspace_name(w.props, w.name)}' has public network access "
+                f"disabled and no private endpoint for {' or '.join(missing)}, so no one can "
+                "reach its Studio API or SQL. Add private endpoints for Dev and Sql "
+                "(workspace.privateAccess in the stack file), or enable public network access.",
+                w.urn,
+            )
+
+
+workspace_private_endpoints = StackValidationPolicy(
+    name="workspace-private-endpoints",
+    **described("workspace-private-endpoints"),
+    description="A workspace without public network access has private endpoints for Dev and Sql.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    validate=_check_private_endpoints,
+)
+
 POLICIES = [
     no_internet_wide_firewall,
     workspace_managed_vnet,
     workspace_exfiltration_protection,
     workspace_public_network_disabled,
     workspace_linking_approved_tenants,
+    no_firewall_rules_while_private,
+    workspace_private_endpoints,
 ]
