@@ -1,19 +1,34 @@
-"""Policies for GPU (HardwareAcceleratedGPU) Spark pools: where, on which runtime, which size."""
+"""Policies for GPU (HardwareAcceleratedGPU) Spark pools: where, on which runtime, which size,
+and (a stack policy) whether a workspace's GPU pools fit its GPU vCore quota."""
 
 from __future__ import annotations
 
-from facts import GPU_NODE_VCORES, GPU_REGIONS, GPU_RUNTIMES, normalize_region
+from collections import defaultdict
+
 from metadata import described
-from pool_props import is_gpu_pool, pool_name
+from pool_props import is_gpu_pool, max_nodes, node_count_key, pool_name
+from pool_props import workspace_name as pool_workspace
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
+    PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
-from resource_types import BIG_DATA_POOL
+from resource_types import BIG_DATA_POOL, WORKSPACE
+from stack_resources import of_type
+from synapse_facts import (
+    DEFAULT_GPU_VCORE_QUOTA,
+    GPU_NODE_VCORES,
+    GPU_REGIONS,
+    GPU_RUNTIMES,
+    normalize_region,
+)
+from workspace_props import workspace_name
 
 
 def _gpu_pool(args: ResourceValidationArgs) -> bool:
@@ -109,4 +124,50 @@ gpu_pool_node_size = ResourceValidationPolicy(
     validate=_check_node_size,
 )
 
-POLICIES = [gpu_pool_region, gpu_pool_runtime, gpu_pool_node_size]
+
+def _workspace_urn(args: StackValidationArgs, name: str) -> str | None:
+    return next(
+        (w.urn for w in of_type(args, WORKSPACE) if workspace_name(w.props, w.name) == name), None
+    )
+
+
+def _check_gpu_quota(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    quota = int((args.get_config() or {}).get("gpuVcoreQuota", DEFAULT_GPU_VCORE_QUOTA))
+    # workspace -> [(pool resource, nodes, vCores per node)]
+    gpu_pools: dict[str, list[tuple[PolicyResource, int, int]]] = defaultdict(list)
+    for pool in of_type(args, BIG_DATA_POOL):
+        vcores = GPU_NODE_VCORES.get(str(pool.props.get("nodeSize")))
+        nodes = max_nodes(pool.props)
+        if is_gpu_pool(pool.props) and vcores is not None and nodes is not None:
+            gpu_pools[pool_workspace(pool.props) or "?"].append((pool, nodes, vcores))
+    for ws, pools in gpu_pools.items():
+        total = sum(nodes * vcores for _, nodes, vcores in pools)
+        if total <= quota:
+            continue
+        parts = ", ".join(
+            f"{pool_name(p.props, p.name)}: {nodes} x {vcores} ({node_count_key(p.props)})"
+            for p, nodes, vcores in pools
+        )
+        report_violation(
+            f"Workspace '{ws}' GPU pools can scale to {total} GPU vCores ({parts}), above the "
+            f"quota of {quota}. Lower the node counts named beside each pool, or get a higher "
+            "quota and set gpuVcoreQuota in this policy's config.",
+            _workspace_urn(args, ws) or pools[0][0].urn,
+        )
+
+
+gpu_vcore_quota = StackValidationPolicy(
+    name="gpu-vcore-quota",
+    **described("gpu-vcore-quota"),
+    description="The GPU pools of a workspace fit in its GPU vCore quota at full scale.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "gpuVcoreQuota": {"type": "integer", "minimum": 0, "default": DEFAULT_GPU_VCORE_QUOTA},
+        }
+    ),
+    validate=_check_gpu_quota,
+)
+
+POLICIES = [gpu_pool_region, gpu_pool_runtime, gpu_pool_node_size, gpu_vcore_quota]

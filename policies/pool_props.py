@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from facts import GPU_FAMILY
+from synapse_facts import GPU_FAMILY
 
 _POOL_ID = re.compile(r"/workspaces/([^/]+)/bigDataPools/([^/]+)$", re.IGNORECASE)
 

@@ -1,10 +1,11 @@
-"""Policies for every Spark pool: runtime lifecycle, auto-pause, node ceiling, pinned libraries."""
+"""Policies for every Spark pool: runtime lifecycle, auto-pause, node ceiling, pinned libraries,
+compute isolation, and (a stack policy) no PyPI or conda installs where the workspace's
+data-exfiltration protection blocks them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from facts import END_OF_SUPPORT, GPU_RUNTIMES, ISOLATABLE_NODE_SIZES
 from library_requirements import (
     DIRECT_URL,
     NOT_A_REQUIREMENT,
@@ -14,6 +15,7 @@ from library_requirements import (
 )
 from metadata import described
 from pool_props import is_gpu_pool, max_nodes, pool_name
+from pool_props import workspace_name as pool_workspace
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -21,8 +23,13 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
-from resource_types import BIG_DATA_POOL, POOL_LIBRARIES
+from resource_types import BIG_DATA_POOL, POOL_LIBRARIES, WORKSPACE
+from stack_resources import of_type
+from synapse_facts import END_OF_SUPPORT, GPU_RUNTIMES, ISOLATABLE_NODE_SIZES
+from workspace_props import is_exfiltration_protected, workspace_name
 
 DEFAULT_MAX_GPU_PAUSE_MINUTES = 30
 DEFAULT_MAX_NODES = 10
@@ -226,10 +233,47 @@ spark_pool_compute_isolation = ResourceValidationPolicy(
     validate=_check_compute_isolation,
 )
 
+
+def _check_exfiltration_vs_pypi(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    protected = {
+        workspace_name(w.props, w.name)
+        for w in of_type(args, WORKSPACE)
+        if is_exfiltration_protected(w.props)
+    }
+    if not protected:
+        return
+    # Pools get libraries through PoolLibraries (this project) or their own libraryRequirements.
+    for r in of_type(args, BIG_DATA_POOL) + of_type(args, POOL_LIBRARIES):
+        ws = pool_workspace(r.props)
+        specs = library_specs(r.props.get("libraryRequirements"))
+        if ws not in protected or not specs:
+            continue
+        report_violation(
+            f"Pool '{pool_name(r.props, r.name)}' installs libraries from public repositories "
+            f"({', '.join(s.spec for s in specs)}), but workspace '{ws}' has data-exfiltration "
+            "protection, which blocks PyPI and conda. Upload them as workspace packages, or "
+            "turn off managedVirtualNetworkSettings.preventDataExfiltration.",
+            r.urn,
+        )
+
+
+exfiltration_protected_pools_skip_pypi = StackValidationPolicy(
+    name="exfiltration-protected-pools-skip-pypi",
+    **described("exfiltration-protected-pools-skip-pypi"),
+    description="Pools in a workspace with data-exfiltration protection install no libraries "
+    "from PyPI or conda, which that protection blocks.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    validate=_check_exfiltration_vs_pypi,
+)
+
 POLICIES = [
     spark_runtime_lifecycle,
     spark_pool_auto_pause,
     spark_pool_node_ceiling,
     pool_libraries_pinned,
     spark_pool_compute_isolation,
+    exfiltration_protected_pools_skip_pypi,
 ]

@@ -10,6 +10,9 @@ from typing import Any
 STACK_URN = "urn:pulumi:dev::synapse-dl::pulumi:pulumi:Stack::synapse-dl-dev"
 RG = "rg-synapse-dl-dev"
 WS = "synw-dl-dev"
+# ARM ids of the test workspace once created, and of the collection it is in.
+GROUP_ID = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Synapse/workspaces"
+WS_ID = f"{GROUP_ID}/{WS}"
 
 REQUIREMENTS = "petastorm==0.11.3\nmlflow==2.9.2\n"
 
@@ -39,6 +42,12 @@ def resource(type_: str, name: str, inputs: dict[str, Any], outputs: dict[str, A
         "inputs": inputs,
         "outputs": copy.deepcopy(inputs) if outputs is None else outputs,
     }
+
+
+def as_created(resource: dict, arm_id: str) -> dict:
+    """The resource with outputs as azure-native returns them once created: its ARM id."""
+    resource["outputs"] = {**resource["outputs"], "id": arm_id}
+    return resource
 
 
 def stack() -> dict[str, Any]:

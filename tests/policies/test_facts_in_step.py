@@ -1,4 +1,4 @@
-"""The pack's own copy of the facts (policies/facts.py) equals the project's table
+"""The pack's own copy of the facts (policies/synapse_facts.py) equals the project's table
 (synapse_dl/facts/runtimes.py): the pack is published on its own, so it cannot import it."""
 
 import importlib.util
@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module")
 def pack_facts():
     spec = importlib.util.spec_from_file_location(
-        "policy_pack_facts", ROOT / "policies" / "facts.py"
+        "policy_pack_facts", ROOT / "policies" / "synapse_facts.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

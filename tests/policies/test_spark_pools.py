@@ -1,10 +1,19 @@
-"""Spark pool policies: runtime lifecycle, auto-pause, node ceiling, pinned libraries."""
+"""Spark pool policies: runtime lifecycle, auto-pause, node ceiling, pinned libraries, compute
+isolation, and the stack policy on PyPI installs under data-exfiltration protection."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.policies.policy_resources import DROP, cpu_pool, gpu_pool, of_policy, pool_libraries
+from tests.policies.policy_resources import (
+    DROP,
+    WS,
+    cpu_pool,
+    gpu_pool,
+    of_policy,
+    pool_libraries,
+    workspace,
+)
 
 LIFECYCLE = "spark-runtime-lifecycle"
 AUTO_PAUSE = "spark-pool-auto-pause"
@@ -354,3 +363,44 @@ def test_only_pools_are_judged_for_isolation(pack, other_type):
 def test_node_sizes_that_cannot_be_isolated_are_not_judged(pack, size):
     assert of_policy(pack.analyze(cpu_pool(nodeSize=size)), ISOLATION) == []
     assert of_policy(pack.analyze(gpu_pool()), ISOLATION) == []
+
+
+# --- no PyPI or conda where data-exfiltration protection blocks them (stack policy,
+# mandatory) ---
+
+PYPI = "exfiltration-protected-pools-skip-pypi"
+
+
+def test_protected_workspace_without_pool_libraries_passes(pack):
+    assert of_policy(pack.analyze_stack([workspace(), gpu_pool()]), PYPI) == []
+
+
+def test_unprotected_workspace_may_install_from_pypi(pack):
+    ws = workspace(managedVirtualNetworkSettings={"preventDataExfiltration": False})
+    assert of_policy(pack.analyze_stack([ws, gpu_pool(), pool_libraries()]), PYPI) == []
+
+
+def test_protected_workspace_installing_from_pypi_is_rejected(pack):
+    libraries = pool_libraries()
+    assert of_policy(pack.analyze_stack([workspace(), gpu_pool(), libraries]), PYPI) == [
+        {
+            "policy": PYPI,
+            "level": "mandatory",
+            "urn": libraries["urn"],
+            "message": "Pool 'gpupool' installs libraries from public repositories "
+            f"(petastorm==0.11.3, mlflow==2.9.2), but workspace '{WS}' has data-exfiltration "
+            "protection, which blocks PyPI and conda. Upload them as workspace packages, or turn "
+            "off managedVirtualNetworkSettings.preventDataExfiltration.",
+        }
+    ]
+
+
+def test_protected_workspace_pool_with_its_own_library_requirements_is_rejected(pack):
+    pool = cpu_pool(
+        libraryRequirements={"content": "scipy==1.7.3\n", "filename": "requirements.txt"}
+    )
+    [violation] = of_policy(pack.analyze_stack([workspace(), pool]), PYPI)
+    assert violation["urn"] == pool["urn"]
+    assert violation["message"].startswith(
+        "Pool 'cpupool' installs libraries from public repositories (scipy==1.7.3)"
+    )

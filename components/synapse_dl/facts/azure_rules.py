@@ -101,7 +101,7 @@ def region_problem(key: str, location: str, normalized: str) -> str | None:
 AZURE_SERVICES_RULE = "AllowAllWindowsAzureIps"
 # A rule wider than a /8 cannot be one organization's network: the largest allocation one
 # holder gets (IANA IPv4 address space registry, whole /8s). This project treats such a range
-# as opening the workspace to the internet; the policy pack's facts.py holds the same number.
+# as opening the workspace to the internet; the policy pack's synapse_facts.py has the number.
 INTERNET_WIDE_ADDRESSES = 2**24
 
 

@@ -1,4 +1,6 @@
-"""Policies for Synapse workspaces and their IP firewall.
+"""Network policies: the workspace's IP firewall, its managed virtual network and
+data-exfiltration protection, public network access, the tenants it may link to, and (stack
+policies) no firewall rules on a private workspace and the private endpoints it needs.
 
 The workspace policies mirror Azure Policy built-ins (their ids in metadata.py), so each can
 be raised or disabled on its own.
@@ -8,10 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
-from facts import INTERNET_WIDE_ADDRESSES
 from metadata import described
 from pulumi_policy import (
     EnforcementLevel,
@@ -20,26 +22,13 @@ from pulumi_policy import (
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
-from resource_types import IP_FIREWALL_RULE, WORKSPACE
-
-
-def workspace_name(props: Mapping[str, Any], resource_name: str) -> str:
-    """workspaceName in inputs; azure-native outputs carry it as name."""
-    return props.get("workspaceName") or props.get("name") or resource_name
-
-
-def _workspace_check(
-    holds: Callable[[Mapping[str, Any]], bool], fix: str
-) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
-    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if args.resource_type == WORKSPACE and not holds(args.props):
-            report_violation(
-                f"Workspace '{workspace_name(args.props, args.name)}': {fix}", args.urn
-            )
-
-    return validate
-
+from resource_types import IP_FIREWALL_RULE, PRIVATE_ENDPOINT, WORKSPACE
+from stack_resources import of_type
+from synapse_facts import INTERNET_WIDE_ADDRESSES
+from workspace_props import is_exfiltration_protected, workspace_check, workspace_name
 
 _FIREWALL_RULE_ID = re.compile(r"/workspaces/([^/]+)/firewallRules/[^/]+$", re.IGNORECASE)
 
@@ -49,12 +38,6 @@ def firewall_rule_workspace(props: Mapping[str, Any]) -> str | None:
     arm_id = props.get("id")
     match = _FIREWALL_RULE_ID.search(arm_id) if isinstance(arm_id, str) else None
     return props.get("workspaceName") or (match.group(1) if match else None)
-
-
-def is_exfiltration_protected(props: Mapping[str, Any]) -> bool:
-    """Data-exfiltration protection is on (also used by the stack policy on PyPI installs)."""
-    settings = props.get("managedVirtualNetworkSettings") or {}
-    return settings.get("preventDataExfiltration") is True
 
 
 def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -92,7 +75,7 @@ workspace_managed_vnet = ResourceValidationPolicy(
     description="Synapse workspaces use a managed virtual network.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    validate=_workspace_check(
+    validate=workspace_check(
         lambda p: p.get("managedVirtualNetwork") == "default",
         'the managed virtual network is off. Set managedVirtualNetwork to "default" (only '
         "possible when the workspace is created).",
@@ -105,7 +88,7 @@ workspace_exfiltration_protection = ResourceValidationPolicy(
     description="Synapse workspaces have data-exfiltration protection on.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    validate=_workspace_check(
+    validate=workspace_check(
         is_exfiltration_protected,
         "data-exfiltration protection is off. Set "
         "managedVirtualNetworkSettings.preventDataExfiltration to true.",
@@ -118,43 +101,10 @@ workspace_public_network_disabled = ResourceValidationPolicy(
     description="Synapse workspaces are not reachable from public networks.",
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    validate=_workspace_check(
+    validate=workspace_check(
         lambda p: p.get("publicNetworkAccess") == "Disabled",
         'public network access is on. Set publicNetworkAccess to "Disabled" and reach the '
         "workspace through private endpoints.",
-    ),
-)
-
-workspace_entra_only_auth = ResourceValidationPolicy(
-    name="workspace-entra-only-auth",
-    **described("workspace-entra-only-auth"),
-    description="Synapse workspaces accept only Microsoft Entra ID authentication.",
-    enforcement_level=EnforcementLevel.ADVISORY,
-    severity=Severity.MEDIUM,
-    validate=_workspace_check(
-        lambda p: p.get("azureADOnlyAuthentication") is True,
-        "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
-    ),
-)
-
-
-def has_customer_managed_key(props: Mapping[str, Any]) -> bool:
-    """encryption.cmk.key names a Key Vault key (workspace.json, CustomerManagedKeyDetails)."""
-    key = ((props.get("encryption") or {}).get("cmk") or {}).get("key") or {}
-    return bool(key.get("name") and key.get("keyVaultUrl"))
-
-
-workspace_customer_managed_key = ResourceValidationPolicy(
-    name="workspace-customer-managed-key",
-    **described("workspace-customer-managed-key"),
-    description="Synapse workspaces encrypt data at rest with a customer-managed key.",
-    enforcement_level=EnforcementLevel.ADVISORY,
-    severity=Severity.MEDIUM,
-    validate=_workspace_check(
-        has_customer_managed_key,
-        "data at rest is encrypted with Microsoft-managed keys only. Give "
-        "encryption.cmk.key (a Key Vault key's name and the vault's URL) when the workspace is "
-        "created.",
     ),
 )
 
@@ -195,12 +145,83 @@ workspace_linking_approved_tenants = ResourceValidationPolicy(
     validate=_check_linking_tenants,
 )
 
+
+def _check_firewall_rules_while_private(
+    args: StackValidationArgs, report_violation: ReportViolation
+) -> None:
+    private = {
+        workspace_name(w.props, w.name)
+        for w in of_type(args, WORKSPACE)
+        if w.props.get("publicNetworkAccess") == "Disabled"
+    }
+    for rule in of_type(args, IP_FIREWALL_RULE):
+        ws = firewall_rule_workspace(rule.props)
+        if ws in private:
+            name = rule.props.get("ruleName") or rule.props.get("name") or rule.name
+            report_violation(
+                f"Firewall rule '{name}' is on workspace '{ws}', whose public network access "
+                "is disabled: the rule admits no one, and reads as if it did. Remove it, or "
+                "enable public network access if clients must come that way.",
+                rule.urn,
+            )
+
+
+no_firewall_rules_while_private = StackValidationPolicy(
+    name="no-firewall-rules-while-private",
+    **described("no-firewall-rules-while-private"),
+    description="No IP firewall rules on a workspace whose public network access is disabled.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    validate=_check_firewall_rules_while_private,
+)
+
+# Without public access, people reach the workspace's Studio API (Dev) and SQL (Sql) only
+# through private endpoints (docs how-to-connect-to-workspace-with-private-links).
+_REQUIRED_GROUPS = ("Dev", "Sql")
+
+
+def _endpoint_groups(args: StackValidationArgs) -> dict[str, set[str]]:
+    """The sub-resources private endpoints connect to, by the lower-cased id of their target."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for endpoint in of_type(args, PRIVATE_ENDPOINT):
+        for connection in endpoint.props.get("privateLinkServiceConnections") or []:
+            target = str(connection.get("privateLinkServiceId") or "").lower()
+            groups[target].update(connection.get("groupIds") or [])
+    return groups
+
+
+def _check_private_endpoints(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    groups = _endpoint_groups(args)
+    for w in of_type(args, WORKSPACE):
+        arm_id = w.props.get("id")
+        if w.props.get("publicNetworkAccess") != "Disabled" or not isinstance(arm_id, str):
+            continue
+        missing = [g for g in _REQUIRED_GROUPS if g not in groups.get(arm_id.lower(), set())]
+        if missing:
+            report_violation(
+                f"Workspace '{workspace_name(w.props, w.name)}' has public network access "
+                f"disabled and no private endpoint for {' or '.join(missing)}, so no one can "
+                "reach its Studio API or SQL. Add private endpoints for Dev and Sql "
+                "(workspace.privateAccess in the stack file), or enable public network access.",
+                w.urn,
+            )
+
+
+workspace_private_endpoints = StackValidationPolicy(
+    name="workspace-private-endpoints",
+    **described("workspace-private-endpoints"),
+    description="A workspace without public network access has private endpoints for Dev and Sql.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    validate=_check_private_endpoints,
+)
+
 POLICIES = [
     no_internet_wide_firewall,
     workspace_managed_vnet,
     workspace_exfiltration_protection,
     workspace_public_network_disabled,
-    workspace_entra_only_auth,
-    workspace_customer_managed_key,
     workspace_linking_approved_tenants,
+    no_firewall_rules_while_private,
+    workspace_private_endpoints,
 ]

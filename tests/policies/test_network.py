@@ -1,8 +1,20 @@
-"""Workspace policies: firewall (mandatory) and the four network settings (advisory)."""
+"""Network policies: the IP firewall (mandatory), the workspace's network settings
+(advisory), the tenants it may link to (mandatory), and the stack policies on firewall rules
+of a private workspace and its private endpoints."""
 
 import pytest
 
-from tests.policies.policy_resources import DROP, WS, firewall_rule, of_policy, workspace
+from tests.policies.policy_resources import (
+    DROP,
+    GROUP_ID,
+    WS,
+    WS_ID,
+    as_created,
+    firewall_rule,
+    of_policy,
+    stack,
+    workspace,
+)
 
 FIREWALL = "no-internet-wide-firewall"
 
@@ -78,6 +90,10 @@ def test_a_rule_without_an_ipv4_range_is_left_to_arm(pack, end):
     assert pack.analyze(rule) == []
 
 
+# --- the workspace's network settings (advisory); the tests that take every workspace policy
+# at once, security's two (test_security.py) included, are here too ---
+
+
 def test_hardened_workspace_passes_every_workspace_policy(pack):
     assert pack.analyze(workspace()) == []
 
@@ -109,16 +125,6 @@ def test_hardened_workspace_passes_every_workspace_policy(pack):
             {"publicNetworkAccess": "Enabled"},
             'public network access is on. Set publicNetworkAccess to "Disabled" and reach the '
             "workspace through private endpoints.",
-        ),
-        (
-            "workspace-entra-only-auth",
-            {"azureADOnlyAuthentication": False},
-            "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
-        ),
-        (
-            "workspace-entra-only-auth",
-            {"azureADOnlyAuthentication": 1},
-            "SQL logins are allowed. Set azureADOnlyAuthentication to true.",
         ),
     ],
 )
@@ -165,34 +171,11 @@ def test_workspace_policy_can_be_raised_to_mandatory(pack):
     assert violation["level"] == "mandatory"
 
 
-# --- customer-managed key (advisory) and the tenants a workspace may link to (mandatory) ---
+# --- the tenants a workspace may link to (mandatory) ---
 
-CMK = "workspace-customer-managed-key"
 TENANTS = "workspace-linking-approved-tenants"
 TENANT_A = "11111111-1111-1111-1111-111111111111"
 TENANT_B = "22222222-2222-2222-2222-222222222222"
-
-
-@pytest.mark.parametrize(
-    "encryption",
-    [
-        DROP,
-        {"cmk": DROP},
-        {"cmk": {"key": {"keyVaultUrl": DROP}}},
-        {"cmk": {"key": {"name": DROP}}},
-    ],
-)
-def test_a_workspace_without_a_whole_customer_managed_key_is_advised_to_use_one(pack, encryption):
-    bare = workspace(encryption=encryption)
-
-    [violation] = of_policy(pack.analyze(bare), CMK)
-
-    assert violation["level"] == "advisory"
-    assert violation["message"] == (
-        f"Workspace '{bare['inputs']['workspaceName']}': data at rest is encrypted with "
-        "Microsoft-managed keys only. Give encryption.cmk.key (a Key Vault key's name and the "
-        "vault's URL) when the workspace is created."
-    )
 
 
 def test_linking_to_no_other_tenant_passes(pack):
@@ -256,3 +239,136 @@ def test_a_workspace_is_named_by_its_workspace_name_not_its_pulumi_name(pack):
     [violation] = of_policy(pack.analyze(public), "workspace-public-network-disabled")
 
     assert violation["message"].startswith(f"Workspace '{WS}': ")
+
+
+# --- IP firewall rules on a workspace that public access cannot reach (advisory) ---
+
+PRIVATE_RULES = "no-firewall-rules-while-private"
+
+
+def test_a_firewall_rule_on_a_private_workspace_is_advised_away(pack):
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    rule["name"] = "office-rule"  # its Pulumi name: the message names the rule's ruleName
+
+    [violation] = of_policy(pack.analyze_stack([stack(), workspace(), rule]), PRIVATE_RULES)
+
+    assert violation["level"] == "advisory"
+    assert violation["urn"] == rule["urn"]
+    assert violation["message"] == (
+        f"Firewall rule 'office' is on workspace '{WS}', whose public network access is "
+        "disabled: the rule admits no one, and reads as if it did. Remove it, or enable public "
+        "network access if clients must come that way."
+    )
+
+
+def test_a_firewall_rule_on_a_public_workspace_is_its_business(pack):
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    public = workspace(publicNetworkAccess="Enabled")
+
+    assert of_policy(pack.analyze_stack([stack(), public, rule]), PRIVATE_RULES) == []
+
+
+def test_a_firewall_rule_on_a_workspace_without_a_public_access_setting_is_its_business(pack):
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    unset = workspace(publicNetworkAccess=DROP)  # public: Azure's default
+
+    assert of_policy(pack.analyze_stack([stack(), unset, rule]), PRIVATE_RULES) == []
+
+
+def test_the_rules_workspace_is_read_from_its_arm_id_in_real_outputs(pack):
+    # azure-native outputs carry the rule's id and name, not the workspaceName path parameter.
+    rule = firewall_rule("office", "203.0.113.0", "203.0.113.255")
+    rule["name"] = "office-rule"  # its Pulumi name; the ARM name is in the outputs
+    rule["outputs"] = {
+        "id": f"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/{WS}"
+        "/firewallRules/office",
+        "name": "office",
+        "startIpAddress": "203.0.113.0",
+        "endIpAddress": "203.0.113.255",
+    }
+
+    [violation] = of_policy(pack.analyze_stack([stack(), workspace(), rule]), PRIVATE_RULES)
+
+    assert violation["message"].startswith(f"Firewall rule 'office' is on workspace '{WS}'")
+
+
+# --- a workspace without public access has private endpoints for Dev and Sql (mandatory) ---
+
+ENDPOINTS = "workspace-private-endpoints"
+
+
+def _endpoint(name: str, target_id: str, *groups: str) -> dict:
+    from tests.policies.policy_resources import resource
+
+    connections = [
+        {"name": name, "privateLinkServiceId": target_id, "groupIds": [group]} for group in groups
+    ]
+    inputs = {"privateEndpointName": name, "privateLinkServiceConnections": connections}
+    return resource("azure-native:network:PrivateEndpoint", name, inputs)
+
+
+def test_a_private_workspace_with_dev_and_sql_endpoints_passes(pack):
+    resources = [
+        stack(),
+        as_created(workspace(), WS_ID),
+        _endpoint("pe-dev", WS_ID.upper(), "Dev"),  # ARM ids compare without case
+        _endpoint("pe-sql", WS_ID, "Sql"),
+    ]
+    assert of_policy(pack.analyze_stack(resources), ENDPOINTS) == []
+
+
+def test_a_private_workspace_missing_an_endpoint_is_rejected_naming_it(pack):
+    resources = [stack(), as_created(workspace(), WS_ID), _endpoint("pe-dev", WS_ID, "Dev")]
+
+    [violation] = of_policy(pack.analyze_stack(resources), ENDPOINTS)
+
+    assert violation["level"] == "mandatory"
+    assert violation["urn"] == resources[1]["urn"]
+    assert violation["message"] == (
+        f"Workspace '{WS}' has public network access disabled and no private endpoint for Sql, "
+        "so no one can reach its Studio API or SQL. Add private endpoints for Dev and Sql "
+        "(workspace.privateAccess in the stack file), or enable public network access."
+    )
+
+
+def test_endpoints_to_another_resource_do_not_count(pack):
+    other = f"{GROUP_ID}/other"
+    resources = [
+        stack(),
+        as_created(workspace(), WS_ID),
+        _endpoint("pe-dev", other, "Dev"),
+        _endpoint("pe-sql", other, "Sql"),
+    ]
+    [violation] = of_policy(pack.analyze_stack(resources), ENDPOINTS)
+    assert "no private endpoint for Dev or Sql" in violation["message"]
+
+
+def test_a_workspace_with_public_access_needs_no_endpoint(pack):
+    public = as_created(workspace(publicNetworkAccess="Enabled"), WS_ID)
+    assert of_policy(pack.analyze_stack([stack(), public]), ENDPOINTS) == []
+
+
+def test_a_public_workspace_does_not_hide_a_private_one_without_endpoints(pack):
+    public = as_created(workspace("synw-public", publicNetworkAccess="Enabled"), WS_ID + "-public")
+    private = as_created(workspace(), WS_ID)
+
+    [violation] = of_policy(pack.analyze_stack([stack(), public, private]), ENDPOINTS)
+
+    assert violation["urn"] == private["urn"]
+
+
+def test_a_workspace_without_a_public_access_setting_needs_no_endpoint(pack):
+    unset = as_created(workspace(publicNetworkAccess=DROP), WS_ID)
+    assert of_policy(pack.analyze_stack([stack(), unset]), ENDPOINTS) == []
+
+
+def test_a_created_workspace_is_named_by_the_name_in_its_outputs(pack):
+    # azure-native's outputs carry the ARM name, not the workspaceName path parameter.
+    created = as_created(workspace(), WS_ID)
+    created["name"] = "workspace"
+    del created["outputs"]["workspaceName"]
+    created["outputs"]["name"] = WS
+
+    [violation] = of_policy(pack.analyze_stack([stack(), created]), ENDPOINTS)
+
+    assert violation["message"].startswith(f"Workspace '{WS}' has public network access disabled")
