@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# The package's command line (components/cli.py), installed into .venv with the package.
+# The package's command line (synapse_dl.cli), installed into .venv with the package.
 SYNAPSE_DL := $(VENV)/bin/synapse-dl
 STACK ?= dev
 PLAN_JSON ?=
@@ -48,9 +48,11 @@ test: test-infra
 test-infra: $(VENV)/.installed
 	$(PY) -m pytest tests --ignore=tests/training_jobs
 
+## lint: ruff, mypy, and the package's layers (import-linter, pyproject.toml [tool.importlinter])
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 ## run-job: run a deployed job definition on its pool (needs a deployed workspace and az login)
 run-job: $(VENV)/.installed

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from synapse_dl.config.stack import project_values
+from synapse_dl.config.loading import project_values
 
 # Fixtures serving the fake ARM and Synapse endpoints: `arm`, `synapse`.
 pytest_plugins = ["tests.fakes.fixtures"]

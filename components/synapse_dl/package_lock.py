@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from synapse_dl.clients.workspace_packages import MAX_NAME_LENGTH
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import render_requirements
-from synapse_dl.config.stack import ConfigError
 
 if TYPE_CHECKING:
-    from synapse_dl.config.stack import StackConfig
+    from synapse_dl.config.models import StackConfig
 
 LOCK_FOLDER = "workspace_packages"
 

@@ -7,7 +7,7 @@ when its network rules deny by default. Part of SynapseWorkspace."""
 import pulumi
 from pulumi_azure_native import network, privatedns, synapse
 
-from synapse_dl.config.stack import PrivateAccessConfig
+from synapse_dl.config.models import PrivateAccessConfig
 from synapse_dl.facts import private_link
 
 

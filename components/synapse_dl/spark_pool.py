@@ -13,9 +13,10 @@ from pulumi_azure_native import synapse
 
 from synapse_dl.component_base import options_with_alias, register_annotated_outputs, type_token
 from synapse_dl.config.component_args import heading, pool_settings, workspace_packages
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import REQUIREMENTS_FILENAME, render_requirements
 from synapse_dl.config.lifecycle import lifecycle_warnings
-from synapse_dl.config.stack import ConfigError, SparkPoolConfig
+from synapse_dl.config.models import SparkPoolConfig
 from synapse_dl.diagnostic_setting import diagnostic_setting
 from synapse_dl.facts import azure_rules, diagnostics
 from synapse_dl.providers.pool_libraries import PoolLibraries

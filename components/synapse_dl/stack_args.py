@@ -1,4 +1,4 @@
-"""The stack config (config/stack.py) as the components' Args: what this repository's own
+"""The stack config (synapse_dl.config.models) as the components' Args: what this repository's own
 program passes, mapped as any program would write them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from synapse_dl.config.stack import SparkPoolConfig, WorkspaceConfig
+from synapse_dl.config.models import SparkPoolConfig, WorkspaceConfig
 from synapse_dl.jobs.catalog import StackJob
 from synapse_dl.spark_pool import SparkPoolSettings
 from synapse_dl.training_job import PLACEMENT_ARGS, TrainingJobArgs

@@ -24,7 +24,7 @@ from synapse_dl.component_base import (
     type_token,
 )
 from synapse_dl.config.component_args import workspace_settings
-from synapse_dl.config.stack import CustomerManagedKeyConfig, WorkspaceSettings
+from synapse_dl.config.models import CustomerManagedKeyConfig, WorkspaceSettings
 from synapse_dl.diagnostic_setting import diagnostic_setting
 from synapse_dl.facts import azure_rules, data_lake, diagnostics, synapse_rbac
 from synapse_dl.private_access import PrivateAccess

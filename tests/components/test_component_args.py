@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.offline_runtime import Plan, PlannedResource, RecordingMonitor, plan_stack
 from tests.conftest import JOBS_ROOT, ROOT
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import parse_stack_config
 
 
 def problems_of(config: dict) -> list[str]:

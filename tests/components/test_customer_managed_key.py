@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.engine.offline_runtime import plan_stack
 from synapse_dl.workspace import role_assignment_name
 

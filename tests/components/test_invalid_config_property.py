@@ -11,7 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synapse_dl.config.stack import ConfigError, project_values
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import project_values
 from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from synapse_dl.facts.runtimes import GPU_REGIONS, NODE_SIZE_FAMILIES, NODE_SIZES, RUNTIMES
 from tests.conftest import dev_stack_document

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import render_requirements
 from synapse_dl.config.lifecycle import lifecycle_warnings
-from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.facts.runtimes import LAUNCHERS, RUNTIMES
 
 

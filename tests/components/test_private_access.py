@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.engine.offline_runtime import Plan, plan_stack
 from synapse_dl.facts.private_link import DNS_ZONES
 from tests.conftest import ROOT

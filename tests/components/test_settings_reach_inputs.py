@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from pulumi.runtime import mocks as pulumi_mocks
 
 from synapse_dl.config.libraries import render_requirements
-from synapse_dl.config.stack import parse_stack_config, project_values
+from synapse_dl.config.loading import parse_stack_config, project_values
 from synapse_dl.engine.offline_runtime import (
     SECRET_MASK,
     PlanMocks,
@@ -479,7 +479,7 @@ def test_every_config_setting_of_the_stack_file_has_a_case():
         "workspace.network.allowInternetWideFirewall",
         "sparkPools[0].nodeSizeFamily",  # its sizes and layouts differ: test_program.py
     }
-    from synapse_dl.config.stack import SparkPoolConfig, WorkspaceConfig
+    from synapse_dl.config.models import SparkPoolConfig, WorkspaceConfig
 
     def aliases(model, prefix: str) -> set[str]:
         keys = set()

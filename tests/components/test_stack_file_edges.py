@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.config.stack_file import read_stack_document
 from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from tests.conftest import DEV_STACK

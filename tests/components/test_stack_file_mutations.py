@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
 from tests.conftest import DEV_STACK
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synapse_dl.config.stack import ConfigError, parse_stack_config
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.engine.offline_runtime import Plan, RecordingMonitor, plan_stack
 from synapse_dl.jobs.catalog import load_stack_jobs
 from synapse_dl.jobs.definition import PLACEMENT_KEYS
@@ -203,7 +204,7 @@ def cpu_plan() -> Plan:
 
 @pytest.fixture
 def cpu_config() -> dict:
-    from synapse_dl.config.stack import project_values
+    from synapse_dl.config.loading import project_values
 
     return project_values(yaml.safe_load(CPU_STACK.read_text()))
 
@@ -368,7 +369,7 @@ def test_a_stack_job_entry_takes_only_placement_keys(cpu_config):
 
 
 def test_the_stack_job_entry_and_the_job_definition_agree_on_the_placement_keys():
-    from synapse_dl.config.stack import StackJobConfig
+    from synapse_dl.config.models import StackJobConfig
 
     fields = {
         field.alias or name for name, field in StackJobConfig.model_fields.items() if name != "name"
@@ -377,7 +378,7 @@ def test_the_stack_job_entry_and_the_job_definition_agree_on_the_placement_keys(
 
 
 def test_a_jobs_placement_is_what_the_stack_sets_under_job_yaml_names_and_not_its_folder():
-    from synapse_dl.config.stack import StackJobConfig
+    from synapse_dl.config.models import StackJobConfig
 
     entry = StackJobConfig.model_validate(
         {"name": "digits_v2", "pool": "cpumedium", "numExecutors": 2, "args": ["--epochs", "3"]}

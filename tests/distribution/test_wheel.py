@@ -106,18 +106,55 @@ def _closure(names: set[str]) -> set[str]:
     return seen
 
 
+def _requirements(wheel: Path, extra: str = "") -> list[Requirement]:
+    """What installing the wheel (with `extra`) asks for, the package's own extras followed."""
+    found, extras, todo = [], set(), [extra]
+    every = [Requirement(r) for r in wheel_metadata(wheel).get_all("Requires-Dist")]
+    while todo:
+        extras.add(wanted := todo.pop())
+        for requirement in every:
+            if requirement.marker is not None and not requirement.marker.evaluate(
+                {"extra": wanted}
+            ):
+                continue
+            if canonicalize_name(requirement.name) == "synapse-dl":
+                todo += [e for e in requirement.extras if e not in extras]
+            elif requirement not in found:
+                found.append(requirement)
+    return found
+
+
 def test_its_dependencies_are_the_infrastructures_pinned_ones_and_bring_no_training_stack(
     wheel: Path,
 ):
-    required = [Requirement(r) for r in wheel_metadata(wheel).get_all("Requires-Dist")]
     pins = {canonicalize_name(r.name): r for r in _pinned(ROOT / "requirements.txt")}
     # requirements.txt pins, for this repository's stacks, a version each range allows.
-    for requirement in required:
+    for requirement in _requirements(wheel, "cli"):
         pinned = pins[canonicalize_name(requirement.name)]
         [version] = [spec.version for spec in pinned.specifier]
         assert requirement.specifier.contains(version), (requirement, version)
     # Everything they pull in, as installed here from those pins: no Spark, no PyTorch.
-    assert _closure({r.name for r in required}) & TRAINING_ONLY == set()
+    for extra in ("", "cli"):
+        names = {r.name for r in _requirements(wheel, extra)}
+        assert _closure(names) & TRAINING_ONLY == set()
+
+
+def test_a_program_that_uses_the_components_installs_nothing_the_commands_alone_need(
+    wheel: Path,
+):
+    library = _closure({r.name for r in _requirements(wheel)})
+    command = _closure({r.name for r in _requirements(wheel, "cli")})
+    commands_only = {"pulumi-policy", "jsonschema", "pip"}
+    assert library & commands_only == set()
+    assert commands_only <= command
+
+    # The engine layer's private Pulumi APIs: an exact SDK where it is installed, a range for
+    # a program.
+    def sdk(extra: str) -> set[str]:
+        return {str(r.specifier) for r in _requirements(wheel, extra) if r.name == "pulumi"}
+
+    assert sdk("") == {"<4,>=3.272.0"}
+    assert sdk("engine") == sdk("cli") == {"<4,>=3.272.0", "==3.272.0"}
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +192,19 @@ def test_installed_outside_the_repository_it_imports_the_three_components(
     ).stdout.splitlines()
     assert out[0].startswith(str(installed))
     assert out[1] == VERSION
+
+
+def test_without_its_extra_the_command_says_how_to_get_it(installed: Path, tmp_path: Path):
+    # The wheel alone, none of its dependencies: what `pip install <repo>` gives a program
+    # lacks the command's (pulumi-policy, jsonschema).
+    result = subprocess.run(
+        [installed / "bin" / "synapse-dl", "plan"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: the synapse-dl command needs its extra, which this environment lacks "
+        '(pulumi_policy, jsonschema): pip install "synapse-dl[cli]"\n'
+    )
 
 
 def test_the_installed_command_plans_a_project_with_the_documented_exit_status(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.offline_runtime import Plan, RecordingMonitor, plan_stack
 from synapse_dl.package_lock import (
     LockedPackage,

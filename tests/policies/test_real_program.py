@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synapse_dl.config.stack import ConfigError, project_values
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import project_values
 from synapse_dl.engine.offline_runtime import MOCK_SUBSCRIPTION_ID, plan_stack
 from tests.conftest import DEV_STACK, ROOT, dev_stack_document
 

@@ -12,7 +12,7 @@ from synapse_dl import cli
 from synapse_dl.cli.libraries import EXIT_INSTALLABLE, EXIT_NO_INDEX, EXIT_NOT_INSTALLABLE
 from synapse_dl.cli.preflight.check import preflight_pool
 from synapse_dl.cli.preflight.environment import runtime_environment
-from synapse_dl.config.stack import SparkPoolConfig
+from synapse_dl.config.models import SparkPoolConfig
 from tests.fakes.package_index import PackageIndex, file_url, unreachable_index_url
 
 ROOT = Path(__file__).resolve().parents[2]

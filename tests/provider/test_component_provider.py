@@ -10,8 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
-from google.rpc import status_pb2
-from pulumi.runtime.proto import errors_pb2
+from pulumi.runtime.proto import errors_pb2, status_pb2
 
 from synapse_dl.cli.metaschema import schema_problems
 from synapse_dl.engine.provider_host import ConstructMonitor, ProviderSession

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    from synapse_dl.cli.commands import run
-
+    try:
+        from synapse_dl.cli.commands import run
+    except ImportError as error:
+        # A Pulumi SDK that lacks what the engine layer uses (its message names it and the pin).
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return run(argv)

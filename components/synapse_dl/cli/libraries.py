@@ -25,7 +25,7 @@ from synapse_dl.cli.preflight.index import (
     check_reachable,
     display_url,
 )
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.project import (
     ProjectNotFoundError,

@@ -26,7 +26,7 @@ from synapse_dl.cli.preflight.index import (
     file_digest,
 )
 from synapse_dl.cli.preflight.resolver import Install
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.package_lock import (
     LockedPackage,

@@ -25,7 +25,7 @@ from synapse_dl.cli.plan_contract import (
     EXIT_PLANNED,
 )
 from synapse_dl.cli.plan_report import plan_json, render_policy, render_text
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.analyzer import PolicyConfigError, run_policy_pack
 from synapse_dl.engine.offline_runtime import plan_stack
 from synapse_dl.project import (

@@ -43,8 +43,9 @@ from synapse_dl.cli.preflight.index import (
 )
 from synapse_dl.cli.preflight.resolver import Install
 from synapse_dl.cli.stack_outcome import Outcome, StackResult, classify
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import render_requirements
-from synapse_dl.config.stack import ConfigError, SparkPoolConfig
+from synapse_dl.config.models import SparkPoolConfig
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.package_lock import LockedPackage, lock_path, stack_packages
 from synapse_dl.project import (

@@ -25,7 +25,7 @@ from synapse_dl.cli.spark_batch import (
 )
 from synapse_dl.clients.credentials import CredentialFactory, default_credential
 from synapse_dl.clients.synapse import SynapsePermissionError, workspace_endpoint
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.jobs.catalog import load_stack_jobs
 from synapse_dl.project import (

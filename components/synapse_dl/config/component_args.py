@@ -13,11 +13,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import library_problems
-from synapse_dl.config.stack import (
-    ConfigError,
-    SparkPoolConfig,
-    WorkspaceSettings,
+from synapse_dl.config.models import SparkPoolConfig, WorkspaceSettings
+from synapse_dl.config.rules import (
     location_problems,
     pool_problems,
     resource_group_problems,

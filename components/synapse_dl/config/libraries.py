@@ -12,7 +12,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 if TYPE_CHECKING:
-    from synapse_dl.config.stack import SparkPoolConfig
+    from synapse_dl.config.models import SparkPoolConfig
 
 REQUIREMENTS_FILENAME = "requirements.txt"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from synapse_dl.config.stack import SparkPoolConfig
+from synapse_dl.config.models import SparkPoolConfig
 
 
 def lifecycle_warnings(pools: Iterable[SparkPoolConfig], today: dt.date | None = None) -> list[str]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from synapse_dl.config.stack import ConfigError, StackConfig, parse_stack_config, project_values
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.loading import parse_stack_config, project_values
+from synapse_dl.config.models import StackConfig
 from synapse_dl.config.strict_yaml import YamlFileError, load_yaml
 from synapse_dl.config.validation_messages import shape_of
 

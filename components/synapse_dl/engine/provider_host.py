@@ -19,7 +19,10 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import (
+
+from synapse_dl.engine.offline_runtime import RecordingMonitor
+from synapse_dl.engine.plugin_process import PluginProcess
+from synapse_dl.engine.pulumi_internals import (
     engine_pb2,
     engine_pb2_grpc,
     provider_pb2,
@@ -27,9 +30,6 @@ from pulumi.runtime.proto import (
     resource_pb2,
     resource_pb2_grpc,
 )
-
-from synapse_dl.engine.offline_runtime import RecordingMonitor
-from synapse_dl.engine.plugin_process import PluginProcess
 from synapse_dl.project import PROVIDER_FOLDER, find_project_dir
 
 PROJECT = "synapse-dl"

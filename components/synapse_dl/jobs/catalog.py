@@ -16,8 +16,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from synapse_dl.config.component_args import ARGS, heading
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import render_requirements
-from synapse_dl.config.stack import PROJECT, ConfigError, SparkPoolConfig, StackConfig
+from synapse_dl.config.models import SparkPoolConfig, StackConfig
 from synapse_dl.jobs.definition import (
     PLACEMENT_KEYS,
     JobDefinition,
@@ -28,6 +29,7 @@ from synapse_dl.jobs.definition import (
     load_job_definition,
     resolve_launcher,
 )
+from synapse_dl.version import PACKAGE
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def load_stack_jobs(stack: StackConfig, jobs_root: Path) -> list[StackJob]:
     seen: dict[str, int] = {}
     for i, entry in enumerate(stack.jobs):
         placement = entry.placement()
-        entry_key = f"{PROJECT}:jobs[{i}]"
+        entry_key = f"{PACKAGE}:jobs[{i}]"
         folder = jobs_root / entry.name
         try:
             definition = load_job_definition(folder, placement)

@@ -31,7 +31,7 @@ from synapse_dl.cli.preflight.resolver import Install, resolve
 from synapse_dl.config.libraries import render_requirements
 
 if TYPE_CHECKING:
-    from synapse_dl.config.stack import SparkPoolConfig
+    from synapse_dl.config.models import SparkPoolConfig
 
 _NO_DISTRIBUTION = re.compile(r"No matching distribution found for (.+)$", re.MULTILINE)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 if TYPE_CHECKING:
-    from synapse_dl.config.stack import SparkPoolConfig
+    from synapse_dl.config.models import SparkPoolConfig
     from synapse_dl.facts.runtimes import SparkRuntime
 
 

@@ -15,8 +15,6 @@ from typing import Any
 import grpc
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2 as pb
-from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from synapse_dl.engine.analyzer.levels import ENFORCEMENT_LEVELS
 from synapse_dl.engine.analyzer.policy_config import (
@@ -27,8 +25,10 @@ from synapse_dl.engine.analyzer.policy_config import (
 )
 from synapse_dl.engine.analyzer.report import PolicyReport
 from synapse_dl.engine.plugin_process import PackProcess
+from synapse_dl.engine.pulumi_internals import analyzer_pb2 as pb
+from synapse_dl.engine.pulumi_internals import analyzer_pb2_grpc
+from synapse_dl.engine.struct_numbers import whole_numbers_as_ints
 from synapse_dl.project import POLICY_PACK_FOLDER, find_project_dir
-from synapse_dl.struct_numbers import whole_numbers_as_ints
 
 # The protocol's enum values by level name (ADVISORY, MANDATORY, ...), and back.
 _LEVEL_VALUES = {name: pb.EnforcementLevel.Value(name.upper()) for name in ENFORCEMENT_LEVELS}

@@ -4,7 +4,8 @@ constructs each component through it.
 
 The host (pulumi.provider.experimental) builds the schema from the components' Args and
 output annotations and their docstrings, and serves the provider protocol on a port it prints
-first on stdout. This provider adds two things to its ComponentProvider:
+first on stdout. This provider adds two things to the host's ComponentProvider, which the
+host's public entry point offers no way to (so it takes the class from pulumi_internals.py):
 - bad arguments come back as the engine's invalid-input error, one line per argument, as a
   stack file's do, rather than as an exception with a traceback;
 - whole numbers are passed on as ints: the host hands integer inputs on as floats.
@@ -17,19 +18,19 @@ import sys
 from typing import Any
 
 import pulumi
-from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
+from pulumi import InputPropertiesError, InputPropertyErrorDetails
+from pulumi.provider import ConstructResult
 from pulumi.provider import main as serve
-from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.provider import ConstructResult
-from pulumi.provider.server import ComponentInitError
 
-from synapse_dl.config.stack import ConfigError
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.engine.pulumi_internals import component_host
+from synapse_dl.engine.struct_numbers import whole_numbers_as_ints
 from synapse_dl.spark_pool import SparkPool
-from synapse_dl.struct_numbers import whole_numbers_as_ints
 from synapse_dl.training_job import TrainingJob
 from synapse_dl.version import PACKAGE, VERSION
 from synapse_dl.workspace import SynapseWorkspace
 
+ComponentProvider, ComponentInitError = component_host()
 COMPONENTS: list[type[pulumi.ComponentResource]] = [SynapseWorkspace, SparkPool, TrainingJob]
 # The argument a problem line names: `args.settings.nodeCount = 500: ...` -> settings.nodeCount
 _ARGUMENT = re.compile(r"^args\.([A-Za-z0-9_.\[\]]+)")
@@ -42,7 +43,8 @@ def _property_errors(error: ConfigError) -> list[InputPropertyErrorDetails]:
     ]
 
 
-class SynapseDlProvider(ComponentProvider):
+# The base class comes from a call (pulumi_internals.component_host), which mypy cannot follow.
+class SynapseDlProvider(ComponentProvider):  # type: ignore[misc,valid-type]
     def __init__(self) -> None:
         super().__init__(COMPONENTS, PACKAGE, None, VERSION)
 

@@ -1,17 +1,13 @@
-"""Stack config, read once from `Pulumi.<stack>.yaml` into validated pydantic models.
+"""The stack config's models: `Pulumi.<stack>.yaml`'s `synapse-dl:` keys as pydantic models.
 
-Keys are camelCase in the stack file (Pulumi's convention) and snake_case in Python.
-Every error names the full config key (`synapse-dl:sparkPools[0].autoScale.maxNodeCount`),
-the bad value and what is allowed; the program raises it before registering anything.
+Keys are camelCase in the stack file (Pulumi's convention) and snake_case in Python. Each
+model checks its own values (types, ranges, allowed values, Azure's naming rules); the rules
+that tie several values together are in rules.py, and reading a stack's config in loading.py.
 """
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
-import json
-import re
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,14 +16,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
 
 from synapse_dl.config.spark_properties import SparkProperties
-from synapse_dl.config.validation_messages import field_errors
 from synapse_dl.facts import (
     azure_rules,
     data_lake,
@@ -36,19 +30,6 @@ from synapse_dl.facts import (
     runtimes,
     synapse_rbac,
 )
-
-PROJECT = "synapse-dl"
-# The `synapse-dl:` keys the program reads; any other is a mistake (a typo reads as absent).
-KNOWN_KEYS = ("workspace", "sparkPools", "jobs")
-
-
-class ConfigError(Exception):
-    """Invalid stack config (or a component's arguments, named by `heading`): one line per
-    problem, each naming key, value and what is allowed."""
-
-    def __init__(self, problems: list[str], heading: str = "invalid stack config"):
-        self.problems = problems
-        super().__init__(f"{heading}:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 def _spark_version_written_as_text(value: Any) -> Any:
@@ -76,7 +57,8 @@ class _Model(BaseModel):
     )
 
 
-def _resource_group_name(value: str) -> str:
+def resource_group_name(value: str) -> str:
+    """The name, when Azure takes it as a resource group's; raises ValueError saying why not."""
     if not azure_rules.RESOURCE_GROUP_NAME.match(value):
         raise ValueError(
             "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' and ')', and "
@@ -99,7 +81,7 @@ def _workspace_name(value: str) -> str:
 
 
 class ResourceGroupConfig(_Model):
-    name: Annotated[str, AfterValidator(_resource_group_name)]
+    name: Annotated[str, AfterValidator(resource_group_name)]
     # False: the group exists already and is only referenced.
     create: bool = True
 
@@ -378,258 +360,3 @@ class StackConfig(_Model):
     jobs: list[Annotated[StackJobConfig, BeforeValidator(_job_folder_as_entry)]] = Field(
         default_factory=list
     )
-
-
-# --- cross-field rules, each returning (key relative to the project, problem) pairs ---
-
-
-def pool_problems(
-    key: str, pool: SparkPoolConfig, location: str | None, location_key: str
-) -> list[str]:
-    """The pool's cross-field rules; `key` names the pool (`synapse-dl:sparkPools[0]`), and the
-    GPU region rule needs the workspace's `location` (None: not known before deployment)."""
-    problems = azure_rules.tag_problems(f"{key}.tags", pool.tags)
-    if pool.auto_scale.enabled and pool.auto_scale.min_node_count > pool.auto_scale.max_node_count:
-        problems.append(
-            f"{key}.autoScale.minNodeCount = {pool.auto_scale.min_node_count}: must be <= "
-            f"autoScale.maxNodeCount ({pool.auto_scale.max_node_count})"
-        )
-    dea = pool.dynamic_executor_allocation
-    if dea.enabled:
-        for field, value in (
-            ("minExecutors", dea.min_executors),
-            ("maxExecutors", dea.max_executors),
-        ):
-            if value is None:
-                problems.append(
-                    f"{key}.dynamicExecutorAllocation.{field} = null: required when "
-                    "dynamicExecutorAllocation.enabled is true (ARM answers "
-                    "DynamicExecutorAllocationNotValid)"
-                )
-        if dea.min_executors and dea.max_executors and dea.min_executors > dea.max_executors:
-            problems.append(
-                f"{key}.dynamicExecutorAllocation.minExecutors = {dea.min_executors}: must be <= "
-                f"maxExecutors ({dea.max_executors})"
-            )
-    if runtimes.node_spec(pool.node_size_family, pool.node_size) is None:
-        allowed = sorted(s for f, s in runtimes.NODE_SPECS if f == pool.node_size_family)
-        problems.append(
-            f"{key}.nodeSize = {pool.node_size!r}: not a {pool.node_size_family} node size "
-            f"(allowed: {', '.join(allowed) or 'none: this family has no pools we support'})"
-        )
-    if pool.compute_isolation and (
-        (pool.node_size_family, pool.node_size) not in runtimes.ISOLATABLE_NODE_SIZES
-    ):
-        sizes = " or ".join(f"{f} {s}" for f, s in sorted(runtimes.ISOLATABLE_NODE_SIZES))
-        problems.append(
-            f"{key}.computeIsolation = true: only {sizes} nodes can be isolated, not "
-            f"{pool.node_size_family} {pool.node_size}"
-        )
-    if pool.is_gpu:
-        runtime = pool.runtime
-        if not runtime.supports_gpu:
-            gpu_versions = [v for v, r in runtimes.RUNTIMES.items() if r.supports_gpu]
-            problems.append(
-                f"{key}.sparkVersion = {pool.spark_version!r}: GPU pools exist only on Spark "
-                f"{', '.join(gpu_versions)}"
-            )
-        elif (
-            location is not None and runtimes.normalize_region(location) not in runtime.gpu_regions
-        ):
-            problems.append(
-                f"{key}.nodeSizeFamily = 'HardwareAcceleratedGPU': GPU pools exist only in "
-                f"{', '.join(runtime.gpu_regions)}, not in the workspace location "
-                f"{location!r} ({location_key})"
-            )
-    return problems
-
-
-def resource_group_problems(key: str, name: str) -> list[str]:
-    try:
-        _resource_group_name(name)
-    except ValueError as error:
-        return [f"{key} = {name!r}: {error}"]
-    return []
-
-
-def location_problems(key: str, location: str) -> list[str]:
-    problem = azure_rules.region_problem(key, location, runtimes.normalize_region(location))
-    return [problem] if problem else []
-
-
-def workspace_problems(prefix: str, workspace: WorkspaceSettings) -> list[str]:
-    """The workspace's cross-field rules; `prefix` leads each key (`synapse-dl:workspace.`)."""
-    key = f"{prefix}network"
-    # The group, the lake (a storage account) and the workspace carry these tags.
-    problems = azure_rules.tag_problems(
-        f"{prefix}tags", workspace.tags, azure_rules.MAX_TAG_KEY_STORAGE
-    )
-    network = workspace.network
-    for i, rule in enumerate(network.firewall_rules):
-        if rule.opens_internet and not network.allow_internet_wide_firewall:
-            addresses = azure_rules.addresses_in(rule.start_ip_address, rule.end_ip_address)
-            problems.append(
-                f"{key}.firewallRules[{i}] = {rule.start_ip_address}-{rule.end_ip_address}: "
-                f"admits {addresses:,} addresses, more than a /8 "
-                f"({azure_rules.INTERNET_WIDE_ADDRESSES:,}), which opens the workspace to the "
-                "internet. Narrow the range; to open it on purpose, set "
-                f"{key}.allowInternetWideFirewall: true and lower the policy "
-                "no-internet-wide-firewall to advisory in the policy pack config "
-                '({"no-internet-wide-firewall": "advisory"})'
-            )
-    problems += _firewall_name_problems(key, network)
-    if network.public_network_access == "Disabled" and not network.managed_virtual_network:
-        problems.append(
-            f"{key}.publicNetworkAccess = 'Disabled': needs {key}.managedVirtualNetwork: true"
-        )
-    if network.prevent_data_exfiltration and not network.managed_virtual_network:
-        problems.append(
-            f"{key}.preventDataExfiltration = true: needs {key}.managedVirtualNetwork: true"
-        )
-    if workspace.private_access is not None:
-        problems += _dns_zone_problems(
-            f"{prefix}privateAccess.dnsZoneIds", workspace.private_access
-        )
-    return problems + _lake_problems(f"{prefix}dataLake", workspace)
-
-
-def _lake_problems(key: str, workspace: WorkspaceSettings) -> list[str]:
-    lake = workspace.data_lake
-    network_key = f"{key.rsplit('.', 1)[0]}.network"
-    # (A Deny that follows publicNetworkAccess: Disabled has that rule's own message.)
-    if lake.default_action == "Deny" and not workspace.network.managed_virtual_network:
-        return [
-            f"{key}.defaultAction = 'Deny': Spark reaches such a lake only through a managed "
-            f"private endpoint, which needs {network_key}.managedVirtualNetwork: true"
-        ]
-    if lake.allowed_ip_ranges and not workspace.lake_denies_by_default:
-        return [
-            f"{key}.allowedIpRanges = {lake.allowed_ip_ranges}: only with {key}.defaultAction: "
-            "Deny (a lake that allows by default lets every address in)"
-        ]
-    return []
-
-
-def _dns_zone_problems(key: str, access: PrivateAccessConfig) -> list[str]:
-    """Each zone given must be an ARM id of the private DNS zone that its key names."""
-    problems = []
-    for zone, zone_id in sorted(access.dns_zone_ids.items()):
-        expected = private_link.DNS_ZONES[zone]
-        if not re.match(private_link.PRIVATE_DNS_ZONE_ID, zone_id) or (
-            zone_id.rsplit("/", 1)[-1].lower() != expected
-        ):
-            problems.append(
-                f"{key}.{zone} = {zone_id!r}: must be the ARM id of a private DNS zone named "
-                f"{expected}"
-            )
-    return problems
-
-
-def _firewall_name_problems(key: str, network: NetworkConfig) -> list[str]:
-    """Rule names are unique in a workspace, without regard to case (ARM names), counting the
-    rule allowAzureServices adds."""
-    seen: dict[str, str] = {}
-    if network.allow_azure_services:
-        seen[azure_rules.AZURE_SERVICES_RULE.lower()] = f"{key}.allowAzureServices"
-    problems = []
-    for i, rule in enumerate(network.firewall_rules):
-        first = seen.setdefault(rule.name.lower(), f"{key}.firewallRules[{i}].name")
-        if first != f"{key}.firewallRules[{i}].name":
-            problems.append(
-                f"{key}.firewallRules[{i}].name = {rule.name!r}: a workspace holds one rule of "
-                f"a name, and {first} already names it"
-            )
-    return problems
-
-
-def _duplicate_pool_problems(pools: list[SparkPoolConfig]) -> list[str]:
-    seen: dict[str, int] = {}
-    problems = []
-    for i, pool in enumerate(pools):
-        # Pool names are case-insensitive in ARM.
-        first = seen.setdefault(pool.name.lower(), i)
-        if first != i:
-            problems.append(
-                f"{PROJECT}:sparkPools[{i}].name = {pool.name!r}: duplicates "
-                f"sparkPools[{first}].name; pool names must be unique in a workspace"
-            )
-    return problems
-
-
-def _format_pydantic_error(error: ValidationError) -> list[str]:
-    # Top-level fields are config keys of their own: `synapse-dl:workspace`.
-    return [f"{PROJECT}:{e.text}" for e in field_errors(error, StackConfig)]
-
-
-def _unknown_key_problems(raw: Mapping[str, Any]) -> list[str]:
-    problems = []
-    for key in raw:
-        if key in KNOWN_KEYS:
-            continue
-        nearest = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean {PROJECT}:{nearest[0]}?"
-            if nearest
-            else f"the keys are {', '.join(f'{PROJECT}:{k}' for k in KNOWN_KEYS)}"
-        )
-        problems.append(f"{PROJECT}:{key}: not a key this project reads; {hint}")
-    return problems
-
-
-def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
-    """Validate the project's config values (keys without the `synapse-dl:` prefix)."""
-    unknown = _unknown_key_problems(raw)
-    try:
-        stack = StackConfig.model_validate({k: v for k, v in raw.items() if k in KNOWN_KEYS})
-    except ValidationError as error:
-        raise ConfigError(unknown + _format_pydantic_error(error)) from None
-    if unknown:
-        raise ConfigError(unknown)
-    # Local import: libraries needs the models above.
-    from synapse_dl.config.libraries import library_problems
-
-    workspace = stack.workspace
-    problems = location_problems(f"{PROJECT}:workspace.location", workspace.location)
-    problems += workspace_problems(f"{PROJECT}:workspace.", workspace)
-    for i, pool in enumerate(stack.spark_pools):
-        key = f"{PROJECT}:sparkPools[{i}]"
-        problems += pool_problems(key, pool, workspace.location, f"{PROJECT}:workspace.location")
-        problems += library_problems(key, pool)
-    problems += _duplicate_pool_problems(stack.spark_pools)
-    if problems:
-        raise ConfigError(problems)
-    return stack
-
-
-def _config_value(text: Any) -> Any:
-    """A value as the engine passes it: objects and lists as JSON text, strings as they are."""
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def load_stack_config() -> StackConfig:
-    """Read the running stack's config as the engine passed it (the same under mocks and the
-    CLI): every `synapse-dl:` key, so a misspelt one is an error rather than absent."""
-    from pulumi.runtime.config import CONFIG
-
-    prefix = f"{PROJECT}:"
-    raw = {
-        key[len(prefix) :]: _config_value(value)
-        for key, value in CONFIG.get().items()
-        if key.startswith(prefix)
-    }
-    return parse_stack_config(raw)
-
-
-def project_values(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A stack document's `synapse-dl:` config values, keyed without the prefix."""
-    prefix = f"{PROJECT}:"
-    return {
-        key[len(prefix) :]: value
-        for key, value in (document.get("config") or {}).items()
-        if key.startswith(prefix)
-    }
