@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from synapse_dl.cli.plan_report import render_text
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.offline_runtime import Plan, PlannedResource, RecordingMonitor, plan_stack
 from tests.conftest import JOBS_ROOT, ROOT
@@ -82,6 +83,15 @@ def test_the_python_example_registers_what_the_cpu_stack_does(tmp_path):
 
     assert sorted(map(shape, by_args.resources)) == sorted(map(shape, by_stack.resources))
     assert len(by_args.resources) == 84
+
+
+def test_the_python_example_plans_under_its_own_projects_name(tmp_path):
+    plan = plan_program(tmp_path, EXAMPLE, RecordingMonitor())
+
+    # examples/python/Pulumi.yaml names the project synapse-dl-example.
+    assert plan.project == "synapse-dl-example"
+    assert {r.urn.split("::")[1] for r in plan.resources} == {"synapse-dl-example"}
+    assert "  +  pulumi:pulumi:Stack  synapse-dl-example-args" in render_text(plan).splitlines()
 
 
 def test_valid_args_register_every_component(tmp_path):

@@ -126,7 +126,7 @@ def render_text(plan: Plan) -> str:
     lines = [
         f"Offline plan of stack '{plan.stack}' (Pulumi mock runtime: nothing reaches Azure)",
         "",
-        f"  +  pulumi:pulumi:Stack  synapse-dl-{plan.stack}",
+        f"  +  pulumi:pulumi:Stack  {plan.project}-{plan.stack}",
     ]
 
     def walk(parent: str, prefix: str) -> None:

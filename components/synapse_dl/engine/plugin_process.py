@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from synapse_dl.version import PACKAGE
+
 # pulumi.policy parses the engine address but never dials it (pulumi/policy/__main__.py), and
 # pulumi.log writes to stderr when no engine is configured, so no engine server is needed: a
 # closed loopback port stands in, and the pack's stderr is kept for error reports.
@@ -122,7 +124,7 @@ class PackProcess(PluginProcess):
         pack_dir: Path,
         *,
         python: str = sys.executable,
-        project: str = "synapse-dl",
+        project: str = PACKAGE,
         stack: str = "dev",
         dry_run: bool = True,
         stack_config: Mapping[str, Any] | None = None,

@@ -31,8 +31,10 @@ from synapse_dl.engine.pulumi_internals import (
     resource_pb2_grpc,
 )
 from synapse_dl.project import PROVIDER_FOLDER, find_project_dir
+from synapse_dl.version import PACKAGE
 
-PROJECT = "synapse-dl"
+# The project a stand-in program of the package belongs to (its URNs).
+PROJECT = PACKAGE
 
 
 class ProviderStartError(RuntimeError):

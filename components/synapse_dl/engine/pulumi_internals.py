@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from synapse_dl.version import PACKAGE
+
 if TYPE_CHECKING:
     from pulumi.provider.experimental.component import ComponentProvider
     from pulumi.provider.server import ComponentInitError
@@ -48,7 +50,7 @@ def _changed(what: str, error: Exception) -> PulumiSdkChangedError:
     return PulumiSdkChangedError(
         f"the Pulumi SDK {installed} has no {what} ({error}); synapse-dl's engine layer "
         f"(synapse_dl/engine/pulumi_internals.py) was written for pulumi {SDK_VERSION}: "
-        f'install that version (pip install "synapse-dl[cli]")'
+        f'install that version (pip install "{PACKAGE}[cli]")'
     )
 
 
