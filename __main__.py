@@ -10,9 +10,9 @@ import pulumi
 
 from synapse_dl import SparkPool, SynapseWorkspace, TrainingJob
 from synapse_dl.config.loading import load_stack_config
-from synapse_dl.jobs.catalog import load_stack_jobs
 from synapse_dl.package_lock import lock_path, stack_packages
 from synapse_dl.stack_args import pool_settings, training_job_args, workspace_args
+from synapse_dl.stack_jobs import load_stack_jobs
 
 PROJECT_DIR = Path(__file__).resolve().parent
 stack = load_stack_config()

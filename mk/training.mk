@@ -33,7 +33,7 @@ endif
 .PHONY: train-env train test-training bench-training
 
 # Each environment gets this repository's package (synapse_dl) without its infrastructure
-# dependencies, after `pip check`: local_run reads job.yaml with synapse_dl.jobs.definition,
+# dependencies, after `pip check`: local_run reads job.yaml with synapse_dl.config.job_definition,
 # which needs only pydantic and PyYAML (tests/components/test_job_definitions.py holds that).
 
 $(TRAIN_VENV)/.installed: training_jobs/requirements.txt training_jobs/build/build_horovod.sh

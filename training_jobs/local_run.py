@@ -29,13 +29,13 @@ import shlex
 import sys
 from pathlib import Path
 
-from synapse_dl.facts.runtimes import RUNTIMES
-from synapse_dl.jobs.definition import (
+from synapse_dl.config.job_definition import (
     JobDefinition,
     JobDefinitionError,
     discover_jobs,
     load_job_definition,
 )
+from synapse_dl.facts.runtimes import RUNTIMES
 
 JOBS_ROOT = Path(__file__).resolve().parent
 LOCAL_MASTER = "local[2]"

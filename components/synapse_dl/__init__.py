@@ -4,7 +4,7 @@
 
 This folder (`components/` in the repository) is the `synapse_dl` package once installed
 (pyproject.toml maps the name). The three components import Pulumi and azure-native; they are
-loaded on first use, so that `synapse_dl.jobs.definition` (pydantic only) imports in the
+loaded on first use, so that `synapse_dl.config.job_definition` (pydantic only) imports in the
 training environments without them.
 """
 

@@ -12,7 +12,12 @@ import pulumi
 from pulumi_azure_native import synapse
 
 from synapse_dl.component_base import options_with_alias, register_annotated_outputs, type_token
-from synapse_dl.config.component_args import heading, pool_settings, workspace_packages
+from synapse_dl.config.component_args import (
+    heading,
+    pool_options,
+    pool_settings,
+    workspace_packages,
+)
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import REQUIREMENTS_FILENAME, render_requirements
 from synapse_dl.config.lifecycle import lifecycle_warnings
@@ -85,11 +90,11 @@ class AutoScale(TypedDict):
     """Autoscale between two node counts."""
 
     enabled: NotRequired[bool]
-    """Scale between minNodeCount and maxNodeCount (default true when given)."""
+    """Scale between minNodeCount and maxNodeCount, once autoScale is given (default true)."""
     min_node_count: NotRequired[int]
-    """Fewest nodes (3-200, default 3)."""
+    """Fewest nodes (3-200; default 3)."""
     max_node_count: NotRequired[int]
-    """Most nodes (3-200, default 3)."""
+    """Most nodes (3-200; default 3)."""
 
 
 class AutoPause(TypedDict):
@@ -98,7 +103,7 @@ class AutoPause(TypedDict):
     enabled: NotRequired[bool]
     """Pause when idle (default true)."""
     delay_in_minutes: NotRequired[int]
-    """Idle minutes before pausing (5-10080, default 15)."""
+    """Idle minutes before pausing (5-10080; default 15)."""
 
 
 class DynamicExecutorAllocation(TypedDict):
@@ -107,9 +112,9 @@ class DynamicExecutorAllocation(TypedDict):
     enabled: NotRequired[bool]
     """Allocate executors on demand (default false)."""
     min_executors: NotRequired[int]
-    """Fewest executors (required when enabled)."""
+    """Fewest executors; required when enabled (at least 1)."""
     max_executors: NotRequired[int]
-    """Most executors (required when enabled)."""
+    """Most executors; required when enabled (at least 1)."""
 
 
 class SparkPoolSettings(TypedDict):
@@ -117,15 +122,18 @@ class SparkPoolSettings(TypedDict):
     against the settings of the pool it targets."""
 
     node_size_family: str
-    """HardwareAcceleratedGPU, MemoryOptimized or HardwareAcceleratedFPGA."""
+    """The nodes' family; GPU pools are HardwareAcceleratedGPU (one of MemoryOptimized,
+    HardwareAcceleratedFPGA, HardwareAcceleratedGPU)."""
     node_size: str
-    """Small, Medium, Large, XLarge, XXLarge or XXXLarge, as the family has them."""
+    """The nodes' size, as their family offers it (one of Small, Medium, Large, XLarge,
+    XXLarge, XXXLarge)."""
     spark_version: str
-    """Synapse Spark runtime: 3.1 or 3.2 (GPU, retired), 3.4 (retired) or 3.5."""
+    """The Synapse Spark runtime: GPU pools need 3.1 or 3.2, both retired, and 3.4 is retired
+    too (one of 3.1, 3.2, 3.4, 3.5)."""
     pool_name: NotRequired[str]
     """The pool's name in the workspace (1-15 letters and digits); default: the resource name."""
     node_count: NotRequired[int]
-    """Nodes when autoscale is off (3-200, default 3)."""
+    """Nodes when autoscale is off (3-200; default 3)."""
     auto_scale: NotRequired[AutoScale]
     """Autoscale; off by default."""
     auto_pause: NotRequired[AutoPause]
@@ -140,7 +148,8 @@ class SparkPoolSettings(TypedDict):
     spark_config: NotRequired[dict[str, str]]
     """Spark properties for the pool's spark-defaults.conf."""
     compute_isolation: NotRequired[bool]
-    """Run on hosts isolated to this customer (MemoryOptimized XXXLarge only; default false)."""
+    """Run on hosts isolated to this customer; MemoryOptimized XXXLarge nodes only (default
+    false)."""
     session_level_packages_enabled: NotRequired[bool]
     """Let sessions install their own packages (default false)."""
     tags: NotRequired[dict[str, str]]
@@ -174,8 +183,8 @@ class SparkPoolArgs(TypedDict):
     """Wheels uploaded as workspace packages and attached to the pool (`customLibraries`):
     the one way to libraries in a workspace that blocks PyPI."""
     install_from_pypi: NotRequired[bool]
-    """Install the settings' libraries from PyPI (default true). False where the workspace
-    blocks PyPI: the libraries then come as workspace_packages."""
+    """Install the settings' libraries from PyPI; false where the workspace blocks PyPI, and
+    the libraries then come as workspace_packages (default true)."""
     log_analytics_workspace_id: NotRequired[pulumi.Input[str]]
     """Send the pool's Spark logs there through a diagnostic setting (the workspace's
     log_analytics_workspace_id); none by default."""
@@ -204,7 +213,7 @@ class SparkPool(pulumi.ComponentResource):
             name, args.get("workspace_packages"), key="args.workspacePackages"
         )
         requirements = render_requirements(config)
-        from_pypi = args.get("install_from_pypi", True)
+        from_pypi = pool_options(name, args).install_from_pypi
         if requirements and not from_pypi and not specs:
             raise ConfigError(
                 [

@@ -8,8 +8,8 @@ from typing import Any
 import pulumi
 
 from synapse_dl.config.models import SparkPoolConfig, WorkspaceConfig
-from synapse_dl.jobs.catalog import StackJob
 from synapse_dl.spark_pool import SparkPoolSettings
+from synapse_dl.stack_jobs import StackJob
 from synapse_dl.training_job import PLACEMENT_ARGS, TrainingJobArgs
 from synapse_dl.workspace import SynapseWorkspace, SynapseWorkspaceArgs
 

@@ -9,27 +9,23 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
+from pydantic.alias_generators import to_snake
 
 from synapse_dl.component_base import options_with_alias, register_annotated_outputs, type_token
 from synapse_dl.config.component_args import pool_settings
+from synapse_dl.config.job_definition import PLACEMENT_KEYS
 from synapse_dl.facts import azure_rules
-from synapse_dl.jobs.catalog import StackJob, component_job
 from synapse_dl.providers.lake_file import LakeFile
 from synapse_dl.providers.spark_job_definition import SparkJobDefinition
 from synapse_dl.spark_pool import SparkPoolSettings
+from synapse_dl.stack_jobs import StackJob, component_job
 
 # The package's own folder in the workspace's filesystem, apart from the data people keep there.
 JOBS_PREFIX = "synapse-dl/jobs"
 PREVIOUS_TYPE = "synapse-dl:jobs:TrainingJob"
-# TrainingJobArgs keys that set job.yaml keys, and the job.yaml key each sets.
-PLACEMENT_ARGS = {
-    "launcher": "launcher",
-    "args": "args",
-    "driver": "driver",
-    "executor": "executor",
-    "num_executors": "numExecutors",
-    "conf": "conf",
-}
+# TrainingJobArgs keys that set job.yaml keys (PLACEMENT_KEYS but the pool, which
+# spark_pool_name sets), and the job.yaml key each sets.
+PLACEMENT_ARGS = {to_snake(key): key for key in PLACEMENT_KEYS if key != "pool"}
 
 
 def content_digest(path: Path) -> str:
@@ -66,7 +62,7 @@ class ProcessSize(TypedDict):
     """Cores and memory of the driver or of one executor."""
 
     cores: int
-    """vCores."""
+    """vCores (at least 1)."""
     memory: str
     """Whole gigabytes, such as 28g."""
 
@@ -91,7 +87,8 @@ class TrainingJobArgs(TypedDict):
     filesystem: pulumi.Input[str]
     """The filesystem on the lake that holds the scripts, data and output."""
     launcher: NotRequired[str]
-    """horovod or spark; default: the target runtime's own."""
+    """How the job's processes start; default: the target runtime's own (one of horovod,
+    spark)."""
     args: NotRequired[list[str]]
     """The entry script's arguments after --data, --output and --launcher."""
     driver: NotRequired[ProcessSize]
@@ -99,7 +96,7 @@ class TrainingJobArgs(TypedDict):
     executor: NotRequired[ProcessSize]
     """Each executor's cores and memory."""
     num_executors: NotRequired[int]
-    """How many executors."""
+    """How many executors (at least 1)."""
     conf: NotRequired[dict[str, str]]
     """Spark properties for the job."""
 

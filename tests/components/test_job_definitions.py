@@ -1,7 +1,7 @@
 """job.yaml files load into JobDefinition, fit the dev stack's pools, and bad ones fail clearly.
 
-synapse_dl.jobs.definition is pure Python (pydantic, PyYAML): the infrastructure imports it, and
-so do the training environments (local runs), which have no Pulumi."""
+synapse_dl.config.job_definition is pure Python (pydantic, PyYAML): the infrastructure imports
+it, and so do the training environments (local runs), which have no Pulumi."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synapse_dl.jobs.definition import (
+from synapse_dl.config.job_definition import (
     JobDefinitionError,
     Location,
     PoolShape,
@@ -213,7 +213,7 @@ def test_the_definition_module_imports_nothing_of_pulumi_spark_torch_or_tensorfl
     import sys
 
     probe = (
-        "import sys, synapse_dl.jobs.definition; "
+        "import sys, synapse_dl.config.job_definition; "
         "heavy = {'pulumi', 'pyspark', 'torch', 'tensorflow', 'horovod', 'petastorm', 'numpy'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )

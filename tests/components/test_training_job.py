@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.job_definition import PLACEMENT_KEYS
 from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.engine.offline_runtime import Plan, RecordingMonitor, plan_stack
-from synapse_dl.jobs.catalog import load_stack_jobs
-from synapse_dl.jobs.definition import PLACEMENT_KEYS
+from synapse_dl.stack_jobs import load_stack_jobs
 from synapse_dl.training_job import blob_name
 from tests.conftest import DEV_STACK, JOBS_ROOT, ROOT
 

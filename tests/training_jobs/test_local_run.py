@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synapse_dl.jobs.definition import discover_jobs, load_job_definition
+from synapse_dl.config.job_definition import discover_jobs, load_job_definition
 from training_jobs import local_run
 
 JOBS_ROOT = Path(__file__).resolve().parents[2] / "training_jobs"

@@ -27,7 +27,6 @@ from synapse_dl.clients.credentials import CredentialFactory, default_credential
 from synapse_dl.clients.synapse import SynapsePermissionError, workspace_endpoint
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
-from synapse_dl.jobs.catalog import load_stack_jobs
 from synapse_dl.project import (
     TRAINING_JOBS_FOLDER,
     ProjectNotFoundError,
@@ -35,6 +34,7 @@ from synapse_dl.project import (
     find_project_dir,
     stack_file_path,
 )
+from synapse_dl.stack_jobs import load_stack_jobs
 
 HELP = "run a deployed training job on its pool and follow it to the end"
 

@@ -106,6 +106,21 @@ def pool_settings(
     return pool
 
 
+class SparkPoolOptions(BaseModel):
+    """SparkPoolArgs' own settings, besides the pool's (`settings`), its packages and the
+    Inputs that name where it goes."""
+
+    model_config = {"extra": "ignore"}
+
+    install_from_pypi: bool = True
+
+
+def pool_options(name: str, args: Mapping[str, Any]) -> SparkPoolOptions:
+    """A SparkPool's own settings, validated; raises ConfigError naming the argument."""
+    own = {key: args[key] for key in SparkPoolOptions.model_fields if key in args}
+    return _validated(SparkPoolOptions, own, ARGS, {}, heading("SparkPool", name))
+
+
 class WorkspacePackageArgs(BaseModel):
     """A wheel uploaded as a workspace package (spark_pool.WorkspacePackageSpec)."""
 

@@ -8,7 +8,9 @@ that tie several values together are in rules.py, and reading a stack's config i
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal
+import types
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -16,11 +18,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    create_model,
     field_validator,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
+from pydantic_core import core_schema
 
+from synapse_dl.config.job_definition import PLACEMENT_KEYS, JobDefinition
 from synapse_dl.config.spark_properties import SparkProperties
 from synapse_dl.facts import (
     azure_rules,
@@ -42,13 +48,22 @@ def _spark_version_written_as_text(value: Any) -> Any:
     return value
 
 
-def _one_of(allowed: tuple[str, ...]) -> AfterValidator:
-    def check(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(f"not one of {', '.join(allowed)}")
-        return value
+@dataclass(frozen=True)
+class OneOf:
+    """A text value from a fixed set, as pydantic metadata (`Annotated[str, OneOf(...)]`): the
+    check runs after the type's, and the docs read the set from `allowed`."""
 
-    return AfterValidator(check)
+    allowed: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def _check(self, value: str) -> str:
+        if value not in self.allowed:
+            raise ValueError(f"not one of {', '.join(self.allowed)}")
+        return value
 
 
 class _Model(BaseModel):
@@ -215,7 +230,7 @@ class JobRunnerConfig(_Model):
     workspace."""
 
     object_id: str = Field(pattern=azure_rules.GUID)
-    type: Annotated[str, _one_of(synapse_rbac.PRINCIPAL_TYPES)] = "Group"
+    type: Annotated[str, OneOf(synapse_rbac.PRINCIPAL_TYPES)] = "Group"
 
 
 class CustomerManagedKeyConfig(_Model):
@@ -283,11 +298,11 @@ class DynamicExecutorAllocationConfig(_Model):
 
 PoolName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{0,14}$")]
 SparkVersion = Annotated[
-    str, BeforeValidator(_spark_version_written_as_text), _one_of(tuple(runtimes.RUNTIMES))
+    str, BeforeValidator(_spark_version_written_as_text), OneOf(tuple(runtimes.RUNTIMES))
 ]
 # "None" is an ARM enum value, not a pool anyone can create.
-NodeSizeFamily = Annotated[str, _one_of(runtimes.NODE_SIZE_FAMILIES[1:])]
-NodeSize = Annotated[str, _one_of(runtimes.NODE_SIZES[1:])]
+NodeSizeFamily = Annotated[str, OneOf(runtimes.NODE_SIZE_FAMILIES[1:])]
+NodeSize = Annotated[str, OneOf(runtimes.NODE_SIZES[1:])]
 
 
 class SparkPoolConfig(_Model):
@@ -334,29 +349,52 @@ def _job_folder_as_entry(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-class StackJobConfig(_Model):
+def _shape(annotation: Any) -> Any:
+    """A job.yaml key's type as a stack takes it: a mapping where the job takes a model, text
+    where it takes one of a set. The job's own model judges the value once merged, naming the
+    stack's key (stack_jobs.load_stack_jobs)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return Union[tuple(_shape(member) for member in get_args(annotation))]  # noqa: UP007
+    if get_origin(annotation) is Literal:
+        return str
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return dict[str, Any]
+    return annotation
+
+
+class _StackJobEntry(_Model):
     """A job the stack deploys: its folder under training_jobs/ and, optionally, where and how
     big it runs on this stack. Those keys replace the job.yaml's own (whole values, not merged)
-    and are validated with it (synapse_dl/jobs/definition.py, PLACEMENT_KEYS)."""
+    and are validated with it (synapse_dl/config/job_definition.py)."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_]+$")
-    pool: str | None = None
-    launcher: str | None = None
-    args: list[str] | None = None
-    driver: dict[str, Any] | None = None
-    executor: dict[str, Any] | None = None
-    num_executors: int | None = None
-    conf: SparkProperties | None = None
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_]+$",
+        description="A job to deploy: its folder under training_jobs/ (`- name` alone is short "
+        "for `- name: name`).",
+    )
 
     def placement(self) -> dict[str, Any]:
         """The job.yaml keys this stack sets, under their job.yaml names."""
         return self.model_dump(by_alias=True, exclude_none=True, exclude={"name"})
 
 
+# Its placement keys are the job.yaml keys a stack may set (job_definition.PLACEMENT_KEYS),
+# each in the shape the job's own model takes; python names are snake_case, as in every model.
+_PLACEMENT_FIELDS: dict[str, Any] = {
+    to_snake(key): (_shape(JobDefinition.model_fields[key].annotation) | None, None)
+    for key in PLACEMENT_KEYS
+}
+StackJobConfig = create_model("StackJobConfig", __base__=_StackJobEntry, **_PLACEMENT_FIELDS)
+# What the stack's `jobs` holds: mypy cannot see into a model made by create_model, and types
+# the entries by their static part.
+if TYPE_CHECKING:
+    StackJobs = list[_StackJobEntry]
+else:
+    StackJobs = list[Annotated[StackJobConfig, BeforeValidator(_job_folder_as_entry)]]
+
+
 class StackConfig(_Model):
     workspace: WorkspaceConfig
     spark_pools: list[SparkPoolConfig] = Field(default_factory=list)
     # Folders under training_jobs/ to deploy as Spark job definitions.
-    jobs: list[Annotated[StackJobConfig, BeforeValidator(_job_folder_as_entry)]] = Field(
-        default_factory=list
-    )
+    jobs: StackJobs = Field(default_factory=list)

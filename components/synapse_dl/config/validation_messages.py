@@ -1,7 +1,7 @@
 """Pydantic's validation errors as the lines a user reads: the key, the value, what is allowed.
 
 Shared by the stack config (components/synapse_dl/config/) and job definitions
-(synapse_dl/jobs/definition.py). Clearer than pydantic's own words where a user's file is
+(synapse_dl/config/job_definition.py). Clearer than pydantic's own words where a user's file is
 the cause: a value of the wrong shape says the shape it must have, and an unknown key names
 the nearest known one.
 """

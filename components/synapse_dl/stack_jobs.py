@@ -17,9 +17,7 @@ from packaging.utils import canonicalize_name
 
 from synapse_dl.config.component_args import ARGS, heading
 from synapse_dl.config.errors import ConfigError
-from synapse_dl.config.libraries import render_requirements
-from synapse_dl.config.models import SparkPoolConfig, StackConfig
-from synapse_dl.jobs.definition import (
+from synapse_dl.config.job_definition import (
     PLACEMENT_KEYS,
     JobDefinition,
     JobDefinitionError,
@@ -29,6 +27,8 @@ from synapse_dl.jobs.definition import (
     load_job_definition,
     resolve_launcher,
 )
+from synapse_dl.config.libraries import render_requirements
+from synapse_dl.config.models import SparkPoolConfig, StackConfig
 from synapse_dl.version import PACKAGE
 
 

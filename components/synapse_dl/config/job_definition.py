@@ -86,7 +86,7 @@ class Location(_Model):
 class JobDefinition(_Model):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
     description: str
-    pool: str = Field(min_length=1)
+    pool: str = Field(min_length=1, description="The Spark pool of the stack that runs the job.")
     framework: Literal["pytorch", "tensorflow"]
     # horovod or spark (facts/runtimes.py LAUNCHERS); absent: the target runtime's default.
     launcher: Literal["horovod", "spark"] | None = None
