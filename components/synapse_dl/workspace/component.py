@@ -27,8 +27,8 @@ from synapse_dl.config.component_args import workspace_settings
 from synapse_dl.config.stack import CustomerManagedKeyConfig, WorkspaceSettings
 from synapse_dl.diagnostic_setting import diagnostic_setting
 from synapse_dl.facts import azure_rules, data_lake, diagnostics, synapse_rbac
-from synapse_dl.private_access import PrivateAccess
 from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignment
+from synapse_dl.workspace.private_access import PrivateAccess
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
 # launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").

@@ -1,0 +1,22 @@
+"""SynapseWorkspace: a Synapse workspace, its ADLS Gen2 data lake, identity, role and firewall.
+
+component.py holds the component and its Args; private_access.py its private endpoints.
+"""
+
+from synapse_dl.workspace.component import (
+    ALLOW_AZURE_SERVICES_RULE,
+    PREVIOUS_TYPE,
+    STORAGE_BLOB_DATA_CONTRIBUTOR,
+    SynapseWorkspace,
+    SynapseWorkspaceArgs,
+    role_assignment_name,
+)
+
+__all__ = [
+    "ALLOW_AZURE_SERVICES_RULE",
+    "PREVIOUS_TYPE",
+    "STORAGE_BLOB_DATA_CONTRIBUTOR",
+    "SynapseWorkspace",
+    "SynapseWorkspaceArgs",
+    "role_assignment_name",
+]
