@@ -11,7 +11,6 @@ import pulumi_random as random
 from pulumi_azure_native import (
     authorization,
     operationalinsights,
-    resources,
     storage,
     synapse,
 )
@@ -24,8 +23,9 @@ from synapse_dl.component_base import (
 from synapse_dl.config.component_args import workspace_settings
 from synapse_dl.config.stack import CustomerManagedKeyConfig, WorkspaceSettings
 from synapse_dl.diagnostic_setting import diagnostic_setting
-from synapse_dl.facts import azure_rules, data_lake, diagnostics, synapse_rbac
+from synapse_dl.facts import azure_rules, diagnostics, synapse_rbac
 from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignment
+from synapse_dl.workspace import data_lake
 from synapse_dl.workspace.args import SynapseWorkspaceArgs
 from synapse_dl.workspace.private_access import PrivateAccess
 
@@ -124,71 +124,21 @@ class SynapseWorkspace(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = config.tags
         location = args["location"]
-
-        if args.get("create_resource_group", True):
-            group = resources.ResourceGroup(
-                f"{name}-rg",
-                resource_group_name=args["resource_group_name"],
-                location=location,
-                tags=tags,
-                opts=child,
-            )
-            self.resource_group_name = group.name
-        else:
-            self.resource_group_name = pulumi.Output.from_input(args["resource_group_name"])
-
+        self.resource_group_name = data_lake.resource_group(
+            name,
+            args["resource_group_name"],
+            args.get("create_resource_group", True),
+            location,
+            tags,
+            parent=self,
+        )
         client_config = authorization.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
         lake = config.data_lake
-        # The lake holds the data: `protect` stops Pulumi deleting it, the CanNotDelete lock below
-        # stops everyone else (portal, CLI, another stack).
-        lake_opts = pulumi.ResourceOptions(parent=self, protect=lake.protect)
-        account = storage.StorageAccount(
-            f"{name}-datalake",
-            account_name=lake.account_name,
-            resource_group_name=self.resource_group_name,
-            location=location,
-            kind="StorageV2",
-            sku={"name": lake.sku},
-            is_hns_enabled=True,
-            enable_https_traffic_only=True,
-            minimum_tls_version="TLS1_2",
-            allow_blob_public_access=False,
-            allow_shared_key_access=lake.shared_key_access,
-            network_rule_set=self._lake_network_rules(config, client_config),
-            tags=tags,
-            opts=lake_opts,
+        account, filesystem = data_lake.account_and_filesystem(
+            name, config, self.resource_group_name, location, client_config, parent=self
         )
-        retention = storage.DeleteRetentionPolicyArgs(
-            enabled=True, days=lake.soft_delete_retention_days
-        )
-        storage.BlobServiceProperties(
-            f"{name}-datalake-blob-service",
-            account_name=account.name,
-            resource_group_name=self.resource_group_name,
-            blob_services_name="default",
-            delete_retention_policy=retention,
-            container_delete_retention_policy=retention,
-            opts=child,
-        )
-        filesystem = storage.BlobContainer(
-            f"{name}-filesystem",
-            account_name=account.name,
-            resource_group_name=self.resource_group_name,
-            container_name=lake.filesystem,
-            public_access=storage.PublicAccess.NONE,
-            opts=lake_opts,
-        )
-        if lake.delete_lock:
-            authorization.ManagementLockByScope(
-                f"{name}-datalake-lock",
-                scope=account.id,
-                lock_name="synapse-dl-data-lake",
-                level="CanNotDelete",
-                notes="Holds the Synapse workspace's data: remove on purpose before deleting.",
-                opts=child,
-            )
 
         sql_password = random.RandomPassword(
             f"{name}-sql-admin-password",
@@ -352,32 +302,6 @@ class SynapseWorkspace(pulumi.ComponentResource):
             ),
             scope=account.id,
             opts=pulumi.ResourceOptions(parent=self),
-        )
-
-    def _lake_network_rules(
-        self, config: WorkspaceSettings, client_config: pulumi.Output
-    ) -> storage.NetworkRuleSetArgs | None:
-        """Deny by default, letting in the workspace (its SQL pools come over the public
-        endpoint), trusted Azure services and the ranges allowed; None: Azure's Allow."""
-        if not config.lake_denies_by_default:
-            return None
-        workspace_rule_id = pulumi.Output.all(
-            client_config.subscription_id, self.resource_group_name
-        ).apply(
-            lambda values: data_lake.workspace_rule_resource_id(values[0], values[1], config.name)
-        )
-        return storage.NetworkRuleSetArgs(
-            default_action=storage.DefaultAction.DENY,
-            bypass=data_lake.TRUSTED_SERVICES_BYPASS,
-            ip_rules=[
-                storage.IPRuleArgs(i_p_address_or_range=ip, action=storage.Action.ALLOW)
-                for ip in config.data_lake.allowed_ip_ranges
-            ],
-            resource_access_rules=[
-                storage.ResourceAccessRuleArgs(
-                    tenant_id=client_config.tenant_id, resource_id=workspace_rule_id
-                )
-            ],
         )
 
     def _activate_key(
