@@ -7,7 +7,6 @@ annotations as types, and their docstrings from this source, to build the packag
 import uuid
 
 import pulumi
-import pulumi_random as random
 from pulumi_azure_native import (
     authorization,
     operationalinsights,
@@ -25,7 +24,7 @@ from synapse_dl.config.stack import CustomerManagedKeyConfig, WorkspaceSettings
 from synapse_dl.diagnostic_setting import diagnostic_setting
 from synapse_dl.facts import azure_rules, diagnostics, synapse_rbac
 from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignment
-from synapse_dl.workspace import data_lake
+from synapse_dl.workspace import data_lake, synapse_workspace
 from synapse_dl.workspace.args import SynapseWorkspaceArgs
 from synapse_dl.workspace.private_access import PrivateAccess
 
@@ -39,35 +38,10 @@ ALLOW_AZURE_SERVICES_RULE = azure_rules.AZURE_SERVICES_RULE
 PREVIOUS_TYPE = "synapse-dl:workspace:SynapseWorkspace"
 
 
-def _principal_id(identity: synapse.outputs.ManagedIdentityResponse | None) -> str:
-    if identity is None:
-        raise ValueError("the workspace came back without its system-assigned identity")
-    return identity.principal_id
-
-
 def _after(value: pulumi.Output[str], resources: list[pulumi.Resource]) -> pulumi.Output[str]:
     """`value`, carrying a dependency on `resources`: what uses it waits for them."""
     ids = [r.urn for r in resources]
     return pulumi.Output.all(value, *ids).apply(lambda known: known[0])
-
-
-# The workspace key's name in Synapse (its encryption.cmk.key.name and its keys/ resource).
-WORKSPACE_KEY_NAME = "default"
-
-
-def _encryption(config: WorkspaceSettings) -> synapse.EncryptionDetailsArgs | None:
-    cmk = config.customer_managed_key
-    if cmk is None:
-        return None
-    return synapse.EncryptionDetailsArgs(
-        cmk=synapse.CustomerManagedKeyDetailsArgs(
-            key=synapse.WorkspaceKeyDetailsArgs(
-                name=WORKSPACE_KEY_NAME,
-                key_vault_url=azure_rules.key_url(cmk.key_vault_id, cmk.key_name),
-            ),
-            kek_identity=synapse.KekIdentityPropertiesArgs(use_system_assigned_identity=True),
-        )
-    )
 
 
 def role_assignment_name(scope_key: str, principal_key: str, role_id: str) -> str:
@@ -140,53 +114,11 @@ class SynapseWorkspace(pulumi.ComponentResource):
             name, config, self.resource_group_name, location, client_config, parent=self
         )
 
-        sql_password = random.RandomPassword(
-            f"{name}-sql-admin-password",
-            length=32,
-            special=True,
-            min_lower=1,
-            min_upper=1,
-            min_numeric=1,
-            min_special=1,
-            # Characters Synapse accepts in a SQL password.
-            override_special="!#%*-_=+?",
-            opts=child,
+        workspace = synapse_workspace.workspace(
+            name, config, account, filesystem, self.resource_group_name, location, parent=self
         )
-
+        self.principal_id = synapse_workspace.principal_id(workspace)
         network = config.network
-        workspace = synapse.Workspace(
-            f"{name}-workspace",
-            workspace_name=config.name,
-            resource_group_name=self.resource_group_name,
-            location=location,
-            identity=synapse.ManagedIdentityArgs(type=synapse.ResourceIdentityType.SYSTEM_ASSIGNED),
-            default_data_lake_storage=synapse.DataLakeStorageAccountDetailsArgs(
-                account_url=account.primary_endpoints.apply(lambda e: e.dfs.rstrip("/")),
-                filesystem=lake.filesystem,
-                resource_id=account.id,
-                # Spark's way into a lake that denies by default (facts/data_lake.py).
-                create_managed_private_endpoint=config.lake_denies_by_default or None,
-            ),
-            managed_virtual_network="default" if network.managed_virtual_network else None,
-            managed_virtual_network_settings=(
-                synapse.ManagedVirtualNetworkSettingsArgs(
-                    prevent_data_exfiltration=network.prevent_data_exfiltration,
-                    allowed_aad_tenant_ids_for_linking=network.allowed_aad_tenant_ids_for_linking,
-                )
-                if network.managed_virtual_network
-                else None
-            ),
-            public_network_access=network.public_network_access,
-            encryption=_encryption(config),
-            azure_ad_only_authentication=config.identity.entra_only_authentication,
-            sql_administrator_login=config.identity.sql_administrator_login,
-            # Secret whatever the provider says, so it never shows in a plan or log.
-            sql_administrator_login_password=sql_password.result.apply(pulumi.Output.secret),
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[filesystem]),
-        )
-
-        self.principal_id = workspace.identity.apply(_principal_id)
 
         rules = [(r.name, r.start_ip_address, r.end_ip_address) for r in network.firewall_rules]
         if network.allow_azure_services:
@@ -331,7 +263,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
         )
         synapse.Key(
             f"{name}-cmk-activation",
-            key_name=WORKSPACE_KEY_NAME,
+            key_name=synapse_workspace.WORKSPACE_KEY_NAME,
             workspace_name=workspace.name,
             resource_group_name=self.resource_group_name,
             is_active_cmk=True,
