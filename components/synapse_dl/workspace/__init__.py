@@ -4,13 +4,13 @@ component.py holds the component and its Args; private_access.py its private end
 """
 
 from synapse_dl.workspace.component import (
-    ALLOW_AZURE_SERVICES_RULE,
     PREVIOUS_TYPE,
     STORAGE_BLOB_DATA_CONTRIBUTOR,
     SynapseWorkspace,
     SynapseWorkspaceArgs,
     role_assignment_name,
 )
+from synapse_dl.workspace.network import ALLOW_AZURE_SERVICES_RULE
 
 __all__ = [
     "ALLOW_AZURE_SERVICES_RULE",

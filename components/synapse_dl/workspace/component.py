@@ -24,17 +24,14 @@ from synapse_dl.config.stack import CustomerManagedKeyConfig, WorkspaceSettings
 from synapse_dl.diagnostic_setting import diagnostic_setting
 from synapse_dl.facts import azure_rules, diagnostics, synapse_rbac
 from synapse_dl.providers.synapse_role_assignment import SynapseRoleAssignment
-from synapse_dl.workspace import data_lake, synapse_workspace
+from synapse_dl.workspace import data_lake, network, synapse_workspace
 from synapse_dl.workspace.args import SynapseWorkspaceArgs
-from synapse_dl.workspace.private_access import PrivateAccess
 
 # Built-in role "Storage Blob Data Contributor": the workspace identity needs it on the lake to
 # launch Spark pools (docs "how-to-grant-workspace-managed-identity-permissions").
 STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 # Fixed namespace so a role assignment's name is the same on every run of the same stack.
 _ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0b8f5e-3c56-4d52-9a52-6a2f3e4c8d21")
-# Azure's own name and range for "allow Azure services" (0.0.0.0-0.0.0.0).
-ALLOW_AZURE_SERVICES_RULE = azure_rules.AZURE_SERVICES_RULE
 PREVIOUS_TYPE = "synapse-dl:workspace:SynapseWorkspace"
 
 
@@ -118,21 +115,9 @@ class SynapseWorkspace(pulumi.ComponentResource):
             name, config, account, filesystem, self.resource_group_name, location, parent=self
         )
         self.principal_id = synapse_workspace.principal_id(workspace)
-        network = config.network
-
-        rules = [(r.name, r.start_ip_address, r.end_ip_address) for r in network.firewall_rules]
-        if network.allow_azure_services:
-            rules.append((ALLOW_AZURE_SERVICES_RULE, "0.0.0.0", "0.0.0.0"))
-        for rule_name, start, end in rules:
-            synapse.IpFirewallRule(
-                f"{name}-fw-{rule_name}",
-                rule_name=rule_name,
-                workspace_name=workspace.name,
-                resource_group_name=self.resource_group_name,
-                start_ip_address=start,
-                end_ip_address=end,
-                opts=child,
-            )
+        network.firewall_rules(
+            name, config.network, workspace, self.resource_group_name, parent=self
+        )
 
         # The role assignments' names start from the group and the lake they are in.
         lake_key = pulumi.Output.from_input(args["resource_group_name"]).apply(
@@ -175,22 +160,11 @@ class SynapseWorkspace(pulumi.ComponentResource):
             )
         if config.customer_managed_key is not None:
             self._activate_key(name, config.name, config.customer_managed_key, workspace, child)
-        private_access = None
-        if config.private_access is not None:
-            private_access = PrivateAccess(
-                name,
-                config.private_access,
-                workspace_name=config.name,
-                workspace_id=workspace.id,
-                lake_id=account.id if config.lake_denies_by_default else None,
-                resource_group_name=self.resource_group_name,
-                location=location,
-                tags=tags,
-                parent=self,
-            )
+        ways_in = network.private_access(
+            name, config, workspace, account, self.resource_group_name, location, parent=self
+        )
         # Data-plane calls (job definitions, packages, roles) and uploads to the lake wait, by
         # these outputs, for the way in: the private endpoints, the deployer's lake role.
-        ways_in = private_access.ways_in if private_access is not None else {}
         self.name = _after(workspace.name, ways_in.get("Dev", []))
         self._synapse_roles(name, config, client_config.object_id, child)
         self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
