@@ -1,15 +1,13 @@
 """SynapseWorkspace: a Synapse workspace, its ADLS Gen2 data lake, identity, role and firewall.
 
-No `from __future__ import annotations` here: the component provider reads the outputs'
-annotations as types, and their docstrings from this source, to build the package schema.
+Its __init__ checks the Args, then takes the steps, a module each: data_lake, synapse_workspace,
+network, identity, diagnostics. No `from __future__ import annotations` here: the component
+provider reads the outputs' annotations as types, and their docstrings from this source, to
+build the package schema.
 """
 
 import pulumi
-from pulumi_azure_native import (
-    authorization,
-    operationalinsights,
-    synapse,
-)
+from pulumi_azure_native import authorization
 
 from synapse_dl.component_base import (
     options_with_alias,
@@ -17,10 +15,8 @@ from synapse_dl.component_base import (
     type_token,
 )
 from synapse_dl.config.component_args import workspace_settings
-from synapse_dl.config.stack import WorkspaceSettings
-from synapse_dl.diagnostic_setting import diagnostic_setting
-from synapse_dl.facts import azure_rules, diagnostics
-from synapse_dl.workspace import data_lake, identity, network, synapse_workspace
+from synapse_dl.facts import azure_rules
+from synapse_dl.workspace import data_lake, diagnostics, identity, network, synapse_workspace
 from synapse_dl.workspace.args import SynapseWorkspaceArgs
 
 PREVIOUS_TYPE = "synapse-dl:workspace:SynapseWorkspace"
@@ -70,104 +66,54 @@ class SynapseWorkspace(pulumi.ComponentResource):
         super().__init__(
             type_token(SynapseWorkspace), name, None, options_with_alias(opts, PREVIOUS_TYPE)
         )
-        tags = config.tags
         location = args["location"]
-        self.resource_group_name = data_lake.resource_group(
-            name,
-            args["resource_group_name"],
-            args.get("create_resource_group", True),
-            location,
-            tags,
-            parent=self,
-        )
+        group = data_lake.resource_group(name, args, config.tags, parent=self)
+        # Who deploys: their tenant, subscription and object id.
         client_config = authorization.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
-        lake = config.data_lake
         account, filesystem = data_lake.account_and_filesystem(
-            name, config, self.resource_group_name, location, client_config, parent=self
+            name, config, group, location, client_config, parent=self
         )
 
         workspace = synapse_workspace.workspace(
-            name, config, account, filesystem, self.resource_group_name, location, parent=self
+            name, config, account, filesystem, group, location, parent=self
         )
-        self.principal_id = synapse_workspace.principal_id(workspace)
-        network.firewall_rules(
-            name, config.network, workspace, self.resource_group_name, parent=self
+        principal_id = synapse_workspace.principal_id(workspace)
+
+        network.firewall_rules(name, config.network, workspace, group, parent=self)
+        ways_in = network.private_access(
+            name, config, workspace, account, group, location, parent=self
         )
 
+        deployer = client_config.object_id
         deployer_access = identity.lake_roles(
-            name,
-            config,
-            account,
-            args["resource_group_name"],
-            self.principal_id,
-            client_config.object_id,
-            parent=self,
+            name, config, account, args["resource_group_name"], principal_id, deployer, parent=self
         )
         identity.sql_admin(
-            name,
-            config.admins,
-            workspace,
-            self.resource_group_name,
-            client_config.tenant_id,
-            parent=self,
+            name, config.admins, workspace, group, client_config.tenant_id, parent=self
         )
-        identity.customer_managed_key(
-            name, config, workspace, self.principal_id, self.resource_group_name, parent=self
-        )
-        ways_in = network.private_access(
-            name, config, workspace, account, self.resource_group_name, location, parent=self
-        )
+        identity.customer_managed_key(name, config, workspace, principal_id, group, parent=self)
         # Data-plane calls (job definitions, packages, roles) and uploads to the lake wait, by
         # these outputs, for the way in: the private endpoints, the deployer's lake role.
         self.name = _after(workspace.name, ways_in.get("Dev", []))
-        identity.synapse_roles(name, config, self.name, client_config.object_id, parent=self)
-        self.log_analytics_workspace_id = self._diagnostics(name, config, workspace, location, tags)
-        self.workspace_id = workspace.id
-        self.location = pulumi.Output.from_input(location)
-        self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
-        self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
         self.data_lake_account_name = _after(
             account.name, [deployer_access, *ways_in.get("blob", [])]
         )
+        identity.synapse_roles(name, config, self.name, deployer, parent=self)
+
+        self.log_analytics_workspace_id = diagnostics.send_logs(
+            name, config, workspace, group, location, parent=self
+        )
+        self.resource_group_name = group
+        self.location = pulumi.Output.from_input(location)
+        self.workspace_id = workspace.id
+        self.principal_id = principal_id
+        self.dev_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["dev"])
+        self.sql_endpoint = workspace.connectivity_endpoints.apply(lambda e: e["sql"])
+        lake = config.data_lake
         self.filesystem = pulumi.Output.from_input(lake.filesystem)
         self.data_lake_url = account.name.apply(
             lambda account_name: azure_rules.data_lake_url(lake.filesystem, account_name)
         )
         register_annotated_outputs(self)
-
-    def _diagnostics(
-        self,
-        name: str,
-        config: WorkspaceSettings,
-        workspace: synapse.Workspace,
-        location: pulumi.Input[str],
-        tags: dict[str, str],
-    ) -> pulumi.Output[str]:
-        """The workspace's diagnostic setting and where it sends logs ("" without one)."""
-        wanted = config.diagnostics
-        if wanted is None:
-            return pulumi.Output.from_input("")
-        target: pulumi.Input[str]
-        if wanted.log_analytics_workspace_id:
-            target = wanted.log_analytics_workspace_id
-        else:
-            target = operationalinsights.Workspace(
-                f"{name}-logs",
-                workspace_name=diagnostics.log_analytics_name(config.name),
-                resource_group_name=self.resource_group_name,
-                location=location,
-                sku={"name": diagnostics.LOG_ANALYTICS_SKU},
-                retention_in_days=wanted.retention_in_days,
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self),
-            ).id
-        diagnostic_setting(
-            f"{name}-diagnostics",
-            resource_uri=workspace.id,
-            log_analytics_workspace_id=target,
-            categories=diagnostics.WORKSPACE_LOG_CATEGORIES,
-            parent=self,
-        )
-        return pulumi.Output.from_input(target)

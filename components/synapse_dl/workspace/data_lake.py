@@ -7,24 +7,19 @@ from pulumi_azure_native import authorization, resources, storage
 
 from synapse_dl.config.stack import WorkspaceSettings
 from synapse_dl.facts.data_lake import TRUSTED_SERVICES_BYPASS, workspace_rule_resource_id
+from synapse_dl.workspace.args import SynapseWorkspaceArgs
 
 
 def resource_group(
-    name: str,
-    resource_group_name: pulumi.Input[str],
-    create: bool,
-    location: pulumi.Input[str],
-    tags: dict[str, str],
-    *,
-    parent: pulumi.Resource,
+    name: str, args: SynapseWorkspaceArgs, tags: dict[str, str], *, parent: pulumi.Resource
 ) -> pulumi.Output[str]:
-    """The group's name: of the group created here, or of the one given (`create` false)."""
-    if not create:
-        return pulumi.Output.from_input(resource_group_name)
+    """The name of the group `args` names: created here unless create_resource_group is false."""
+    if not args.get("create_resource_group", True):
+        return pulumi.Output.from_input(args["resource_group_name"])
     group = resources.ResourceGroup(
         f"{name}-rg",
-        resource_group_name=resource_group_name,
-        location=location,
+        resource_group_name=args["resource_group_name"],
+        location=args["location"],
         tags=tags,
         opts=pulumi.ResourceOptions(parent=parent),
     )
