@@ -12,7 +12,7 @@ POLICY_CONFIG ?=
 
 JOB ?=
 
-.PHONY: plan test test-infra lint venv clean bench run-job schema libraries packages
+.PHONY: plan test test-infra lint venv clean bench run-job schema libraries packages config-table
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: test-infra
 
 test-infra: $(VENV)/.installed
 	$(PY) -m pytest tests --ignore=tests/training_jobs
+
+## config-table: the README's stack config table, made again from the Args and their models
+config-table: $(VENV)/.installed
+	$(PY) -m tools.config_table
 
 ## lint: ruff, mypy, and the package's layers (import-linter, pyproject.toml [tool.importlinter])
 lint: $(VENV)/.installed

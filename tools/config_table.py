@@ -2,7 +2,7 @@
 the README's config table made from both.
 
 A setting is declared by two things a reader finds in source: the model field that checks it
-(synapse_dl.config.models, jobs.definition: its type, default, range and allowed values) and
+(synapse_dl.config.models and job_definition: its type, default, range and allowed values) and
 the Args key of the component that takes it (a TypedDict, whose attribute docstring is the
 setting's description, written once: Pulumi's component host reads it into the package schema,
 and this module into the README). Each docstring ends with what the model says of the value,
@@ -36,6 +36,7 @@ from synapse_dl.config.component_args import (
     SparkPoolOptions,
     WorkspacePackageArgs,
 )
+from synapse_dl.config.job_definition import PLACEMENT_KEYS, JobDefinition, Resources
 from synapse_dl.config.models import (
     OneOf,
     ResourceGroupConfig,
@@ -44,7 +45,6 @@ from synapse_dl.config.models import (
     WorkspaceConfig,
     WorkspaceSettings,
 )
-from synapse_dl.jobs.definition import PLACEMENT_KEYS, JobDefinition, Resources
 from synapse_dl.spark_pool import SparkPoolArgs, SparkPoolSettings, WorkspacePackageSpec
 from synapse_dl.training_job import ProcessSize, TrainingJobArgs
 from synapse_dl.workspace import SynapseWorkspaceArgs
@@ -65,6 +65,8 @@ class Pair:
     # Args keys no field of this model checks: Inputs known at deployment, or another model's
     # (key -> (model, field)), whose facts the docstring states.
     elsewhere: dict[str, tuple[type[BaseModel], str] | None] = field(default_factory=dict)
+    # Args keys the component fills in when absent, though the model requires them.
+    filled: frozenset[str] = frozenset()
 
 
 # The components' Args and what checks them (config.component_args maps the one to the other);
@@ -80,7 +82,13 @@ PAIRS = (
             "create_resource_group": (ResourceGroupConfig, "create"),
         },
     ),
-    Pair(SparkPoolSettings, SparkPoolConfig, renames={"pool_name": "name"}),
+    # A SparkPool's own name is its pool's name unless pool_name says otherwise.
+    Pair(
+        SparkPoolSettings,
+        SparkPoolConfig,
+        renames={"pool_name": "name"},
+        filled=frozenset({"pool_name"}),
+    ),
     Pair(
         SparkPoolArgs,
         SparkPoolOptions,
@@ -212,30 +220,32 @@ class ArgsKey:
     model: type[BaseModel] | None
     field: str | None
     required: bool
+    # The component fills it in when absent (so the Args need not require it).
+    filled: bool = False
 
     @property
     def info(self) -> FieldInfo | None:
         return self.model.model_fields[self.field] if self.model and self.field else None
 
 
-def args_keys() -> Iterator[ArgsKey]:
-    """Every Args key of every component, nested ones included, with the field that checks it."""
+def _walk() -> Iterator[tuple[Pair, ArgsKey]]:
+    """Every Args key of every component, nested ones included, with its pair."""
     seen: set[type] = set()
 
-    def walk(pair: Pair) -> Iterator[ArgsKey]:
+    def walk(pair: Pair) -> Iterator[tuple[Pair, ArgsKey]]:
         if pair.args in seen:
             return
         seen.add(pair.args)
         docs = attribute_docstrings(pair.args)
-        hints = pair.args.__annotations__
-        for key, annotation in hints.items():
+        for key, annotation in pair.args.__annotations__.items():
             required = key in pair.args.__required_keys__  # type: ignore[attr-defined]
             if key in pair.elsewhere:
                 where = pair.elsewhere[key]
                 model, name = where if where else (None, None)
             else:
                 model, name = pair.model, pair.renames.get(key, key)
-            yield ArgsKey(pair.args, key, docs.get(key, ""), model, name, required)
+            filled = key in pair.filled
+            yield pair, ArgsKey(pair.args, key, docs.get(key, ""), model, name, required, filled)
             inner_args = nested(annotation)
             if inner_args is None or model is None or name not in model.model_fields:
                 continue
@@ -247,13 +257,22 @@ def args_keys() -> Iterator[ArgsKey]:
         yield from walk(pair)
 
 
-# The stack file's keys that name an Args key of another name or place.
+def args_keys() -> list[ArgsKey]:
+    """Every Args key of every component, with the model field that checks it."""
+    return [key for _, key in _walk()]
+
+
+def pairs() -> list[Pair]:
+    """Every Args TypedDict, nested ones included, with the model that checks it."""
+    return list({pair.args: pair for pair, _ in _walk()}.values())
+
+
+# The stack file's keys that name an Args key of another name or place (the others that have
+# none, or one that means otherwise, are described by their model field's description).
 STACK_KEYS = {
     "workspace.name": (SynapseWorkspaceArgs, "workspace_name"),
     "workspace.location": (SynapseWorkspaceArgs, "location"),
-    "workspace.resourceGroup.name": (SynapseWorkspaceArgs, "resource_group_name"),
     "workspace.resourceGroup.create": (SynapseWorkspaceArgs, "create_resource_group"),
-    "sparkPools[].name": (SparkPoolSettings, "pool_name"),
 }
 # Where each top-level stack key's settings are taken as Args.
 STACK_ROOTS = {"workspace": SynapseWorkspaceArgs, "sparkPools": SparkPoolSettings}
@@ -305,17 +324,22 @@ def stack_rows() -> list[Row]:
 
 
 def _placement_rows(rows: list[Row]) -> list[Row]:
-    """A job entry's placement keys: described by TrainingJobArgs, checked by JobDefinition."""
-    docs = attribute_docstrings(TrainingJobArgs)
+    """A job entry's placement keys: checked by JobDefinition and described by the Args key
+    that sets each on a TrainingJob (the pool, which a job's Args name otherwise, by the job's
+    own model)."""
+    docs = {
+        key.replace("_", "").lower(): doc
+        for key, doc in attribute_docstrings(TrainingJobArgs).items()
+    }
     out = []
     for row in rows:
-        name = row.key.removeprefix("jobs[].")
-        if row.key.startswith("jobs[].") and name in PLACEMENT_KEYS and name != "pool":
-            snake = next(k for k in docs if k.replace("_", "") == name.lower())
-            info = JobDefinition.model_fields[name]
-            out.append(Row(row.key, described(docs[snake], info), facts(info)))
-        else:
+        name = row.key.removeprefix("jobs[].").removesuffix("[]")
+        if not row.key.startswith("jobs[].") or name not in PLACEMENT_KEYS:
             out.append(row)
+            continue
+        info = JobDefinition.model_fields[name]
+        docstring = docs.get(name.lower()) or info.description or ""
+        out.append(Row(row.key, described(docstring, info), facts(info)))
     return out
 
 
@@ -337,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the table is not current")
     args = parser.parse_args(argv)
     text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        print(f"README.md lacks the config table's marker lines:\n{START}\n{END}")
+        return 1
     wanted = readme_with_table(text)
     if args.check:
         if wanted != text:

@@ -10,7 +10,6 @@ with the runner's Python before anything is installed.
 
 from __future__ import annotations
 
-import argparse
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,22 +37,6 @@ def find_project_dir(start: Path | None = None) -> Path:
         f"no {PROJECT_FILE} in {here} or any folder above it: run synapse-dl inside a Pulumi "
         "project, or name the project with --project-dir"
     )
-
-
-def add_project_dir_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        help=f"the Pulumi project (default: the nearest folder from here up with a {PROJECT_FILE})",
-    )
-
-
-def add_stack_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
-    """`--stack NAME` (Pulumi.NAME.yaml, default dev) or `--stack-file FILE`; `verb` says
-    what the command does with it ("plans", "checks")."""
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--stack", default="dev", help=f"{verb} Pulumi.<stack>.yaml (default: dev)")
-    source.add_argument("--stack-file", type=Path, help=f"{verb} this stack file")
 
 
 def stack_name(path: Path) -> str:

@@ -24,7 +24,7 @@ from synapse_dl.cli.stack_outcome import Outcome
 from synapse_dl.package_lock import LockedPackage
 from synapse_dl.project import StackFile
 from tests.fakes.package_index import PackageIndex, unreachable_index_url
-from tests.preflight.test_libraries_preflight import pool_35
+from tests.libraries.test_libraries_preflight import pool_35
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "gitops" / "pr_check.sh"

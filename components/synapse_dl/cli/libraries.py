@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
 from synapse_dl.cli.output_files import write_json
 from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.cli.preflight.index import (
@@ -27,14 +28,7 @@ from synapse_dl.cli.preflight.index import (
 )
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
-from synapse_dl.project import (
-    ProjectNotFoundError,
-    add_project_dir_argument,
-    add_stack_arguments,
-    find_project_dir,
-    stack_file_path,
-    stack_name,
-)
+from synapse_dl.project import ProjectNotFoundError, find_project_dir, stack_file_path, stack_name
 
 HELP = "check that each pool's libraries can install on its runtime, before deploying"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
 from synapse_dl.cli.libraries import EXIT_NO_INDEX, render
 from synapse_dl.cli.preflight.check import preflight_pool
 from synapse_dl.cli.preflight.index import (
@@ -35,14 +36,7 @@ from synapse_dl.package_lock import (
     pools_needing_packages,
     write_lock,
 )
-from synapse_dl.project import (
-    ProjectNotFoundError,
-    add_project_dir_argument,
-    add_stack_arguments,
-    find_project_dir,
-    stack_file_path,
-    stack_name,
-)
+from synapse_dl.project import ProjectNotFoundError, find_project_dir, stack_file_path, stack_name
 
 HELP = "lock the wheels of pools whose workspace blocks PyPI, for upload as workspace packages"
 

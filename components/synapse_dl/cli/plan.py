@@ -18,6 +18,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
 from synapse_dl.cli.output_files import write_json
 from synapse_dl.cli.plan_contract import (
     EXIT_INVALID_INPUT,
@@ -31,8 +32,6 @@ from synapse_dl.engine.offline_runtime import plan_stack
 from synapse_dl.project import (
     POLICY_PACK_FOLDER,
     ProjectNotFoundError,
-    add_project_dir_argument,
-    add_stack_arguments,
     find_project_dir,
     stack_file_path,
     stack_name,

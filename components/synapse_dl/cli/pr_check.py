@@ -32,6 +32,7 @@ from pathlib import Path
 
 from packaging.utils import parse_wheel_filename
 
+from synapse_dl.cli.arguments import add_project_dir_argument
 from synapse_dl.cli.output_files import write_json
 from synapse_dl.cli.pr_summary import render_summary
 from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
@@ -51,7 +52,6 @@ from synapse_dl.package_lock import LockedPackage, lock_path, stack_packages
 from synapse_dl.project import (
     ProjectNotFoundError,
     StackFile,
-    add_project_dir_argument,
     find_project_dir,
     root_stack_files,
     stack_files_from_paths,

@@ -16,6 +16,7 @@ from azure.core.exceptions import (
     ServiceRequestError,
 )
 
+from synapse_dl.cli.arguments import add_project_dir_argument
 from synapse_dl.cli.spark_batch import (
     DEFAULT_POLL_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
@@ -30,7 +31,6 @@ from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.project import (
     TRAINING_JOBS_FOLDER,
     ProjectNotFoundError,
-    add_project_dir_argument,
     find_project_dir,
     stack_file_path,
 )

@@ -13,14 +13,10 @@ import json
 import sys
 from pathlib import Path
 
+from synapse_dl.cli.arguments import add_project_dir_argument
 from synapse_dl.cli.metaschema import schema_problems
 from synapse_dl.engine.provider_host import ProviderSession, ProviderStartError
-from synapse_dl.project import (
-    PROVIDER_FOLDER,
-    ProjectNotFoundError,
-    add_project_dir_argument,
-    find_project_dir,
-)
+from synapse_dl.project import PROVIDER_FOLDER, ProjectNotFoundError, find_project_dir
 
 HELP = "write the package schema the component provider serves, checked against the metaschema"
 

@@ -96,7 +96,9 @@ def _workspace_name(value: str) -> str:
 
 
 class ResourceGroupConfig(_Model):
-    name: Annotated[str, AfterValidator(resource_group_name)]
+    name: Annotated[str, AfterValidator(resource_group_name)] = Field(
+        description="The resource group to create, or an existing one (create: false)."
+    )
     # False: the group exists already and is only referenced.
     create: bool = True
 
@@ -306,7 +308,10 @@ NodeSize = Annotated[str, OneOf(runtimes.NODE_SIZES[1:])]
 
 
 class SparkPoolConfig(_Model):
-    name: PoolName
+    name: PoolName = Field(
+        description="The pool's name in the workspace: 1-15 letters and digits, starting with a "
+        "letter; unique without regard to case."
+    )
     node_size_family: NodeSizeFamily
     node_size: NodeSize
     spark_version: SparkVersion

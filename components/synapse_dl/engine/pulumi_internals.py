@@ -19,6 +19,7 @@ engine's published one, but the SDK ships its stubs under an internal path.
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import os
 import pickle
@@ -94,6 +95,7 @@ try:
     from pulumi.runtime.sync_await import _sync_await
 except ImportError as error:
     raise _changed("pulumi.runtime.stack / sync_await", error) from None
+
 __all__ = [
     "SDK_VERSION",
     "MockMonitor",
@@ -179,8 +181,6 @@ def _pickler_restored() -> Iterator[None]:
 def _config_passed(config: Mapping[str, str]) -> Iterator[None]:
     """The stack's config in PULUMI_CONFIG while the program runs, as the language host passes
     it (programs list the keys they were given with pulumi.runtime.get_config_env)."""
-    import json
-
     before = os.environ.get("PULUMI_CONFIG")
     os.environ["PULUMI_CONFIG"] = json.dumps(dict(config))
     try:

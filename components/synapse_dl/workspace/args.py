@@ -17,23 +17,26 @@ class DataLake(TypedDict):
     account_name: str
     """Storage account name: 3-24 lowercase letters and digits, globally unique."""
     filesystem: NotRequired[str]
-    """The workspace's default filesystem (a container); default `synapse`."""
+    """The workspace's default filesystem, a container: 3-63 lowercase letters, digits and
+    single hyphens (default synapse)."""
     sku: NotRequired[str]
-    """Standard_LRS (default), Standard_ZRS, Standard_GRS or Standard_RAGRS."""
+    """The account's redundancy (one of Standard_LRS, Standard_ZRS, Standard_GRS,
+    Standard_RAGRS; default Standard_LRS)."""
     soft_delete_retention_days: NotRequired[int]
-    """Days deleted blobs and containers can be restored (1-365, default 7)."""
+    """Days deleted blobs and containers can be restored (1-365; default 7)."""
     delete_lock: NotRequired[bool]
     """A CanNotDelete lock on the storage account (default true)."""
     protect: NotRequired[bool]
     """Pulumi's `protect` on the account and filesystem (default true)."""
     default_action: NotRequired[str]
     """Deny: only the workspace, trusted Azure services and allowed_ip_ranges reach the lake's
-    public endpoint, and Spark reaches it through a managed private endpoint; Allow. Default:
-    Deny when the workspace's public network access is Disabled, else Allow."""
+    public endpoint, and Spark reaches it through a managed private endpoint; Allow: every
+    address. Unset: Deny when the workspace's public network access is Disabled, else Allow
+    (one of Allow, Deny)."""
     allowed_ip_ranges: NotRequired[list[str]]
     """Public IPv4 addresses or ranges let in past a Deny (a deploying machine's)."""
     shared_key_access: NotRequired[bool]
-    """Account keys and SAS work (default true); false: Entra ID only."""
+    """Account keys and SAS work; false: Entra ID only (default true)."""
 
 
 class FirewallRule(TypedDict):
@@ -53,17 +56,18 @@ class Network(TypedDict):
     managed_virtual_network: NotRequired[bool]
     """Run Spark in Synapse's managed virtual network (default true)."""
     prevent_data_exfiltration: NotRequired[bool]
-    """Outbound only to approved tenants (needs the managed network; default false)."""
+    """Outbound only to approved tenants; needs the managed network (default false)."""
     allowed_aad_tenant_ids_for_linking: NotRequired[list[str]]
     """Tenants the workspace may link to when exfiltration protection is on."""
     public_network_access: NotRequired[str]
-    """Enabled (default) or Disabled (needs the managed network)."""
+    """Whether public networks reach the workspace; Disabled needs the managed network (one
+    of Enabled, Disabled; default Enabled)."""
     firewall_rules: NotRequired[list[FirewallRule]]
     """IPv4 ranges allowed in; none by default."""
     allow_azure_services: NotRequired[bool]
     """Add Azure's AllowAllWindowsAzureIps rule (default false)."""
     allow_internet_wide_firewall: NotRequired[bool]
-    """Allow a rule wider than a /8 (default false: such a rule is an error)."""
+    """Allow a rule wider than a /8, which is otherwise an error (default false)."""
 
 
 class Identity(TypedDict):
@@ -72,7 +76,7 @@ class Identity(TypedDict):
     entra_only_authentication: NotRequired[bool]
     """Microsoft Entra ID sign-in only, no SQL logins (default true)."""
     sql_administrator_login: NotRequired[str]
-    """The SQL administrator's login (default sqladminuser); its password is generated."""
+    """The SQL administrator's login; its password is generated (default sqladminuser)."""
 
 
 class PrivateAccessArgs(TypedDict):
@@ -81,12 +85,12 @@ class PrivateAccessArgs(TypedDict):
     subnet_id: NotRequired[str]
     """An existing subnet for the endpoints; default: a virtual network and subnet are made."""
     address_prefix: NotRequired[str]
-    """The created network's address range (default 10.20.0.0/24, at least a /28)."""
+    """The created network's address range, a /28 or larger (default 10.20.0.0/24)."""
     dns_zone_ids: NotRequired[dict[str, str]]
     """Existing private DNS zones by key (dev, sql, web; blob, dfs for a lake that denies by
     default); the others are created and linked."""
     link_hub: NotRequired[bool]
-    """A private link hub with its endpoint for Synapse Studio (Web; default false)."""
+    """A private link hub with its Web endpoint, for Synapse Studio (default false)."""
 
 
 class Diagnostics(TypedDict):
@@ -96,7 +100,7 @@ class Diagnostics(TypedDict):
     log_analytics_workspace_id: NotRequired[str]
     """An existing Log Analytics workspace's ARM id; default: one is created, log-<name>."""
     retention_in_days: NotRequired[int]
-    """Days the created Log Analytics workspace keeps logs (30-730, default 30)."""
+    """Days the created Log Analytics workspace keeps logs (30-730; default 30)."""
 
 
 class Admins(TypedDict):
@@ -114,7 +118,7 @@ class JobRunner(TypedDict):
     object_id: str
     """The Entra object id of the user, group or service principal."""
     type: NotRequired[str]
-    """User, Group (default) or ServicePrincipal."""
+    """What the principal is (one of User, Group, ServicePrincipal; default Group)."""
 
 
 class CustomerManagedKey(TypedDict):
@@ -137,7 +141,7 @@ class SynapseWorkspaceArgs(TypedDict):
     resource_group_name: pulumi.Input[str]
     """The resource group to create, or an existing one (createResourceGroup: false)."""
     create_resource_group: NotRequired[bool]
-    """Create the resource group (default true) or use one that exists."""
+    """Create the resource group, or use one that exists (default true)."""
     data_lake: DataLake
     """The workspace's ADLS Gen2 data lake."""
     network: NotRequired[Network]

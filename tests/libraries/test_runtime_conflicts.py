@@ -9,7 +9,7 @@ from dataclasses import replace
 from synapse_dl.cli.preflight.check import PoolVerdict, runtime_conflicts
 from synapse_dl.cli.preflight.environment import Package, runtime_environment
 from synapse_dl.cli.preflight.resolver import Install
-from tests.preflight.test_libraries_preflight import pool_35
+from tests.libraries.test_libraries_preflight import pool_35
 
 
 def environment(spark_version: str):
