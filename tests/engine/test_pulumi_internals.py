@@ -7,6 +7,8 @@ when an SDK upgrade changes one, these tests say which, before a plan breaks som
 from __future__ import annotations
 
 import ast
+import json
+import os
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -119,3 +121,27 @@ def test_the_check_of_public_apis_tells_a_private_one_apart():
         "pulumi.provider.server.ComponentInitError",
     } <= private, private
     assert _is_public("pulumi.runtime.set_mocks") and _is_public("pulumi.provider.main")
+
+
+def test_a_program_is_given_the_stack_config_in_the_environment_only_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # As the language host passes it: a program lists the keys it was given there.
+    from synapse_dl.engine.offline_runtime import plan_stack
+
+    (tmp_path / "Pulumi.yaml").write_text("name: probe\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import os, pathlib\n"
+        "pathlib.Path(__file__).with_name('seen.json').write_text(os.environ['PULUMI_CONFIG'])\n"
+    )
+    stack = tmp_path / "Pulumi.probe.yaml"
+    stack.write_text("config:\n  probe:size: 3\n  probe:names: [a, b]\n")
+    monkeypatch.setenv("PULUMI_CONFIG", '{"earlier:key": "x"}')
+
+    plan_stack(stack, program_dir=tmp_path)
+
+    assert json.loads((tmp_path / "seen.json").read_text()) == {
+        "probe:size": "3",
+        "probe:names": '["a", "b"]',
+    }
+    assert os.environ["PULUMI_CONFIG"] == '{"earlier:key": "x"}'
