@@ -156,6 +156,10 @@ BAD_ARGS = [
      "'^[0-9a-f]{64}$'"),
     ("SparkPool", "gpularge", POOL, "workspace_packages", "helper.whl",
      "args.workspacePackages = 'helper.whl': must be a list of packages"),
+    # Not taken as given: any text would be true.
+    ("SparkPool", "gpularge", POOL, "install_from_pypi", "never",
+     "args.installFromPypi = 'never': Input should be a valid boolean, unable to interpret "
+     "input"),
     ("TrainingJob", "digits", JOB, "num_executors", 4.0,
      "args.numExecutors = 4: above the 3 executors pool 'gpularge' can run (3 nodes x 1 per "
      "node)"),
