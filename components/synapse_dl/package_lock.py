@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
+from synapse_dl.atomic_write import write_text_atomically
 from synapse_dl.clients.workspace_packages import MAX_NAME_LENGTH
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import render_requirements
@@ -116,8 +117,7 @@ def write_lock(path: Path, stack: str, pools: dict[str, PoolLock]) -> None:
             for name, pool in sorted(pools.items())
         },
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    write_text_atomically(path, json.dumps(document, indent=2) + "\n")
 
 
 def pools_needing_packages(stack: StackConfig) -> list[int]:

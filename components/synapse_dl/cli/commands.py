@@ -15,6 +15,7 @@ with a Pulumi.yaml), or on --project-dir. Exit status: each command's help gives
 from __future__ import annotations
 
 import argparse
+import sys
 from types import ModuleType
 
 from synapse_dl.cli import libraries, packages, plan, pr_check, run_job, schema
@@ -52,4 +53,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 def run(argv: list[str] | None = None) -> int:
     """Parse the arguments and run the command they name; its exit status."""
     args = parse(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except OSError as error:
+        # A file that could not be read or written after the command's own checks passed (a
+        # full disk, a folder removed meanwhile): one line, not a traceback.
+        print(f"error: {error}", file=sys.stderr)
+        return 1

@@ -18,7 +18,13 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
-from synapse_dl.cli.output_files import write_json
+from synapse_dl.cli.output_files import (
+    EXIT_USAGE,
+    OutputPathError,
+    check_output_file,
+    project_inputs,
+    write_json,
+)
 from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.cli.preflight.index import (
     IndexUnreachableError,
@@ -58,8 +64,6 @@ def render(verdict: PoolVerdict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     stack = stack_name(args.stack_file) if args.stack_file else args.stack
-    if args.json is not None:
-        args.json.unlink(missing_ok=True)
 
     def fail(message: str, status: int) -> int:
         print(f"error: {message}", file=sys.stderr)
@@ -69,8 +73,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = args.project_dir or find_project_dir()
     except ProjectNotFoundError as error:
-        return fail(str(error), EXIT_NOT_INSTALLABLE)
-    stack_file = args.stack_file or stack_file_path(project, args.stack)
+        project, missing = None, error
+    stack_file = args.stack_file or (stack_file_path(project, args.stack) if project else None)
+    if args.json is not None:
+        try:
+            check_output_file("--json", args.json, project_inputs(project, stack_file))
+        except OutputPathError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    if project is None or stack_file is None:
+        return fail(str(missing), EXIT_NOT_INSTALLABLE)
     if not stack_file.is_file():
         return fail(f"no stack file {stack_file}", EXIT_NOT_INSTALLABLE)
     try:

@@ -6,8 +6,10 @@ on every planned resource and on the stack, over the engine's own Analyzer proto
 Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
 or a program error; 3 planned, with a mandatory policy violation.
 
-With --json, the file is written on every outcome: the plan, or `{"stack", "error"}`. A file
-left from an earlier run is removed first, so it never passes for this run's.
+With --json, the file is written on every outcome: the plan, or `{"stack", "error"}`, over
+whatever an earlier run left (atomically: never half a file), so that never passes for this
+run's. A --json that names a file the command reads, a folder or a place that cannot be
+written is a usage error (2), found before anything is read.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ import traceback
 from pathlib import Path
 
 from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
-from synapse_dl.cli.output_files import write_json
+from synapse_dl.cli.output_files import (
+    EXIT_USAGE,
+    OutputPathError,
+    check_output_file,
+    project_inputs,
+    write_json,
+)
 from synapse_dl.cli.plan_contract import (
     EXIT_INVALID_INPUT,
     EXIT_MANDATORY_VIOLATION,
@@ -62,13 +70,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     stack = stack_name(args.stack_file) if args.stack_file else args.stack
-    if args.json is not None:
-        args.json.unlink(missing_ok=True)
     try:
         project = args.project_dir or find_project_dir()
     except ProjectNotFoundError as error:
-        return _fail(args.json, stack, str(error))
-    stack_file = args.stack_file or stack_file_path(project, args.stack)
+        project, missing = None, error
+    stack_file = args.stack_file or (stack_file_path(project, args.stack) if project else None)
+    if args.json is not None:
+        inputs = project_inputs(project, stack_file, args.policy_config, args.policy_pack)
+        try:
+            check_output_file("--json", args.json, inputs)
+        except OutputPathError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    if project is None or stack_file is None:
+        return _fail(args.json, stack, str(missing))
     pack = args.policy_pack or project / POLICY_PACK_FOLDER
     if not stack_file.is_file():
         return _fail(args.json, stack, f"no stack file {stack_file}")

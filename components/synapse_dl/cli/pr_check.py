@@ -33,7 +33,15 @@ from pathlib import Path
 from packaging.utils import parse_wheel_filename
 
 from synapse_dl.cli.arguments import add_project_dir_argument
-from synapse_dl.cli.output_files import write_json
+from synapse_dl.cli.output_files import (
+    EXIT_USAGE,
+    OutputPathError,
+    check_output_file,
+    check_output_folder,
+    project_inputs,
+    write_json,
+    write_text,
+)
 from synapse_dl.cli.pr_summary import render_summary
 from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.cli.preflight.index import (
@@ -61,9 +69,10 @@ HELP = "plan every stack offline under the policy pack and write a Markdown summ
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 DEFAULT_TIMEOUT_S = 900
+# What the check writes in its folder for each stack: the plan, its output, the preflight.
+_STACK_FILES = (".json", ".log", ".libraries.json")
 
 
 def plan_stack(
@@ -91,7 +100,7 @@ def plan_stack(
         return StackResult(
             stack.name, Outcome.PLAN_ERROR, error=f"the plan did not finish in {timeout_s:g} s"
         )
-    (out_dir / f"{stack.name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    write_text(out_dir / f"{stack.name}.log", proc.stdout + proc.stderr)
     plan_text = json_path.read_text(encoding="utf-8") if json_path.is_file() else None
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
 
@@ -132,6 +141,24 @@ def check_libraries(
     document = {"indexUrl": display_url(index_url), "pools": [v.to_json() for v in verdicts]}
     write_json(out_dir / f"{stack.name}.libraries.json", document)
     return result.with_libraries(verdicts)
+
+
+def _check_outputs(
+    out: Path,
+    summary: Path | None,
+    project: Path,
+    stacks: list[StackFile],
+    policy_config: Path | None,
+    policy_pack: Path | None,
+) -> None:
+    """Raises OutputPathError unless every file the check writes may be written."""
+    inputs = project_inputs(project, policy_config, policy_pack, *(s.path for s in stacks))
+    names = [f"{s.name}{suffix}" for s in stacks for suffix in _STACK_FILES]
+    if summary is None:
+        names.append("summary.md")
+    check_output_folder("--out", out, inputs, names)
+    if summary is not None:
+        check_output_file("--summary", summary, inputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -209,6 +236,12 @@ def run(args: argparse.Namespace) -> int:
         notes.append(f"Policy pack config: {policy_config}")
         policy_config = policy_config.resolve()  # each plan runs in the project folder
     policy_pack = args.policy_pack.resolve() if args.policy_pack else None
+    summary_path: Path = args.summary or args.out / "summary.md"
+    try:
+        _check_outputs(args.out, args.summary, project, stacks, policy_config, policy_pack)
+    except OutputPathError as error:
+        print(f"pr_check: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
     index_url: str | None = args.index_url
     try:
@@ -230,9 +263,7 @@ def run(args: argparse.Namespace) -> int:
         results.append(result)
 
     summary = render_summary(results, offline=True, notes=notes)
-    summary_path: Path = args.summary or out_dir / "summary.md"
-    summary_path.parent.mkdir(parents=True, exist_ok=True)
-    summary_path.write_text(summary, encoding="utf-8")
+    write_text(summary_path, summary)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as fh:

@@ -3,18 +3,25 @@
 package metaschema and write it.
 
 Exit status: 0 valid, 1 invalid (each problem on stderr) or no project, 2 the provider did
-not start.
+not start, or an --out the command must not write (a file it reads, a folder, a place that
+cannot be written).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from synapse_dl.cli.arguments import add_project_dir_argument
 from synapse_dl.cli.metaschema import schema_problems
+from synapse_dl.cli.output_files import (
+    EXIT_USAGE,
+    OutputPathError,
+    check_output_file,
+    project_inputs,
+    write_json,
+)
 from synapse_dl.engine.provider_host import ProviderSession, ProviderStartError
 from synapse_dl.project import PROVIDER_FOLDER, ProjectNotFoundError, find_project_dir
 
@@ -28,10 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        provider_dir = (args.project_dir or find_project_dir()) / PROVIDER_FOLDER
+        project = args.project_dir or find_project_dir()
     except ProjectNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    provider_dir = project / PROVIDER_FOLDER
+    try:
+        check_output_file("--out", args.out, project_inputs(project, provider_dir))
+    except OutputPathError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if not (provider_dir / "PulumiPlugin.yaml").is_file():
         print(
             f"error: no component provider in {provider_dir} (no PulumiPlugin.yaml)",
@@ -44,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except ProviderStartError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2) + "\n")
+    write_json(args.out, document)
     problems = schema_problems(document)
     for problem in problems:
         print(f"error: {args.out}: {problem}", file=sys.stderr)
