@@ -14,14 +14,14 @@ from typing import Any
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\s*\[[^\]]*\])?"
 _SPEC = r"(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9._*+!-]+"
 # name[extras] == version [; marker]: an exact pin (no wildcard, no range).
-_PIP_PIN = re.compile(rf"^{_NAME}\s*===?\s*[^\s,;*<>=!~]+\s*(;.*)?$")
+_PIP_PIN = re.compile(rf"^{_NAME}\s*===?\s*[^\s,;*<>=!~]+\s*(;.*)?\Z")
 # Any well-formed requirement: a name, specifiers each with a version, a marker (PEP 508).
-_PIP_REQUIREMENT = re.compile(rf"^{_NAME}\s*(?:{_SPEC}(?:\s*,\s*{_SPEC})*)?\s*(;.*)?$")
+_PIP_REQUIREMENT = re.compile(rf"^{_NAME}\s*(?:{_SPEC}(?:\s*,\s*{_SPEC})*)?\s*(;.*)?\Z")
 # name @ url (a direct reference), or a bare URL, VCS or path.
 _PIP_DIRECT = re.compile(rf"^(?:{_NAME}\s*@\s*\S+|\S*://\S+|(?:git|hg|svn|bzr)\+\S+|[./]\S*)")
 # conda: [channel::]name=version[=build] or name==version.
 _CONDA_PIN = re.compile(
-    r"^([A-Za-z0-9_.-]+::)?[A-Za-z0-9][A-Za-z0-9._-]*\s*==?\s*[^\s,*<>=!~]+(=[^\s*]+)?$"
+    r"^([A-Za-z0-9_.-]+::)?[A-Za-z0-9][A-Za-z0-9._-]*\s*==?\s*[^\s,*<>=!~]+(=[^\s*]+)?\Z"
 )
 _FILE_OPTIONS = ("-r", "--requirement", "-c", "--constraint")
 _EDITABLE_OPTIONS = ("-e", "--editable")

@@ -30,7 +30,7 @@ from stack_resources import of_type
 from synapse_facts import INTERNET_WIDE_ADDRESSES
 from workspace_props import is_exfiltration_protected, workspace_check, workspace_name
 
-_FIREWALL_RULE_ID = re.compile(r"/workspaces/([^/]+)/firewallRules/[^/]+$", re.IGNORECASE)
+_FIREWALL_RULE_ID = re.compile(r"/workspaces/([^/]+)/firewallRules/[^/]+\Z", re.IGNORECASE)
 
 
 def firewall_rule_workspace(props: Mapping[str, Any]) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from synapse_facts import GPU_FAMILY
 
-_POOL_ID = re.compile(r"/workspaces/([^/]+)/bigDataPools/([^/]+)$", re.IGNORECASE)
+_POOL_ID = re.compile(r"/workspaces/([^/]+)/bigDataPools/([^/]+)\Z", re.IGNORECASE)
 
 
 def _id_parts(props: Mapping[str, Any]) -> tuple[str, str] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_FILE = "Pulumi.yaml"
-STACK_FILE = re.compile(r"^Pulumi\.(?P<name>[^/]+)\.ya?ml$")
+STACK_FILE = re.compile(r"Pulumi\.(?P<name>[^/]+)\.ya?ml")
 
 # Folders of a project laid out as this repository is.
 POLICY_PACK_FOLDER = "policies"
@@ -41,7 +41,7 @@ def find_project_dir(start: Path | None = None) -> Path:
 
 def stack_name(path: Path) -> str:
     """`Pulumi.dev.yaml` -> `dev`; any other file -> its stem."""
-    match = STACK_FILE.match(path.name)
+    match = STACK_FILE.fullmatch(path.name)
     return match.group("name") if match else path.stem
 
 
@@ -58,7 +58,7 @@ class StackFile:
 
 def root_stack_files(root: Path) -> list[StackFile]:
     """Every `Pulumi.<stack>.yaml` in the project folder, sorted by stack name."""
-    files = [p for p in root.iterdir() if p.is_file() and STACK_FILE.match(p.name)]
+    files = [p for p in root.iterdir() if p.is_file() and STACK_FILE.fullmatch(p.name)]
     return sorted((StackFile(stack_name(p), p) for p in files), key=lambda s: s.name)
 
 

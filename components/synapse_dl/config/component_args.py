@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_camel
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.libraries import library_problems
 from synapse_dl.config.models import SparkPoolConfig, WorkspaceSettings
+from synapse_dl.config.plain_text import PlainTextModel
 from synapse_dl.config.rules import (
     location_problems,
     pool_problems,
@@ -106,7 +107,7 @@ def pool_settings(
     return pool
 
 
-class SparkPoolOptions(BaseModel):
+class SparkPoolOptions(PlainTextModel):
     """SparkPoolArgs' own settings, besides the pool's (`settings`), its packages and the
     Inputs that name where it goes."""
 
@@ -121,7 +122,7 @@ def pool_options(name: str, args: Mapping[str, Any]) -> SparkPoolOptions:
     return _validated(SparkPoolOptions, own, ARGS, {}, heading("SparkPool", name))
 
 
-class WorkspacePackageArgs(BaseModel):
+class WorkspacePackageArgs(PlainTextModel):
     """A wheel uploaded as a workspace package (spark_pool.WorkspacePackageSpec)."""
 
     model_config = {"extra": "forbid"}

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
+from synapse_dl.config.plain_text import PlainTextModel
 from synapse_dl.config.spark_properties import SparkProperties
 from synapse_dl.config.strict_yaml import YamlFileError, load_yaml
 from synapse_dl.config.validation_messages import field_errors
@@ -22,7 +23,7 @@ from synapse_dl.facts.runtimes import GPU_EXECUTOR_LAYOUTS, GPU_FAMILY, RUNTIMES
 
 JOB_FILE = "job.yaml"
 # Spark's memory notation as Synapse takes it for driverMemory/executorMemory: whole gigabytes.
-_MEMORY = re.compile(r"^([1-9][0-9]*)g$")
+_MEMORY = re.compile(r"([1-9][0-9]*)g")
 # The package each framework imports, by its PyPI name.
 FRAMEWORK_PACKAGES = {"pytorch": "torch", "tensorflow": "tensorflow"}
 # The keys a stack may set for a job it deploys (where and how big it runs); the job's code,
@@ -50,7 +51,7 @@ class JobDefinitionError(Exception):
         super().__init__(f"invalid training job {job!r}:\n{lines}")
 
 
-class _Model(BaseModel):
+class _Model(PlainTextModel):
     # Unknown keys are errors: a typo such as `numExecutor` must not pass silently.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,13 +65,13 @@ class Resources(_Model):
     @field_validator("memory")
     @classmethod
     def _memory_in_gigabytes(cls, value: str) -> str:
-        if not _MEMORY.match(value):
+        if not _MEMORY.fullmatch(value):
             raise ValueError("memory must be whole gigabytes such as '30g'")
         return value
 
     @property
     def memory_gb(self) -> int:
-        return int(value.group(1)) if (value := _MEMORY.match(self.memory)) else 0
+        return int(value.group(1)) if (value := _MEMORY.fullmatch(self.memory)) else 0
 
 
 class Location(_Model):

@@ -27,6 +27,7 @@ from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import core_schema
 
 from synapse_dl.config.job_definition import PLACEMENT_KEYS, JobDefinition
+from synapse_dl.config.plain_text import PlainTextModel
 from synapse_dl.config.spark_properties import SparkProperties
 from synapse_dl.facts import (
     azure_rules,
@@ -66,7 +67,7 @@ class OneOf:
         return value
 
 
-class _Model(BaseModel):
+class _Model(PlainTextModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
@@ -74,7 +75,7 @@ class _Model(BaseModel):
 
 def resource_group_name(value: str) -> str:
     """The name, when Azure takes it as a resource group's; raises ValueError saying why not."""
-    if not azure_rules.RESOURCE_GROUP_NAME.match(value):
+    if not azure_rules.RESOURCE_GROUP_NAME.fullmatch(value):
         raise ValueError(
             "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' and ')', and "
             "does not end with '.'"
@@ -83,7 +84,7 @@ def resource_group_name(value: str) -> str:
 
 
 def _workspace_name(value: str) -> str:
-    if not azure_rules.WORKSPACE_NAME.match(value):
+    if not azure_rules.WORKSPACE_NAME.fullmatch(value):
         raise ValueError(
             "a workspace name is 1-50 lowercase letters, digits and hyphens, starting and "
             "ending with a letter or digit"

@@ -150,7 +150,7 @@ def _dns_zone_problems(key: str, access: PrivateAccessConfig) -> list[str]:
     problems = []
     for zone, zone_id in sorted(access.dns_zone_ids.items()):
         expected = private_link.DNS_ZONES[zone]
-        if not re.match(private_link.PRIVATE_DNS_ZONE_ID, zone_id) or (
+        if not re.fullmatch(private_link.PRIVATE_DNS_ZONE_ID, zone_id) or (
             zone_id.rsplit("/", 1)[-1].lower() != expected
         ):
             problems.append(

@@ -15,12 +15,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from synapse_dl.config.plain_text import CONTROL
+
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
 
 
 def _property_name(key: str) -> str:
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ValueError(
             "a Spark property name is letters, digits, '.', '_' and '-', starting with a "
             "letter or digit (no spaces or line breaks)"
@@ -31,7 +32,7 @@ def _property_name(key: str) -> str:
 def _property_value(value: str) -> str:
     if not value.strip():
         raise ValueError("a Spark property value cannot be empty")
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         raise ValueError("a Spark property value is one line: no line breaks, tabs or controls")
     if value != value.strip():
         raise ValueError("a Spark property value cannot start or end with spaces")

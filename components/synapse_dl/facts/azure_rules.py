@@ -51,10 +51,10 @@ def tag_problems(key: str, tags: Mapping[str, str], max_key: int = MAX_TAG_KEY) 
 # Microsoft.Resources/resourcegroups: 1-90 characters; "Underscores, hyphens, periods,
 # parentheses, and letters or digits. Can't end with period." (letters and digits include
 # Unicode ones).
-RESOURCE_GROUP_NAME = re.compile(r"^[\w\-.()]{0,89}[\w\-()]$")
+RESOURCE_GROUP_NAME = re.compile(r"[\w\-.()]{0,89}[\w\-()]")
 # Microsoft.Synapse/workspaces: 1-50; "Lowercase letters, hyphens, and numbers. Start and end
 # with letter or number. Can't contain -ondemand".
-WORKSPACE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
+WORKSPACE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?")
 WORKSPACE_NAME_FORBIDDEN = "-ondemand"
 
 

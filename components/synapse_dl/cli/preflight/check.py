@@ -33,7 +33,8 @@ from synapse_dl.config.libraries import render_requirements
 if TYPE_CHECKING:
     from synapse_dl.config.models import SparkPoolConfig
 
-_NO_DISTRIBUTION = re.compile(r"No matching distribution found for (.+)$", re.MULTILINE)
+# `.+` ends at the line's end: pip names the requirement last on its line.
+_NO_DISTRIBUTION = re.compile(r"No matching distribution found for (.+)")
 
 
 @dataclass(frozen=True)
