@@ -53,8 +53,9 @@ def _check_jobs_target_pools(args: StackValidationArgs, report_violation: Report
                 f"{required}.",
                 job.urn,
             )
-        launcher, runnable = _launcher(job), LAUNCHERS.get(str(actual))
-        if launcher is not None and runnable is not None and launcher not in runnable:
+        runnable = LAUNCHERS.get(str(actual))
+        named = dict.fromkeys(_launchers(job))  # each once, in order
+        for launcher in [n for n in named if runnable is not None and n not in runnable]:
             report_violation(
                 f"Spark job '{name}' starts its processes with the {launcher} launcher, which "
                 f"pool '{target}' on Spark {actual} cannot run (it runs: {', '.join(runnable)}). "
@@ -64,14 +65,27 @@ def _check_jobs_target_pools(args: StackValidationArgs, report_violation: Report
             )
 
 
-def _launcher(job: PolicyResource) -> str | None:
-    """The `--launcher` a bundled training job's arguments name, if any."""
+# The option a bundled training job takes its launcher from (training_jobs/common/
+# job_arguments.py), and the shortest prefix argparse reads as it there (`--l` is ambiguous).
+_LAUNCHER = "--launcher"
+_SHORTEST = "--la"
+
+
+def _launchers(job: PolicyResource) -> list[str]:
+    """Every launcher the job's arguments name, in each spelling argparse reads as --launcher:
+    the option and its value, `--launcher=value`, a prefix such as `--laun`. The job reads the
+    last of them; the policy judges them all, so a repeated option cannot step around it."""
     properties = job.props.get("jobProperties")
-    args = list(properties.get("args") or []) if isinstance(properties, Mapping) else []
-    for flag, value in zip(args, args[1:], strict=False):
-        if flag == "--launcher":
-            return str(value)
-    return None
+    args = [str(a) for a in properties.get("args") or []] if isinstance(properties, Mapping) else []
+    found = []
+    for i, arg in enumerate(args):
+        option, equals, value = arg.partition("=")
+        if len(option) >= len(_SHORTEST) and _LAUNCHER.startswith(option):
+            if equals:
+                found.append(value)
+            elif i + 1 < len(args):
+                found.append(args[i + 1])
+    return found
 
 
 spark_jobs_target_stack_pools = StackValidationPolicy(

@@ -90,7 +90,8 @@ class TrainingJobArgs(TypedDict):
     """How the job's processes start; default: the target runtime's own (one of horovod,
     spark)."""
     args: NotRequired[list[str]]
-    """The entry script's arguments after --data, --output and --launcher."""
+    """The entry script's arguments after --data, --output and --launcher, which they may
+    not set: a job that ships job_arguments.py has them read by its parser at plan time."""
     driver: NotRequired[ProcessSize]
     """The driver's cores and memory."""
     executor: NotRequired[ProcessSize]

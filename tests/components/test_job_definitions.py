@@ -369,3 +369,119 @@ def test_conf_keys_and_values_are_checked_not_pasted(tmp_path, conf, expected):
     with pytest.raises(JobDefinitionError) as raised:
         load_job_definition(write_job(tmp_path, conf=conf))
     assert expected in str(raised.value)
+
+
+# --- a job's args, read by the job's own parser ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "value"),
+    [
+        (["--launcher", "horovod"], "launcher", "horovod"),
+        (["--launcher=spark"], "launcher", "spark"),
+        (["--launch", "horovod"], "launcher", "horovod"),
+        (["--num-proc", "2", "--la", "spark"], "launcher", "spark"),
+        (["--data", "abfss://elsewhere"], "data", "abfss://elsewhere"),
+        (["--out=out/x"], "output", "out/x"),
+    ],
+)
+def test_args_may_not_set_what_the_plan_sets_in_any_spelling_the_job_reads(
+    tmp_path, args, option, value
+):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, args=args))
+
+    key = {"launcher": "launcher", "data": "data.path", "output": "output.path"}[option]
+    assert [str(p) for p in raised.value.problems] == [
+        f"args = {args!r}: set --{option} ({value!r}), which the plan sets from the job's "
+        f"{key}; drop it from args"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "processes"),
+    [
+        (["--num-proc", "4"], 4),
+        (["--num-proc=4"], 4),
+        (["--num", "4"], 4),
+        (["--num-proc", "2", "--num-proc", "4"], 4),  # the last, as argparse reads it
+        (["--epochs", "3"], 2),  # the parser's default
+    ],
+)
+def test_the_processes_are_what_the_jobs_parser_reads(tmp_path, args, processes):
+    job = load_job_definition(write_job(tmp_path, args=args))
+
+    assert job.requested_processes() == processes
+
+
+@pytest.mark.parametrize(
+    ("args", "refusal"),
+    [
+        (["--num-procs", "2"], "unrecognized arguments: --num-procs 2"),
+        (["--num-proc", "²"], "argument --num-proc: invalid int value: '²'"),
+        (["--num-proc"], "argument --num-proc: expected one argument"),
+        (["--help"], "the job would stop there (exit 0)"),
+    ],
+)
+def test_args_the_jobs_parser_refuses_are_refused_with_its_words(tmp_path, args, refusal):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, args=args))
+
+    assert [str(p) for p in raised.value.problems] == [
+        f"args = {args!r}: the job's own parser (job_arguments.py) refuses them: {refusal}"
+    ]
+
+
+@pytest.mark.parametrize("option", ["--num-proc", "--epochs", "--batch-size"])
+def test_a_count_below_one_is_refused_by_the_jobs_own_check(tmp_path, option):
+    # The job's parse() checks the counts after argparse: the plan runs that check too.
+    args = [f"{option}=0"]
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, args=args))
+
+    assert [str(p) for p in raised.value.problems] == [
+        f"args = {args!r}: the job's own parser (job_arguments.py) refuses them: "
+        f"{option} must be at least 1, got 0"
+    ]
+
+
+def test_a_job_with_its_own_arguments_is_not_judged_on_them(tmp_path):
+    job_dir = write_job(tmp_path, args=["--anything", "goes"])
+    raw = yaml.safe_load((job_dir / "job.yaml").read_text())
+    raw["pyFiles"] = [f for f in raw["pyFiles"] if not f.endswith("job_arguments.py")]
+    (job_dir / "job.yaml").write_text(yaml.safe_dump(raw))
+
+    assert load_job_definition(job_dir).requested_processes() is None
+
+
+@pytest.mark.parametrize(
+    ("module_text", "problem"),
+    [
+        ("def build_parser(job): pass\n", "job_arguments.py has no parse()"),
+        ("raise RuntimeError('half-written')\n", "RuntimeError: half-written"),
+    ],
+)
+def test_a_broken_argument_module_is_named_not_a_traceback(tmp_path, module_text, problem):
+    job_dir = write_job(tmp_path, args=[])
+    (job_dir.parent / "common" / "job_arguments.py").write_text(module_text)
+
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+
+    [message] = [str(p) for p in raised.value.problems]
+    assert message.startswith("args = []: the job's") and problem in message
+
+
+def test_the_plan_and_the_job_read_the_same_processes_from_the_same_args(tmp_path):
+    # One parser, one answer: the bundled jobs' own parse() gives what the plan judged.
+    import importlib.util
+
+    path = JOBS_ROOT / "common" / "job_arguments.py"
+    spec = importlib.util.spec_from_file_location("bundled_job_arguments", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for args in (["--num-proc", "3"], ["--num=2", "--num-proc", "1"], ["--seed", "4"]):
+        job = load_job_definition(write_job(tmp_path / "-".join(args), args=args))
+        plan = ["--data", "d", "--output", "o", "--launcher", "spark"]
+        ran = module.parse(module.build_parser(job.name), [*plan, *args])
+        assert ran.num_proc == job.requested_processes(), args

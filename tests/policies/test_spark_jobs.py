@@ -124,3 +124,30 @@ def test_the_spark_launcher_on_the_gpu_runtime_is_rejected(pack):
         "with the spark launcher, which pool 'gpupool' on Spark 3.2 cannot run"
         in (violation["message"])
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        # argparse reads the last of a repeated option: the job would run horovod.
+        ["--launcher", "spark", "--launcher", "horovod"],
+        ["--launcher", "horovod", "--launcher", "spark"],
+        ["--launcher=horovod"],
+        ["--launcher", "spark", "--laun", "horovod"],
+        ["--la=horovod"],
+    ],
+)
+def test_a_launcher_in_any_spelling_the_job_reads_is_judged(pack, args):
+    job = spark_job("train", pool="cpupool", spark_version="3.5", jobProperties={"args": args})
+
+    [violation] = of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS)
+
+    assert "starts its processes with the horovod launcher" in violation["message"]
+
+
+def test_an_option_that_only_begins_like_the_launcher_is_not_it(pack):
+    # `--l` is ambiguous (--learning-rate) and `--launchers` another option: neither sets it.
+    args = ["--l", "horovod", "--launchers", "horovod", "--launcher", "spark"]
+    job = spark_job("train", pool="cpupool", spark_version="3.5", jobProperties={"args": args})
+
+    assert of_policy(pack.analyze_stack([cpu_pool(), job]), JOBS) == []

@@ -86,6 +86,7 @@ def test_every_shared_module_is_listed_once_and_every_job_ships_only_shared_modu
         # What the launchers and the digits reader import at the top must travel too.
         assert {
             "launcher",
+            "job_arguments",
             "horovod_launcher",
             "spark_launcher",
             "digits_data",

@@ -21,7 +21,6 @@ Shipped to the cluster as a `pyFiles` entry of each job.yaml.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import time
@@ -32,12 +31,14 @@ from types import ModuleType
 import checkpoints
 import digits_data
 import fsspec
+import job_arguments
 
 SUMMARY_FILE = "run_summary.json"
-LAUNCHERS = ("horovod", "spark")
+LAUNCHERS = job_arguments.LAUNCHERS
 FRAMEWORKS = ("pytorch", "tensorflow")
 # The modules of training_jobs/common. A job ships those it uses as pyFiles.
 SHARED_MODULES = (
+    "job_arguments",
     "checkpoints",
     "digits_data",
     "parquet_shards",
@@ -78,42 +79,8 @@ class TrainConfig:
 
 
 def parse_args(job: str, argv: Sequence[str] | None, *, epochs: int, learning_rate: float):
-    parser = argparse.ArgumentParser(prog=job, description=f"Train {job} on Spark.")
-    parser.add_argument(
-        "--data",
-        default="out/data/digits",
-        help="where the digits Parquet is (written if missing): a local path or abfss:// URL",
-    )
-    parser.add_argument(
-        "--output", default=f"out/{job}", help="checkpoints and run summary: path or URL"
-    )
-    parser.add_argument(
-        "--launcher",
-        required=True,
-        choices=LAUNCHERS,
-        help="horovod (Spark 3.1/3.2 GPU runtimes) or spark (Spark 3.4/3.5)",
-    )
-    parser.add_argument("--epochs", type=int, default=epochs, help="total epochs to reach")
-    parser.add_argument("--batch-size", type=int, default=32, help="rows per process and step")
-    parser.add_argument(
-        "--learning-rate",
-        type=float,
-        default=learning_rate,
-        help="per process; multiplied by the number of processes",
-    )
-    parser.add_argument("--num-proc", type=int, default=2, help="training processes (tasks)")
-    parser.add_argument(
-        "--no-resume",
-        dest="resume",
-        action="store_false",
-        help="start from epoch 1 even when the output holds checkpoints",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    for name in ("epochs", "batch_size", "num_proc"):
-        if (value := getattr(args, name)) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1, got {value}")
-    return args
+    parser = job_arguments.build_parser(job, epochs=epochs, learning_rate=learning_rate)
+    return job_arguments.parse(parser, None if argv is None else list(argv))
 
 
 def rank_result(

@@ -13,13 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from synapse_dl.config.job_arguments import read_arguments
 from synapse_dl.config.plain_text import PlainTextModel
 from synapse_dl.config.spark_properties import SparkProperties
 from synapse_dl.config.strict_yaml import YamlFileError, load_yaml
 from synapse_dl.config.validation_messages import field_errors
-from synapse_dl.facts.runtimes import GPU_EXECUTOR_LAYOUTS, GPU_FAMILY, RUNTIMES, node_spec
+from synapse_dl.facts.runtimes import (
+    GPU_EXECUTOR_LAYOUTS,
+    GPU_FAMILY,
+    LAUNCHERS,
+    RUNTIMES,
+    node_spec,
+)
 
 JOB_FILE = "job.yaml"
 # Spark's memory notation as Synapse takes it for driverMemory/executorMemory: whole gigabytes.
@@ -100,6 +107,8 @@ class JobDefinition(_Model):
     conf: SparkProperties = {}
     data: Location
     output: Location
+    # Read from the args with the job's own parser (config.job_arguments).
+    _processes: int | None = PrivateAttr(default=None)
 
     def submit_args(self, lake_url: str, launcher: str) -> list[str]:
         """The entry script's arguments on Synapse: data and output on the stack's lake, the
@@ -115,11 +124,9 @@ class JobDefinition(_Model):
         ]
 
     def requested_processes(self) -> int | None:
-        """The `--num-proc` the job's args ask for, when they do and it is a number."""
-        for flag, value in zip(self.args, self.args[1:], strict=False):
-            if flag == "--num-proc" and value.isdigit():
-                return int(value)
-        return None
+        """The processes the job starts, as its own parser reads its args (`--num-proc`, its
+        default included); None for a job that parses its args itself."""
+        return self._processes
 
 
 def _format_validation_error(error: ValidationError) -> list[Problem]:
@@ -172,6 +179,11 @@ def parse_job_definition(raw: Any, job_dir: Path) -> JobDefinition:
     problems = _files_problems(job, job_dir)
     if problems:
         raise JobDefinitionError(job.name, problems)
+    files = [(job_dir / name).resolve() for name in (job.entry, *job.pyFiles)]
+    reading = read_arguments(job.name, files, job.args, LAUNCHERS)
+    if reading.problems:
+        raise JobDefinitionError(job.name, [Problem("args", p) for p in reading.problems])
+    job._processes = reading.processes
     return job
 
 
