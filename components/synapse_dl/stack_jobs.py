@@ -21,12 +21,10 @@ from synapse_dl.config.job_definition import (
     PLACEMENT_KEYS,
     JobDefinition,
     JobDefinitionError,
-    PoolShape,
     Problem,
-    check_job_against_pools,
     load_job_definition,
-    resolve_launcher,
 )
+from synapse_dl.config.job_on_pool import PoolShape, check_job_against_pools, resolve_launcher
 from synapse_dl.config.libraries import render_requirements
 from synapse_dl.config.models import SparkPoolConfig, StackConfig
 from synapse_dl.version import PACKAGE

@@ -14,12 +14,10 @@ import yaml
 from synapse_dl.config.job_definition import (
     JobDefinitionError,
     Location,
-    PoolShape,
-    check_job_against_pools,
     discover_jobs,
     load_job_definition,
-    resolve_launcher,
 )
+from synapse_dl.config.job_on_pool import PoolShape, check_job_against_pools, resolve_launcher
 
 JOBS_ROOT = Path(__file__).resolve().parents[2] / "training_jobs"
 

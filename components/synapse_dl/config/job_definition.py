@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -21,18 +20,12 @@ from synapse_dl.config.spark_properties import SparkProperties
 from synapse_dl.config.strict_yaml import YamlFileError, load_yaml
 from synapse_dl.config.validation_messages import field_errors
 from synapse_dl.facts.runtimes import (
-    GPU_EXECUTOR_LAYOUTS,
-    GPU_FAMILY,
     LAUNCHERS,
-    RUNTIMES,
-    node_spec,
 )
 
 JOB_FILE = "job.yaml"
 # Spark's memory notation as Synapse takes it for driverMemory/executorMemory: whole gigabytes.
 _MEMORY = re.compile(r"([1-9][0-9]*)g")
-# The package each framework imports, by its PyPI name.
-FRAMEWORK_PACKAGES = {"pytorch": "torch", "tensorflow": "tensorflow"}
 # The keys a stack may set for a job it deploys (where and how big it runs); the job's code,
 # framework and files stay the job's own.
 PLACEMENT_KEYS = ("pool", "launcher", "args", "driver", "executor", "numExecutors", "conf")
@@ -205,208 +198,3 @@ def load_job_definition(job_dir: Path, placement: Mapping[str, Any] | None = Non
 def discover_jobs(root: Path) -> list[Path]:
     """The job folders under `root`: every direct subfolder that holds a job.yaml."""
     return sorted(p.parent for p in root.glob(f"*/{JOB_FILE}"))
-
-
-@dataclass(frozen=True)
-class PoolShape:
-    """What a job needs to know of a stack's Spark pool."""
-
-    name: str
-    node_size_family: str
-    node_size: str
-    spark_version: str
-    max_nodes: int
-    # PyPI names (canonical) of what a job can import there: the runtime's preinstalled
-    # packages and what the pool's libraries install.
-    packages: frozenset[str]
-
-
-def _layout_text(layout_key: tuple[str, str]) -> str:
-    size, driver = layout_key
-    layout = GPU_EXECUTOR_LAYOUTS[layout_key]
-    return (
-        f"GPU-{size} {driver} driver: driver {layout.driver_cores} cores/"
-        f"{layout.driver_memory_gb}g, executor {layout.executor_cores} cores/"
-        f"{layout.executor_memory_gb}g"
-    )
-
-
-def _gpu_layout_problems(job: JobDefinition, pool: PoolShape) -> tuple[list[Problem], int]:
-    """Problems with the GPU sizes, and the executors a node runs under the matched layout."""
-    candidates = [key for key in GPU_EXECUTOR_LAYOUTS if key[0] == pool.node_size]
-    for key in candidates:
-        layout = GPU_EXECUTOR_LAYOUTS[key]
-        if (
-            job.driver.cores,
-            job.driver.memory_gb,
-            job.executor.cores,
-            job.executor.memory_gb,
-        ) == (
-            layout.driver_cores,
-            layout.driver_memory_gb,
-            layout.executor_cores,
-            layout.executor_memory_gb,
-        ):
-            return [], layout.executors_per_node
-    allowed = "; ".join(_layout_text(key) for key in candidates) or "none"
-    shown = (
-        f"driver {job.driver.cores} cores/{job.driver.memory}, "
-        f"executor {job.executor.cores} cores/{job.executor.memory}"
-    )
-    # Docs "apache-spark-rapids-gpu": GPU pools take only these driver/executor sizes.
-    text = (
-        f"driver, executor = {shown!r}: GPU pool {pool.name!r} "
-        f"({pool.node_size_family}/{pool.node_size}) allows only: {allowed}"
-    )
-    return [Problem("executor", text)], 1
-
-
-def resolve_launcher(job: JobDefinition, pool: PoolShape) -> str:
-    """The launcher the job runs with on `pool`: its own, else the pool's runtime default."""
-    return job.launcher or RUNTIMES[pool.spark_version].default_launcher
-
-
-def _runtime_problems(job: JobDefinition, pool: PoolShape) -> list[Problem]:
-    """Can the pool's runtime start the job's launcher and import its framework?"""
-    runtime = RUNTIMES[pool.spark_version]
-    problems = []
-    if job.launcher is not None and job.launcher not in runtime.launchers:
-        problems.append(
-            Problem(
-                "launcher",
-                f"launcher = {job.launcher!r}: job {job.name!r} targets pool {pool.name!r} on "
-                f"Spark {pool.spark_version}, whose runtime can run only: "
-                f"{', '.join(runtime.launchers)}",
-            )
-        )
-    package = FRAMEWORK_PACKAGES[job.framework]
-    if package not in pool.packages:
-        problems.append(
-            Problem(
-                "framework",
-                f"framework = {job.framework!r}: pool {pool.name!r} has no {package}: the Spark "
-                f"{pool.spark_version} runtime does not ship it and the pool's libraries do not "
-                "install it; add it to the pool's libraries (extraLibraries, or workspace "
-                "packages where PyPI is blocked) or target another pool",
-            )
-        )
-    return problems
-
-
-def _concurrency_problems(job: JobDefinition) -> list[Problem]:
-    """Every launcher needs all its processes running at once, each in its own task slot."""
-    problems = []
-    # Barrier stages (TorchDistributor, the TF launcher) refuse dynamic allocation, and Horovod
-    # waits for all its processes: executors must not come and go during training.
-    dynamic = job.conf.get("spark.dynamicAllocation.enabled", "")
-    if dynamic.strip().lower() != "false":
-        problems.append(
-            Problem(
-                "conf",
-                f"conf.spark.dynamicAllocation.enabled = {dynamic or '(unset)'!r}: must be "
-                "'false': training runs all its processes at once, and Spark's barrier tasks "
-                "refuse dynamic allocation (the pool's own setting applies when unset)",
-            )
-        )
-    task_cpus_text = job.conf.get("spark.task.cpus", "1")
-    if not task_cpus_text.isdigit() or int(task_cpus_text) < 1:
-        problems.append(
-            Problem(
-                "conf",
-                f"conf.spark.task.cpus = {task_cpus_text!r}: must be a whole number of cores "
-                f"(1 to executor.cores = {job.executor.cores})",
-            )
-        )
-        return problems
-    task_cpus = int(task_cpus_text)
-    if task_cpus > job.executor.cores:
-        problems.append(
-            Problem(
-                "conf",
-                f"conf.spark.task.cpus = {task_cpus_text!r}: above executor.cores = "
-                f"{job.executor.cores}, so no executor can run a task",
-            )
-        )
-        return problems
-    slots = job.numExecutors * (job.executor.cores // task_cpus)
-    wanted = job.requested_processes()
-    if wanted is not None and wanted > slots:
-        # Otherwise Spark's barrier check retries for 10 minutes (40 x 15 s) and then fails.
-        problems.append(
-            Problem(
-                "args",
-                f"args = '--num-proc {wanted}': above the {slots} task slots the job's executors "
-                f"hold (numExecutors {job.numExecutors} x executor.cores {job.executor.cores} "
-                f"// spark.task.cpus {task_cpus}); each process needs its own slot at once",
-            )
-        )
-    return problems
-
-
-def check_job_against_pools(job: JobDefinition, pools: Mapping[str, PoolShape]) -> None:
-    """Check that the job fits its target pool; raises JobDefinitionError listing every misfit."""
-    pool = pools.get(job.pool)
-    if pool is None:
-        known = ", ".join(sorted(pools)) or "none"
-        raise JobDefinitionError(
-            job.name,
-            [
-                Problem(
-                    "pool",
-                    f"pool = {job.pool!r}: no such pool in the stack; its pools are: {known}",
-                )
-            ],
-        )
-    spec = node_spec(pool.node_size_family, pool.node_size)
-    if spec is None:
-        raise JobDefinitionError(
-            job.name,
-            [
-                Problem(
-                    "pool",
-                    f"pool = {job.pool!r}: node size {pool.node_size_family}/{pool.node_size} "
-                    "is unknown to components.runtimes, so the job cannot be sized against it",
-                )
-            ],
-        )
-    node = f"a {pool.node_size_family}/{pool.node_size} node of pool {pool.name!r}"
-    problems = _runtime_problems(job, pool)
-    for role, resources in (("driver", job.driver), ("executor", job.executor)):
-        if resources.cores > spec.vcores:
-            problems.append(
-                Problem(
-                    role,
-                    f"{role}.cores = {resources.cores}: above the {spec.vcores} vCores of {node}",
-                )
-            )
-        if resources.memory_gb > spec.memory_gb:
-            problems.append(
-                Problem(
-                    role,
-                    f"{role}.memory = {resources.memory!r}: above the {spec.memory_gb}g of {node}",
-                )
-            )
-    if pool.node_size_family == GPU_FAMILY:
-        layout_problems, per_node = _gpu_layout_problems(job, pool)
-        problems += layout_problems
-    else:
-        # As many executors as fit a node by cores and by memory, at least one.
-        per_node = max(
-            1,
-            min(
-                spec.vcores // job.executor.cores,
-                spec.memory_gb // max(job.executor.memory_gb, 1),
-            ),
-        )
-    limit = pool.max_nodes * per_node
-    if job.numExecutors > limit:
-        problems.append(
-            Problem(
-                "numExecutors",
-                f"numExecutors = {job.numExecutors}: above the {limit} executors pool "
-                f"{pool.name!r} can run ({pool.max_nodes} nodes x {per_node} per node)",
-            )
-        )
-    problems += _concurrency_problems(job)
-    if problems:
-        raise JobDefinitionError(job.name, problems)
