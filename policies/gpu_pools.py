@@ -106,7 +106,7 @@ gpu_pool_runtime = ResourceValidationPolicy(
         properties={
             "allowedSparkVersions": {
                 "type": "array",
-                "items": {"type": "string", "pattern": r"^\d+\.\d+$"},
+                "items": {"type": "string", "pattern": r"^[0-9]+\.[0-9]+$"},
                 "minItems": 1,
                 "default": list(GPU_RUNTIMES),
             }

@@ -18,6 +18,7 @@ from metadata import described
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
+    PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -40,30 +41,75 @@ def firewall_rule_workspace(props: Mapping[str, Any]) -> str | None:
     return props.get("workspaceName") or (match.group(1) if match else None)
 
 
-def _check_firewall(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != IP_FIREWALL_RULE:
-        return
-    start, end = args.props.get("startIpAddress"), args.props.get("endIpAddress")
+def _ipv4_range(props: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The rule's range as integers; None when not known yet (a preview) or not IPv4 text
+    (ARM refuses that itself)."""
+    start, end = props.get("startIpAddress"), props.get("endIpAddress")
+    if not isinstance(start, str) or not isinstance(end, str):
+        return None
     try:
-        addresses = int(ipaddress.IPv4Address(end)) - int(ipaddress.IPv4Address(start)) + 1
+        return int(ipaddress.IPv4Address(start)), int(ipaddress.IPv4Address(end))
     except ipaddress.AddressValueError:
-        return  # not an IPv4 range; ARM rejects it
-    if addresses <= INTERNET_WIDE_ADDRESSES:
-        return
-    rule = args.props.get("ruleName") or args.name
-    report_violation(
-        f"Firewall rule '{rule}' admits {addresses:,} addresses ({start}-{end}), more than a /8, "
-        "which opens the workspace to the internet. Allow only your clients' address ranges "
-        "(for Azure services, the rule 'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0); to open "
-        "it on purpose, set this policy to advisory in the policy pack config.",
-        args.urn,
-    )
+        return None
 
 
-no_internet_wide_firewall = ResourceValidationPolicy(
+def _union_size(ranges: list[tuple[int, int]]) -> int:
+    """How many addresses the ranges admit together: overlaps and repeats counted once."""
+    total, reach = 0, -1
+    for start, end in sorted(ranges):
+        if end > reach:
+            total += end - max(start, reach + 1) + 1
+            reach = end
+    return total
+
+
+def _check_firewall(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    # Internet-wide is a property of a workspace's rules together: sixteen /8 rules admit
+    # 268 million addresses though none is wider than a /8.
+    rules: dict[str, list[tuple[PolicyResource, tuple[int, int]]]] = defaultdict(list)
+    for rule in of_type(args, IP_FIREWALL_RULE):
+        if (span := _ipv4_range(rule.props)) is not None:
+            workspace = str(firewall_rule_workspace(rule.props) or "")
+            rules[workspace.lower()].append((rule, span))
+    for of_workspace in rules.values():
+        wide = False
+        for rule, (start, end) in of_workspace:
+            if (addresses := end - start + 1) > INTERNET_WIDE_ADDRESSES:
+                wide = True
+                report_violation(
+                    f"Firewall rule '{_rule_name(rule)}' admits {addresses:,} addresses "
+                    f"({rule.props['startIpAddress']}-{rule.props['endIpAddress']}), more than "
+                    f"a /8, which opens the workspace to the internet. {_ADVICE}",
+                    rule.urn,
+                )
+        together = _union_size([span for _, span in of_workspace])
+        if not wide and together > INTERNET_WIDE_ADDRESSES:
+            names = ", ".join(f"'{_rule_name(rule)}'" for rule, _ in of_workspace)
+            report_violation(
+                f"Firewall rules {names} of workspace "
+                f"'{firewall_rule_workspace(of_workspace[0][0].props)}' together admit "
+                f"{together:,} addresses (each address counted once), more than a /8, which "
+                f"opens the workspace to the internet. {_ADVICE}",
+                of_workspace[-1][0].urn,
+            )
+
+
+def _rule_name(rule: PolicyResource) -> str:
+    return str(rule.props.get("ruleName") or rule.props.get("name") or rule.name)
+
+
+_ADVICE = (
+    "Allow only your clients' address ranges (for Azure services, the rule "
+    "'AllowAllWindowsAzureIps' with 0.0.0.0-0.0.0.0); to open it on purpose, set this policy "
+    "to advisory in the policy pack config."
+)
+
+no_internet_wide_firewall = StackValidationPolicy(
     name="no-internet-wide-firewall",
     **described("no-internet-wide-firewall"),
-    description="No workspace firewall rule admits more addresses than a /8 (the internet).",
+    description=(
+        "A workspace's firewall rules, together, admit no more addresses than a /8 (the internet)."
+    ),
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.CRITICAL,
     validate=_check_firewall,
@@ -149,19 +195,19 @@ workspace_linking_approved_tenants = ResourceValidationPolicy(
 def _check_firewall_rules_while_private(
     args: StackValidationArgs, report_violation: ReportViolation
 ) -> None:
+    # ARM names compare without regard to case.
     private = {
-        workspace_name(w.props, w.name)
+        workspace_name(w.props, w.name).lower()
         for w in of_type(args, WORKSPACE)
         if w.props.get("publicNetworkAccess") == "Disabled"
     }
     for rule in of_type(args, IP_FIREWALL_RULE):
         ws = firewall_rule_workspace(rule.props)
-        if ws in private:
-            name = rule.props.get("ruleName") or rule.props.get("name") or rule.name
+        if ws is not None and ws.lower() in private:
             report_violation(
-                f"Firewall rule '{name}' is on workspace '{ws}', whose public network access "
-                "is disabled: the rule admits no one, and reads as if it did. Remove it, or "
-                "enable public network access if clients must come that way.",
+                f"Firewall rule '{_rule_name(rule)}' is on workspace '{ws}', whose public "
+                "network access is disabled: the rule admits no one, and reads as if it did. "
+                "Remove it, or enable public network access if clients must come that way.",
                 rule.urn,
             )
 

@@ -53,9 +53,9 @@ def _check_jobs_target_pools(args: StackValidationArgs, report_violation: Report
                 f"{required}.",
                 job.urn,
             )
-        runnable = LAUNCHERS.get(str(actual))
+        runnable = LAUNCHERS.get(str(actual), ())
         named = dict.fromkeys(_launchers(job))  # each once, in order
-        for launcher in [n for n in named if runnable is not None and n not in runnable]:
+        for launcher in [n for n in named if runnable and n not in runnable]:
             report_violation(
                 f"Spark job '{name}' starts its processes with the {launcher} launcher, which "
                 f"pool '{target}' on Spark {actual} cannot run (it runs: {', '.join(runnable)}). "

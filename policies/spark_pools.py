@@ -28,7 +28,12 @@ from pulumi_policy import (
 )
 from resource_types import BIG_DATA_POOL, POOL_LIBRARIES, WORKSPACE
 from stack_resources import of_type
-from synapse_facts import END_OF_SUPPORT, GPU_RUNTIMES, ISOLATABLE_NODE_SIZES
+from synapse_facts import (
+    END_OF_SUPPORT,
+    GPU_RUNTIMES,
+    ISOLATABLE_NODE_SIZES,
+    ISOLATED_COMPUTE_REGIONS,
+)
 from workspace_props import is_exfiltration_protected, workspace_name
 
 DEFAULT_MAX_GPU_PAUSE_MINUTES = 30
@@ -155,7 +160,11 @@ spark_runtime_lifecycle = ResourceValidationPolicy(
     config_schema=PolicyConfigSchema(
         properties={
             # The date to judge by (YYYY-MM-DD); today when unset. Set in tests and audits.
-            "today": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "today": {
+                "type": "string",
+                "format": "date",
+                "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            },
         }
     ),
     validate=_check_lifecycle,
@@ -215,7 +224,19 @@ def _check_compute_isolation(
     if args.resource_type != BIG_DATA_POOL:
         return
     size = (args.props.get("nodeSizeFamily"), args.props.get("nodeSize"))
-    if size in ISOLATABLE_NODE_SIZES and args.props.get("isComputeIsolationEnabled") is not True:
+    location = args.props.get("location")
+    region = location.replace(" ", "").lower() if isinstance(location, str) else None
+    isolated = args.props.get("isComputeIsolationEnabled") is True
+    if isolated and region is not None and region not in ISOLATED_COMPUTE_REGIONS:
+        report_violation(
+            f"Spark pool '{pool_name(args.props, args.name)}' asks for isolated compute in "
+            f"{location!r}, but isolated compute exists only in "
+            f"{', '.join(ISOLATED_COMPUTE_REGIONS)}. Turn it off or move the workspace.",
+            args.urn,
+        )
+    # Advise isolation only where the region offers it (or where the region is not known yet).
+    offered = region is None or region in ISOLATED_COMPUTE_REGIONS
+    if size in ISOLATABLE_NODE_SIZES and offered and not isolated:
         report_violation(
             f"Spark pool '{pool_name(args.props, args.name)}' runs {size[1]} nodes, which can "
             "be isolated to a single customer, but isolation is off. Set "

@@ -12,6 +12,8 @@ import datetime as dt
 GPU_FAMILY = "HardwareAcceleratedGPU"
 # Node sizes that can run on isolated compute (docs "apache-spark-pool-configurations").
 ISOLATABLE_NODE_SIZES = frozenset({("MemoryOptimized", "XXXLarge")})
+# ...and only in these regions (the same page).
+ISOLATED_COMPUTE_REGIONS = ("eastus", "westus2", "southcentralus", "usgovarizona", "usgovvirginia")
 
 # Regions where GPU pools existed: docs "quickstart-create-apache-gpu-pool-portal" and
 # "apache-spark-gpu-concept" ("East US, Australia East, and North Europe").

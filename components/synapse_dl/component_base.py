@@ -6,13 +6,18 @@ The component provider (synapse_dl/engine/component_provider.py) serves each com
 records the same ones for a Python program.
 """
 
+import functools
 import inspect
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pulumi
 from pydantic.alias_generators import to_camel
 
+from synapse_dl.config.errors import ConfigError
 from synapse_dl.version import PACKAGE
+
+_Init = TypeVar("_Init", bound=Callable[..., None])
 
 
 def type_token(component: type) -> str:
@@ -39,3 +44,21 @@ def register_annotated_outputs(component: pulumi.ComponentResource) -> None:
         to_camel(name): getattr(component, name) for name in output_names(type(component))
     }
     component.register_outputs(outputs)
+
+
+def names_its_input(init: _Init) -> _Init:
+    """Wrap a component's __init__ so that an error which is not a ConfigError (a bug, then)
+    carries a note naming the component and the name it was built under: the input it was
+    judging. The offline plan's one-line report, and a traceback, show it."""
+
+    @functools.wraps(init)
+    def wrapped(self: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, name, *args, **kwargs)
+        except ConfigError:
+            raise
+        except Exception as error:
+            error.add_note(f"while building {type(self).__name__} {name!r} from its args")
+            raise
+
+    return wrapped  # type: ignore[return-value]

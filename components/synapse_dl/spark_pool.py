@@ -11,8 +11,14 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 from pulumi_azure_native import synapse
 
-from synapse_dl.component_base import options_with_alias, register_annotated_outputs, type_token
+from synapse_dl.component_base import (
+    names_its_input,
+    options_with_alias,
+    register_annotated_outputs,
+    type_token,
+)
 from synapse_dl.config.component_args import (
+    check_args_shape,
     heading,
     pool_options,
     pool_settings,
@@ -148,8 +154,8 @@ class SparkPoolSettings(TypedDict):
     spark_config: NotRequired[dict[str, str]]
     """Spark properties for the pool's spark-defaults.conf."""
     compute_isolation: NotRequired[bool]
-    """Run on hosts isolated to this customer; MemoryOptimized XXXLarge nodes only (default
-    false)."""
+    """Run on hosts isolated to this customer; MemoryOptimized XXXLarge nodes only, in East
+    US, West US 2, South Central US and the two US Gov regions (default false)."""
     session_level_packages_enabled: NotRequired[bool]
     """Let sessions install their own packages (default false)."""
     tags: NotRequired[dict[str, str]]
@@ -201,6 +207,7 @@ class SparkPool(pulumi.ComponentResource):
     requirements: pulumi.Output[str]
     """The requirements.txt the pool installs from PyPI ("" when none)."""
 
+    @names_its_input
     def __init__(
         self,
         name: str,
@@ -208,6 +215,7 @@ class SparkPool(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         # Checked before anything is registered.
+        check_args_shape("SparkPool", name, args, SparkPoolArgs.__required_keys__)
         config = pool_settings(name, args["settings"], args["location"], key="args.settings")
         specs = workspace_packages(
             name, args.get("workspace_packages"), key="args.workspacePackages"

@@ -11,8 +11,13 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 from pydantic.alias_generators import to_snake
 
-from synapse_dl.component_base import options_with_alias, register_annotated_outputs, type_token
-from synapse_dl.config.component_args import pool_settings
+from synapse_dl.component_base import (
+    names_its_input,
+    options_with_alias,
+    register_annotated_outputs,
+    type_token,
+)
+from synapse_dl.config.component_args import check_args_shape, pool_settings
 from synapse_dl.config.job_definition import PLACEMENT_KEYS
 from synapse_dl.facts import azure_rules
 from synapse_dl.providers.lake_file import LakeFile
@@ -64,7 +69,8 @@ class ProcessSize(TypedDict):
     cores: int
     """vCores (at least 1)."""
     memory: str
-    """Whole gigabytes, such as 28g."""
+    """Whole gigabytes, such as 28g; with Spark's overhead (conf spark.<role>.memoryOverhead,
+    else max(384 MiB, 10%)) it must fit a node."""
 
 
 class TrainingJobArgs(TypedDict):
@@ -93,11 +99,14 @@ class TrainingJobArgs(TypedDict):
     """The entry script's arguments after --data, --output and --launcher, which they may
     not set: a job that ships job_arguments.py has them read by its parser at plan time."""
     driver: NotRequired[ProcessSize]
-    """The driver's cores and memory."""
+    """The driver's cores and memory (memory in whole gigabytes such as 28g; with Spark's
+    overhead, spark.driver.memoryOverhead or max(384 MiB, 10%), it fits a node)."""
     executor: NotRequired[ProcessSize]
-    """Each executor's cores and memory."""
+    """Each executor's cores and memory (as the driver's, its overhead
+    spark.executor.memoryOverhead)."""
     num_executors: NotRequired[int]
-    """How many executors (at least 1)."""
+    """How many executors: at most what the pool's nodes run, on a CPU pool its worker nodes
+    (its head node runs the driver), on a GPU pool every node (at least 1)."""
     conf: NotRequired[dict[str, str]]
     """Spark properties for the job."""
 
@@ -110,6 +119,7 @@ class TrainingJob(pulumi.ComponentResource):
     file: pulumi.Output[str]
     """The entry script's abfss:// URL."""
 
+    @names_its_input
     def __init__(
         self,
         name: str,
@@ -117,6 +127,7 @@ class TrainingJob(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         # Checked before anything is registered: the job.yaml with its settings, on its pool.
+        check_args_shape("TrainingJob", name, args, TrainingJobArgs.__required_keys__)
         pool_name = args["spark_pool_name"]
         pool = pool_settings(
             name,

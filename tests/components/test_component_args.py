@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,13 @@ import pytest
 
 from synapse_dl.cli.plan_report import render_text
 from synapse_dl.config.errors import ConfigError
-from synapse_dl.engine.offline_runtime import Plan, PlannedResource, RecordingMonitor, plan_stack
+from synapse_dl.engine.offline_runtime import (
+    EngineRefusalError,
+    Plan,
+    PlannedResource,
+    RecordingMonitor,
+    plan_stack,
+)
 from tests.conftest import JOBS_ROOT, ROOT
 
 EXAMPLE = ROOT / "examples" / "python"
@@ -94,6 +101,22 @@ def test_the_python_example_plans_under_its_own_projects_name(tmp_path):
     assert "  +  pulumi:pulumi:Stack  synapse-dl-example-args" in render_text(plan).splitlines()
 
 
+def test_two_resources_with_one_urn_are_refused_as_the_engine_refuses_them(tmp_path):
+    # A program that builds one component twice under one name: the engine stops the update.
+    error, monitor = plan_components(
+        tmp_path, ("SparkPool", "gpularge", POOL), ("SparkPool", "gpularge", POOL)
+    )
+
+    assert isinstance(error, EngineRefusalError)
+    [problem] = error.problems
+    assert re.fullmatch(
+        r"Duplicate resource URN 'urn:pulumi:args::synapse-dl::[^']+'; try giving it a unique "
+        r"name",
+        problem,
+    )
+    assert str(error).startswith("the Pulumi engine would refuse this plan:\n")
+
+
 def test_valid_args_register_every_component(tmp_path):
     error, monitor = plan_components(
         tmp_path,
@@ -138,6 +161,11 @@ BAD_ARGS = [
     ("SynapseWorkspace", "w", WORKSPACE, "data_lake.sku", "Premium_LRS",
      "args.dataLake.sku = 'Premium_LRS': Input should be 'Standard_LRS', 'Standard_ZRS', "
      "'Standard_GRS' or 'Standard_RAGRS'"),
+    ("SynapseWorkspace", "w", WORKSPACE, "job_runners",
+     [{"object_id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"},
+      {"object_id": "0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9"}],
+     "args.jobRunners[1].objectId = '0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9': the same member as "
+     "args.jobRunners[0] (object ids compare without regard to case); list it once"),
     ("SparkPool", "gpularge", POOL, "location", "westeurope",
      "args.settings.nodeSizeFamily = 'HardwareAcceleratedGPU': GPU pools exist only in eastus, "
      "australiaeast, northeurope, not in the workspace location 'westeurope' (args.location)"),
@@ -162,7 +190,7 @@ BAD_ARGS = [
      "input"),
     ("TrainingJob", "digits", JOB, "num_executors", 4.0,
      "args.numExecutors = 4: above the 3 executors pool 'gpularge' can run (3 nodes x 1 per "
-     "node)"),
+     "node: on a GPU pool the driver shares a node)"),
     ("TrainingJob", "digits", JOB, "spark_pool.node_size", "Small",
      "args.sparkPool.nodeSize = 'Small': not a HardwareAcceleratedGPU node size (allowed: "
      "Large, XLarge)"),
@@ -222,3 +250,28 @@ def test_two_wheels_of_one_distribution_are_refused(tmp_path):
         "invalid arguments to SparkPool 'gpularge':\n"
         "  args.workspacePackages[1].name = 'helper-2.2-py3-none-any.whl': a second helper"
     )
+
+
+# Args of the wrong shape, or without a required key: refused as ConfigError, not a KeyError.
+SHAPES = [
+    ("SynapseWorkspace", "w", None, "args = null: must be a mapping of keys to values"),
+    ("SparkPool", "p", ["x"], "args = a list: must be a mapping of keys to values"),
+    ("TrainingJob", "j", "job", "args = text: must be a mapping of keys to values"),
+    ("SynapseWorkspace", "w", {k: v for k, v in WORKSPACE.items() if k != "location"},
+     "args.location = (missing): Field required"),
+    ("SparkPool", "p", {k: v for k, v in POOL.items() if k != "settings"},
+     "args.settings = (missing): Field required"),
+    ("SparkPool", "p", {**POOL, "settings": 5}, "args.settings = the number 5: must be a "
+     "mapping of keys to values"),
+    ("TrainingJob", "j", {k: v for k, v in JOB.items() if k != "spark_pool_name"},
+     "args.sparkPoolName = (missing): Field required"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("component", "name", "args", "expected"), SHAPES)
+def test_args_of_the_wrong_shape_are_refused_naming_them(tmp_path, component, name, args, expected):
+    error, monitor = plan_components(tmp_path, (component, name, args))
+
+    assert error is not None and monitor.planned == []
+    assert str(error).startswith(f"invalid arguments to {component} {name!r}:\n")
+    assert error.problems == [expected]

@@ -315,3 +315,45 @@ def test_a_config_error_says_each_problem_on_its_own_line_under_its_heading():
 
     assert error.problems == ["synapse-dl:a = 1: bad", "synapse-dl:b = 2: worse"]
     assert str(error) == "in dev:\n  synapse-dl:a = 1: bad\n  synapse-dl:b = 2: worse"
+
+
+@pytest.mark.parametrize(("location", "fine"), [
+    ("eastus", True), ("West US 2", True), ("southcentralus", True),
+    ("westeurope", False), ("northeurope", False), ("westus", False),
+])  # fmt: skip
+def test_compute_isolation_exists_only_in_its_regions(dev_config, location, fine):
+    # The US Gov regions of the list are not in the public cloud this package deploys to.
+    dev_config["workspace"]["location"] = location
+    dev_config["sparkPools"] = [dev_config["sparkPools"][1]]  # no GPU pool to refuse the region
+    dev_config["sparkPools"][0].update(nodeSize="XXXLarge", computeIsolation=True)
+    dev_config.pop("jobs", None)
+    if fine:
+        assert parse_stack_config(dev_config).spark_pools[0].compute_isolation
+        return
+    assert problems_of(dev_config) == [
+        "synapse-dl:sparkPools[0].computeIsolation = true: isolated compute exists only in "
+        "eastus, westus2, southcentralus, usgovarizona, usgovvirginia, not in the workspace "
+        f"location {location!r} (synapse-dl:workspace.location)"
+    ]
+
+
+VAULTS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/"
+
+
+@pytest.mark.parametrize(
+    "name", ["1-vault", "-vault", "vault-", "va--ult", "ab", "a" * 25, "va_ult", "vault.x"]
+)
+def test_a_key_vault_name_azure_refuses_is_named(dev_config, name):
+    dev_config["workspace"]["customerManagedKey"] = {"keyVaultId": VAULTS + name, "keyName": "k"}
+    (problem,) = problems_of(dev_config)
+    assert problem == (
+        f"synapse-dl:workspace.customerManagedKey.keyVaultId = {VAULTS + name!r}: the vault "
+        f"name {name!r} is not one Azure allows: 3-24 letters, digits and hyphens, starting "
+        "with a letter, ending with a letter or digit, no two hyphens in a row"
+    )
+
+
+@pytest.mark.parametrize("name", ["abc", "a-b-c", "Vault1", "a" * 24, "kv-synapse-dl-01"])
+def test_a_key_vault_name_azure_takes_is_taken(dev_config, name):
+    dev_config["workspace"]["customerManagedKey"] = {"keyVaultId": VAULTS + name, "keyName": "k"}
+    assert parse_stack_config(dev_config).workspace.customer_managed_key is not None

@@ -124,7 +124,59 @@ def test_executor_cores_above_the_nodes_vcores_are_rejected(tmp_path):
 def test_executor_memory_above_the_nodes_memory_is_rejected(tmp_path):
     job_dir = write_job(tmp_path, executor={"cores": 12, "memory": "120g"})
     message = error_of(job_dir)
-    assert "executor.memory = '120g': above the 110g of a HardwareAcceleratedGPU/Large" in message
+    assert (
+        "executor.memory = '120g': with Spark's overhead of 12288 MiB (max(384 MiB, 10%)) its "
+        "container needs 135168 MiB, above the 110g (112640 MiB) of a HardwareAcceleratedGPU/"
+        "Large node of pool 'gpularge'" in message
+    )
+
+
+# dataprep's Small nodes hold 32g: 29g + 2969 MiB overhead (10%) = 32665 MiB fits 32768 MiB;
+# 30g + 3072 MiB = 33792 MiB does not, though 30g alone would.
+@pytest.mark.parametrize(
+    ("memory", "overhead", "fits"),
+    [
+        ("29g", None, True),
+        ("30g", None, False),
+        ("28g", "4g", True),  # 28672 + 4096 = 32768
+        ("28g", "4097m", False),
+        ("28g", "4194304K", True),  # Spark's units, any case: 4 GiB
+        ("31g", "1024", True),  # a bare number is MiB
+    ],
+)
+def test_memory_and_sparks_overhead_must_fit_the_node(tmp_path, memory, overhead, fits):
+    conf = {**ON_DATAPREP["conf"]}
+    if overhead is not None:
+        conf["spark.executor.memoryOverhead"] = overhead
+    placed = {**ON_DATAPREP, "executor": {"cores": 4, "memory": memory}, "conf": conf}
+    job = load_job_definition(write_job(tmp_path), placed)
+    if fits:
+        check_job_against_pools(job, DEV_POOLS)
+        return
+    assert f"executor.memory = {memory!r}: with Spark's overhead of" in error_of_job(job)
+
+
+@pytest.mark.parametrize("overhead", ["4 g", "-1g", "1.5g", "4gib", "²g", ""])
+def test_an_overhead_spark_cannot_read_is_refused(tmp_path, overhead):
+    conf = {**ON_DATAPREP["conf"], "spark.driver.memoryOverhead": overhead}
+    placed = {**ON_DATAPREP, "conf": conf}
+    if overhead == "":  # refused as a value before any size is read
+        with pytest.raises(JobDefinitionError):
+            load_job_definition(write_job(tmp_path), placed)
+        return
+    message = error_of_job(load_job_definition(write_job(tmp_path), placed))
+    assert f"conf.spark.driver.memoryOverhead = {overhead!r}: not a size Spark reads" in message
+
+
+@pytest.mark.parametrize(
+    "memory", ["56 g", "56gb", "56G", "-1g", "056g", "٥٦g", "56", "0g", "5.5g"]
+)
+def test_driver_and_executor_memory_are_whole_gigabytes_in_sparks_unit(tmp_path, memory):
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(write_job(tmp_path, driver={"cores": 4, "memory": memory}))
+    assert [str(p) for p in raised.value.problems] == [
+        f"driver.memory = {memory!r}: memory must be whole gigabytes such as '30g'"
+    ]
 
 
 def test_gpu_pool_sizes_outside_the_documented_layouts_are_rejected_listing_them(tmp_path):
@@ -156,11 +208,28 @@ def test_a_task_wider_than_the_executor_is_rejected(tmp_path):
     )
 
 
-def test_more_executors_than_the_pools_nodes_run_are_rejected(tmp_path):
-    message = error_of(write_job(tmp_path, numExecutors=4))
+def test_on_a_gpu_pool_every_node_runs_executors_beside_the_driver(tmp_path):
+    # Docs "apache-spark-rapids-gpu": executors = nodes; the layouts leave room for the driver.
+    check_job_against_pools(
+        load_job_definition(write_job(tmp_path / "a", numExecutors=3)), DEV_POOLS
+    )
+    message = error_of(write_job(tmp_path / "b", numExecutors=4))
     assert (
         "numExecutors = 4: above the 3 executors pool 'gpularge' can run "
-        "(3 nodes x 1 per node)" in message
+        "(3 nodes x 1 per node: on a GPU pool the driver shares a node)" in message
+    )
+
+
+def test_on_a_cpu_pool_the_head_node_runs_the_driver_not_executors(tmp_path):
+    # Docs "apache-spark-pool-configurations": one head node (the driver) and the workers.
+    # dataprep: 5 Small nodes, so 4 workers of one 4-core executor each.
+    fits = {**ON_DATAPREP, "numExecutors": 4, "args": ["--num-proc", "4"]}
+    check_job_against_pools(load_job_definition(write_job(tmp_path / "a", **fits)), DEV_POOLS)
+    too_many = {**ON_DATAPREP, "numExecutors": 5, "args": ["--num-proc", "5"]}
+    message = error_of(write_job(tmp_path / "b", **too_many))
+    assert (
+        "numExecutors = 5: above the 4 executors pool 'dataprep' can run "
+        "(4 worker nodes x 1 per node: the head node runs the driver)" in message
     )
 
 
@@ -267,14 +336,17 @@ def test_dynamic_allocation_must_be_off_for_training(tmp_path):
     assert "conf.spark.dynamicAllocation.enabled = 'true': must be 'false'" in message
 
 
-def test_a_task_cpus_that_is_not_a_number_of_cores_is_rejected(tmp_path):
+# '²' and '٤' pass Python's own digit test ('²' then broke int()); '+4' and '4.0' are not
+# how this project writes a count.
+@pytest.mark.parametrize("cpus", ["four", "²", "٤", "+4", "4.0", "0"])
+def test_a_task_cpus_that_is_not_a_number_of_cores_is_rejected(tmp_path, cpus):
     placed = {
         **ON_DATAPREP,
-        "conf": {"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": "four"},
+        "conf": {"spark.dynamicAllocation.enabled": "false", "spark.task.cpus": cpus},
     }
     message = error_of_job(load_job_definition(write_job(tmp_path), placed))
     assert (
-        "conf.spark.task.cpus = 'four': must be a whole number of cores (1 to executor.cores "
+        f"conf.spark.task.cpus = {cpus!r}: must be a whole number of cores (1 to executor.cores "
         "= 4)" in message
     )
 
@@ -299,7 +371,7 @@ def error_of_job(job) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    ["../../../../etc/passwd", "../../job.yaml", "/etc/passwd", "../tensorflow_digits/train.py"],
+    ["../../../../etc/hook.py", "../../setup.py", "/etc/hook.py", "../tensorflow_digits/train.py"],
 )
 def test_an_entry_outside_the_job_folder_and_common_is_refused(tmp_path, path):
     with pytest.raises(JobDefinitionError) as raised:
@@ -483,3 +555,101 @@ def test_the_plan_and_the_job_read_the_same_processes_from_the_same_args(tmp_pat
         plan = ["--data", "d", "--output", "o", "--launcher", "spark"]
         ran = module.parse(module.build_parser(job.name), [*plan, *args])
         assert ran.num_proc == job.requested_processes(), args
+
+
+# --- Spark's own rules for a job's files and locations ---------------------------------------
+
+
+def _problems(job_dir: Path) -> list[str]:
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    return [str(p) for p in raised.value.problems]
+
+
+@pytest.mark.parametrize("name", ["a,b.py", "a b.py", "a#b.py", "a%20b.py", "a?b.py", "ä.py"])
+def test_a_py_file_name_spark_or_a_url_splits_is_refused(tmp_path, name):
+    job_dir = write_job(tmp_path / "a", pyFiles=[name])
+    (job_dir / name).write_text("")
+    assert _problems(job_dir) == [
+        f"pyFiles[0] = {name!r}: the file name {name!r} holds a character Spark or a URL "
+        "reads differently (a comma splits spark.submit.pyFiles); use letters, digits, '.', "
+        "'_', '-'"
+    ]
+    entry_dir = write_job(tmp_path / "b", entry=name)
+    (entry_dir / name).write_text("")
+    assert [p.split(":")[0] for p in _problems(entry_dir)] == [f"entry = {name!r}"]
+
+
+@pytest.mark.parametrize(("key", "name"), [
+    ("entry", "train.sh"), ("entry", "train.zip"), ("entry", "train"), ("entry", "train.PY"),
+    ("pyFiles", "helpers.txt"), ("pyFiles", "helpers.whl"), ("pyFiles", "helpers"),
+])  # fmt: skip
+def test_a_file_spark_does_not_run_as_python_is_refused(tmp_path, key, name):
+    job_dir = write_job(tmp_path, **{key: name if key == "entry" else [name]})
+    allowed = ".py" if key == "entry" else ".py or .zip or .egg"
+    where = "entry" if key == "entry" else "pyFiles[0]"
+    assert _problems(job_dir) == [f"{where} = {name!r}: Spark runs only {allowed} files here"]
+
+
+@pytest.mark.parametrize("name", ["helpers.zip", "helpers.egg", "helpers.py"])
+def test_a_python_archive_is_a_py_file(tmp_path, name):
+    job_dir = write_job(tmp_path, pyFiles=[name])
+    (job_dir / name).write_text("")
+    assert load_job_definition(job_dir).pyFiles == [name]
+
+
+BAD_LOCATIONS = [
+    "/training/data", "training//data", "training/data/", "./training", "training/../x", "..",
+    "training data", "training,data", "training#x", "training?x", "c:/data", "training\\data",
+    "abfss://x", "abfss://synapse@lake.blob.core.windows.net/data",
+    "abfss://synapse@stlake.dfs.core.windows.net/", "abfss://synapse@stlake.dfs.core.windows.net/a//b",
+    "abfss://sy@stlake.dfs.core.windows.net/data", "abfss://Synapse@stlake.dfs.core.windows.net/d",
+    "https://stlake.dfs.core.windows.net/synapse/data", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ["data", "output"])
+@pytest.mark.parametrize("path", BAD_LOCATIONS)
+def test_a_location_that_is_not_a_lake_path_is_refused(tmp_path, key, path):
+    [problem] = _problems(write_job(tmp_path, **{key: {"path": path}}))
+    assert problem.startswith(f"{key}.path = {path!r}: ")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["training/data/digits-v2", "a", "x/y_z/1.2", "abfss://data@stother.dfs.core.windows.net/d/e"],
+)
+def test_a_lake_path_is_taken(tmp_path, path):
+    job = load_job_definition(write_job(tmp_path, data={"path": path}))
+    assert job.data.path == path
+
+
+@pytest.mark.parametrize(("data", "output"), [
+    ("training/data", "training/data"), ("training/data", "training/data/out"),
+    ("training/out/data", "training/out"),
+    ("abfss://synapse@stlake.dfs.core.windows.net/d", "abfss://synapse@stlake.dfs.core.windows.net/d/o"),
+])  # fmt: skip
+def test_output_inside_data_or_around_it_is_refused(tmp_path, data, output):
+    job_dir = write_job(tmp_path, data={"path": data}, output={"path": output})
+    assert _problems(job_dir) == [
+        f"output.path = {output!r}: overlaps data.path = {data!r}; the job writes under "
+        "output, so keep the two apart"
+    ]
+
+
+@pytest.mark.parametrize(("data", "output"), [
+    ("training/data", "training/data-out"), ("training/d", "training/dd"),
+    ("abfss://synapse@stlake.dfs.core.windows.net/d", "abfss://other@stlake.dfs.core.windows.net/d"),
+])  # fmt: skip
+def test_output_beside_data_is_taken(tmp_path, data, output):
+    load_job_definition(write_job(tmp_path, data={"path": data}, output={"path": output}))
+
+
+@pytest.mark.parametrize(("key", "instead"), [
+    ("spark.driver.memory", "driver.memory"), ("spark.executor.cores", "executor.cores"),
+    ("spark.executor.instances", "numExecutors"), ("spark.submit.pyFiles", "pyFiles"),
+])  # fmt: skip
+def test_a_conf_key_that_a_job_file_key_sets_is_refused(tmp_path, key, instead):
+    conf = {"spark.dynamicAllocation.enabled": "false", key: "8"}
+    [problem] = _problems(write_job(tmp_path, conf=conf))
+    assert problem.endswith(f": {key}: set by the job file's own keys; write {instead} instead")

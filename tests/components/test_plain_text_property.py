@@ -24,6 +24,7 @@ from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.job_definition import JobDefinitionError, parse_job_definition
 from synapse_dl.config.loading import parse_stack_config, project_values
 from synapse_dl.config.plain_text import CONTROL, control_problem
+from synapse_dl.stack_jobs import load_stack_jobs
 from tests.conftest import JOBS_ROOT, ROOT
 
 CONTROLS = ["\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x7f", "\x80", "\x85", "\x9f"]
@@ -174,6 +175,8 @@ POOL_SETTINGS = {
     "node_size": "Medium",
     "spark_version": "3.5",
     "pool_name": "cpumedium",
+    "node_count": 3,
+    "auto_pause": {"enabled": True, "delay_in_minutes": 15},
     "extra_libraries": ["numpy==1.26.4"],
     "spark_config": {"spark.a": "1"},
     "tags": {"team": "ml"},
@@ -220,6 +223,78 @@ def test_a_control_character_in_any_args_text_is_refused_naming_the_argument(whe
     )
 
 
+# --- a number is a number: true/false in any number field is refused, naming it ---
+
+
+def numbers(value: Any, path: Path_ = ()) -> Iterator[Path_]:
+    """The path of every number (not true/false) in a document."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from numbers(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from numbers(item, (*path, i))
+
+
+STACK_NUMBERS = list(numbers(STACK))
+JOB_NUMBERS = list(numbers(JOB))
+ARGS_NUMBERS = [("workspace", p) for p in numbers(WORKSPACE_ARGS)] + [
+    ("pool", p) for p in numbers(POOL_SETTINGS)
+]
+
+
+def test_the_documents_have_numbers_to_judge():
+    assert {key_of(p) for p in STACK_NUMBERS} >= {
+        "sparkPools[0].autoScale.maxNodeCount",
+        "jobs[0].numExecutors",
+    }
+    assert {key_of(p) for p in JOB_NUMBERS} == {"driver.cores", "executor.cores", "numExecutors"}
+    assert len(ARGS_NUMBERS) >= 2
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(where=st.sampled_from(STACK_NUMBERS), flag=st.booleans())
+def test_true_or_false_in_any_stack_number_is_refused_naming_its_key(where, flag):
+    config = changed(STACK, where, False, lambda _: flag)
+
+    with pytest.raises(ConfigError) as caught:
+        # A job entry's sizes are read by the job's own model, once merged with its job.yaml.
+        load_stack_jobs(parse_stack_config(config), JOBS_ROOT)
+
+    key = f"synapse-dl:{key_of(where)}"
+    wanted = f"{key} = {str(flag).lower()}: true/false is not a number"
+    assert any(p.startswith(wanted) for p in caught.value.problems), (wanted, caught.value)
+
+
+@pytest.mark.parametrize("where", JOB_NUMBERS, ids=key_of)
+@pytest.mark.parametrize("flag", [True, False])
+def test_true_or_false_in_any_job_number_is_refused_naming_its_key(where, flag):
+    # `driver: {cores: true}` was 1 core.
+    job = changed(JOB, where, False, lambda _: flag)
+
+    with pytest.raises(JobDefinitionError) as caught:
+        parse_job_definition(job, JOB_DIR)
+
+    assert [str(p) for p in caught.value.problems] == [
+        f"{key_of(where)} = {str(flag).lower()}: true/false is not a number; give a whole number"
+    ]
+
+
+@pytest.mark.parametrize("where", ARGS_NUMBERS, ids=lambda w: f"{w[0]}-{key_of(w[1])}")
+def test_true_in_any_args_number_is_refused_naming_the_argument(where):
+    kind, path = where
+    document = {"workspace": WORKSPACE_ARGS, "pool": POOL_SETTINGS}[kind]
+
+    with pytest.raises(ConfigError) as caught:
+        _check_args(kind, changed(document, path, False, lambda _: True))
+
+    prefix = {"workspace": "args", "pool": "args.settings"}[kind]
+    wanted = f"{prefix}.{key_of(path, camel=True)} = true: true/false is not a number"
+    assert any(p.startswith(wanted) for p in caught.value.problems), (wanted, caught.value)
+
+
 @pytest.mark.parametrize("char", CONTROLS)
 def test_each_control_character_is_named_with_its_code_point(char):
     problem = control_problem(f"a{char}b")
@@ -251,3 +326,19 @@ def test_no_pattern_ends_in_a_bare_dollar(path: Path):
     source = path.read_text()
     compiled = re.findall(r"re\.compile\(\s*r?f?[\"']([^\"']*)[\"']", source)
     assert [p for p in compiled if p.endswith("$") and not p.endswith("\\$")] == [], path
+
+
+@pytest.mark.parametrize(
+    "path",
+    _paths(ROOT / "components" / "synapse_dl")
+    + _paths(ROOT / "policies")
+    + _paths(ROOT / "training_jobs"),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_a_digit_is_an_ascii_digit(path: Path):
+    # `\d` (Python's re, pydantic's Rust regex) and str.isdigit() take any script's digits
+    # and '²', which int() refuses or reads as another number: a check says [0-9].
+    import re
+
+    source = path.read_text()
+    assert re.findall(r"\\d|\.is(?:digit|decimal|numeric)\(", source) == [], path

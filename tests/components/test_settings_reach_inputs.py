@@ -428,9 +428,10 @@ CASES: list[tuple[str, Change, Check]] = [
     ),
     (
         "sparkPools[0].computeIsolation",
-        lambda c: _pool(c).update(
+        # Isolated compute exists in East US (not in the cpu stack's West Europe).
+        lambda c: (_ws(c).update(location="eastus"), _pool(c).update(
             nodeSizeFamily="MemoryOptimized", nodeSize="XXXLarge", sparkVersion="3.5",
-            deepLearningLibraries=False, computeIsolation=True),
+            deepLearningLibraries=False, computeIsolation=True)),
         lambda p: p.pool().inputs["isComputeIsolationEnabled"] is True,
     ),
     (

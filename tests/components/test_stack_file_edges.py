@@ -4,15 +4,19 @@ properties, and Azure's own rules for tags, names, regions and firewall rules.""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Address
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.loading import parse_stack_config
 from synapse_dl.config.stack_file import read_stack_document
 from synapse_dl.engine.offline_runtime import RecordingMonitor, plan_stack
+from synapse_dl.facts.azure_rules import addresses_in_all
 from tests.conftest import DEV_STACK
 
 
@@ -97,8 +101,8 @@ def test_a_tab_in_the_indentation_names_its_line(tmp_path):
         ({"confg": {}}, "'confg' is not a stack file setting (allowed: config, "),
         ({"config": {"workspace": {}}}, "config key 'workspace' has no namespace; write "
          "<namespace>:workspace (this project's settings are synapse-dl:workspace)"),
-        ({"config": {"synapse-dl:x": {"secure": "v1:abc"}}}, "synapse-dl:x is an encrypted "
-         "secret; the offline tools cannot decrypt it"),
+        ({"config": {"synapse-dl:x": {"secure": "v1:abc"}}}, "synapse-dl:x is encrypted "
+         "(secure:); the offline plan cannot judge an encrypted value"),
     ],
 )  # fmt: skip
 def test_a_file_of_the_wrong_shape_names_what_it_must_be(tmp_path, document, expected):
@@ -400,3 +404,50 @@ def test_a_rule_is_internet_wide_past_a_slash_8(dev_config, start, end, refused)
     [problem] = problems_of(dev_config)
     assert "more than a /8 (16,777,216), which opens the workspace to the internet" in problem
     assert "no-internet-wide-firewall to advisory" in problem
+
+
+def test_rules_that_together_pass_a_slash_8_are_internet_wide(dev_config):
+    # Sixteen /8 rules: none wider than a /8, 268,435,456 addresses together.
+    rules = [
+        {
+            "name": f"r{i}",
+            "startIpAddress": f"{i + 1}.0.0.0",
+            "endIpAddress": f"{i + 1}.255.255.255",
+        }
+        for i in range(16)
+    ]
+    dev_config["workspace"]["network"]["firewallRules"] = rules
+
+    [problem] = problems_of(dev_config)
+
+    shown = ", ".join(f"r{i} {i + 1}.0.0.0-{i + 1}.255.255.255" for i in range(16))
+    assert problem.startswith(
+        f"synapse-dl:workspace.network.firewallRules = [{shown}]: together admit 268,435,456 "
+        "addresses (each counted once), more than a /8 (16,777,216), which opens the workspace "
+        "to the internet. Narrow the ranges;"
+    )
+    dev_config["workspace"]["network"]["allowInternetWideFirewall"] = True
+    assert len(parse_stack_config(dev_config).workspace.network.firewall_rules) == 16
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 2**26)).map(
+            lambda t: (t[0], min(t[0] + t[1], 2**32 - 1))
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_addresses_rules_admit_together_count_each_once(spans):
+    # An independent count: cut the address space at every range's edges; a piece is
+    # admitted when some range holds it.
+
+    edges = sorted({s for s, _ in spans} | {e + 1 for _, e in spans})
+    covered = sum(
+        high - low
+        for low, high in zip(edges, edges[1:], strict=False)
+        if any(s <= low and high - 1 <= e for s, e in spans)
+    )
+    ranges = [(str(IPv4Address(s)), str(IPv4Address(e))) for s, e in spans]
+    assert addresses_in_all(ranges) == covered

@@ -183,7 +183,7 @@ def test_more_executors_than_the_pool_can_run_are_rejected(dev_config, tmp_path)
 
     assert caught.value.problems == [
         "synapse-dl:jobs[0] = 'pytorch_digits': numExecutors = 4: above the 3 executors pool "
-        "'gpularge' can run (3 nodes x 1 per node)"
+        "'gpularge' can run (3 nodes x 1 per node: on a GPU pool the driver shares a node)"
     ]
 
 

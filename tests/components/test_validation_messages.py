@@ -54,7 +54,7 @@ def test_a_path_the_model_does_not_have_knows_no_keys():
         (True, "true/false"),
         (3, "the number 3"),
         (2.5, "the number 2.5"),
-        (None, "NoneType"),
+        (None, "null"),
         (b"x", "bytes"),
     ],
 )

@@ -123,3 +123,23 @@ def test_a_job_runner_azure_would_refuse_is_named(dev_config, runner, key, value
 
     [found] = caught.value.problems
     assert found.startswith(f"synapse-dl:workspace.jobRunners[0].{key} = {value}")
+
+
+@pytest.mark.parametrize("spelling", [RUNNER, RUNNER.upper()])
+def test_a_member_listed_twice_is_refused_whatever_the_case(dev_config, spelling):
+    # Entra object ids compare without regard to case: one member, one role assignment.
+    other = "1c2d3e4f-5061-4728-93a4-b5c6d7e8f9a0"
+    dev_config["workspace"]["jobRunners"] = [
+        {"objectId": RUNNER, "type": "User"},
+        {"objectId": other, "type": "Group"},
+        {"objectId": spelling, "type": "User"},
+    ]
+
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(dev_config)
+
+    assert caught.value.problems == [
+        f"synapse-dl:workspace.jobRunners[2].objectId = {spelling!r}: the same member as "
+        "synapse-dl:workspace.jobRunners[0] (object ids compare without regard to case); list "
+        "it once"
+    ]

@@ -257,6 +257,23 @@ def test_a_policy_config_that_makes_a_policy_mandatory_fails_the_dev_stack(tmp_p
     assert "`workspace-public-network-disabled` on `" in mandatory
 
 
+def test_a_policy_config_that_weakens_the_pack_is_shown_above_and_in_each_stack(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"no-internet-wide-firewall": "advisory"}))
+
+    proc = run_pr_check(
+        tmp_path / "out", str(REPO / "Pulumi.dev.yaml"), "--policy-config", str(config)
+    )
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "> ⚠️ The policy config weakens policies of the pack in: `dev` (1)." in summary
+    assert (
+        "**⚠️ Policies weakened by the policy config (1)**:\n\n"
+        "- `no-internet-wide-firewall`: mandatory in the pack, advisory here"
+    ) in section(summary, "dev")
+
+
 def test_a_policy_config_the_pack_cannot_take_is_a_config_error(tmp_path):
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"spark-pool-node-ceiling": {"maxNodes": "many"}}))

@@ -190,6 +190,31 @@ def test_policy_config_raises_an_advisory_policy_to_mandatory(run_plan, tmp_path
     assert "[workspace-public-network-disabled] synw-dl-dev-001-workspace" in result.stdout
 
 
+def test_a_pack_weakened_by_its_config_is_listed_in_the_text_and_the_json(run_plan, tmp_path):
+    # {"all": "disabled"} silences every policy: the plan passes, and says why every time.
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"all": "disabled"}))
+    out = tmp_path / "plan.json"
+
+    result = run_plan("--policy-config", str(config), "--json", str(out))
+
+    assert result.returncode == 0
+    weakened = json.loads(out.read_text())["policy"]["weakened"]
+    assert {"policy": "no-internet-wide-firewall", "default": "mandatory",
+            "configured": "disabled"} in weakened  # fmt: skip
+    assert all(w["configured"] == "disabled" for w in weakened)
+    assert f"weakened by the policy config ({len(weakened)}):" in result.stdout
+    assert "[no-internet-wide-firewall] mandatory in the pack, disabled here" in result.stdout
+
+
+def test_a_config_that_only_raises_levels_weakens_nothing(run_plan, tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"workspace-public-network-disabled": "mandatory"}))
+    out = tmp_path / "plan.json"
+    run_plan("--policy-config", str(config), "--json", str(out))
+    assert json.loads(out.read_text())["policy"]["weakened"] == []
+
+
 def test_a_bad_policy_config_is_an_error_naming_the_policy_and_key(run_plan, tmp_path):
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"spark-pool-auto-pause": {"maxGpuDelayMinutes": "thirty"}}))
@@ -276,12 +301,36 @@ def test_a_bug_in_the_program_is_one_line_naming_it_and_how_to_see_more(
 
     result = run_plan("--json", str(out))
 
+    line = broken.__code__.co_firstlineno + 1
     message = (
-        "the program failed planning Pulumi.dev.yaml (KeyError: 'sparkPools'); this is a bug in "
-        "synapse-dl: please report it (SYNAPSE_DL_DEBUG=1 shows where)"
+        "the program failed planning Pulumi.dev.yaml (KeyError: 'sparkPools') outside the "
+        f"components, at tests/plan/test_plan_command.py line {line} (broken); this is a bug "
+        "in synapse-dl: please report it (SYNAPSE_DL_DEBUG=1 shows where)"
     )
     assert (result.returncode, result.stderr) == (1, f"error: {message}\n")
     assert json.loads(out.read_text()) == {"stack": "dev", "error": message}
+
+
+def test_a_bug_names_the_resource_whose_inputs_were_being_judged_and_the_line(
+    run_plan, monkeypatch
+):
+    # A bug inside the package, reached while the dataprep pool is being built.
+    from synapse_dl import spark_pool
+
+    def broken(*args, **kwargs):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(spark_pool, "pool_arguments", broken)
+    monkeypatch.delenv("SYNAPSE_DL_DEBUG", raising=False)
+
+    result = run_plan()
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "error: the program failed planning Pulumi.dev.yaml (IndexError: list index out of "
+        "range) while building SparkPool 'gpularge' from its args, at "
+    )
+    assert result.stderr.count("\n") == 1
 
 
 def test_synapse_dl_debug_shows_where_the_bug_is(run_plan, monkeypatch):

@@ -63,3 +63,7 @@ def test_the_internet_wide_firewall_width_is_in_step(pack_facts):
 
 def test_isolatable_node_sizes_are_in_step(pack_facts):
     assert pack_facts.ISOLATABLE_NODE_SIZES == runtimes.ISOLATABLE_NODE_SIZES
+
+
+def test_isolated_compute_regions_are_in_step(pack_facts):
+    assert pack_facts.ISOLATED_COMPUTE_REGIONS == runtimes.ISOLATED_COMPUTE_REGIONS

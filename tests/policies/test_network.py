@@ -19,18 +19,23 @@ from tests.policies.policy_resources import (
 FIREWALL = "no-internet-wide-firewall"
 
 
+def firewall(pack, *rules) -> list[dict[str, str]]:
+    """What the firewall policy finds in a stack of these rules (it judges them together)."""
+    return of_policy(pack.analyze_stack([stack(), *rules]), FIREWALL)
+
+
 def test_allow_azure_services_rule_passes(pack):
-    assert pack.analyze(firewall_rule("AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")) == []
+    assert firewall(pack, firewall_rule("AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")) == []
 
 
 def test_office_range_rule_passes(pack):
-    assert pack.analyze(firewall_rule("office", "203.0.113.0", "203.0.113.255")) == []
+    assert firewall(pack, firewall_rule("office", "203.0.113.0", "203.0.113.255")) == []
 
 
 def test_internet_wide_firewall_rule_is_rejected(pack):
     rule = firewall_rule("allowAll", "0.0.0.0", "255.255.255.255")
     rule["name"] = "allow-all"  # its Pulumi name: the message names the rule's ruleName
-    assert pack.analyze(rule) == [
+    assert firewall(pack, rule) == [
         {
             "policy": FIREWALL,
             "level": "mandatory",
@@ -54,15 +59,60 @@ def test_internet_wide_firewall_rule_is_rejected(pack):
     ],
 )
 def test_internet_wide_means_more_addresses_than_a_slash_8(pack, start, end, rejected):
-    found = of_policy(pack.analyze(firewall_rule("wide", start, end)), FIREWALL)
-    assert bool(found) is rejected
+    assert bool(firewall(pack, firewall_rule("wide", start, end))) is rejected
+
+
+def test_sixteen_slash_8_rules_together_are_internet_wide(pack):
+    # No rule is wider than a /8; together they admit 268,435,456 addresses.
+    rules = [firewall_rule(f"r{i}", f"{i + 1}.0.0.0", f"{i + 1}.255.255.255") for i in range(16)]
+
+    [found] = firewall(pack, *rules)
+
+    names = ", ".join(f"'r{i}'" for i in range(16))
+    assert found["urn"] == rules[-1]["urn"]
+    assert found["message"].startswith(
+        f"Firewall rules {names} of workspace '{WS}' together admit 268,435,456 addresses "
+        "(each address counted once), more than a /8, which opens the workspace to the internet."
+    )
+
+
+@pytest.mark.parametrize(
+    ("ranges", "rejected"),
+    [
+        # Overlaps and repeats count once: two copies of a /8 are a /8.
+        ([("10.0.0.0", "10.255.255.255"), ("10.0.0.0", "10.255.255.255")], False),
+        ([("10.0.0.0", "10.255.255.255"), ("10.128.0.0", "11.0.0.0")], True),  # one more
+        # Adjacent halves of a /8 are the /8.
+        ([("10.0.0.0", "10.127.255.255"), ("10.128.0.0", "10.255.255.255")], False),
+        ([("10.0.0.0", "10.255.255.255"), ("203.0.113.7", "203.0.113.7")], True),
+    ],
+)
+def test_the_rules_of_a_workspace_count_each_address_once(pack, ranges, rejected):
+    rules = [firewall_rule(f"r{i}", start, end) for i, (start, end) in enumerate(ranges)]
+    assert bool(firewall(pack, *rules)) is rejected
+
+
+def test_rules_of_different_workspaces_are_not_added_together(pack):
+    mine = firewall_rule("mine", "10.0.0.0", "10.255.255.255")
+    theirs = firewall_rule("theirs", "11.0.0.0", "11.255.255.255")
+    theirs["inputs"]["workspaceName"] = theirs["outputs"]["workspaceName"] = "synw-other"
+    assert firewall(pack, mine, theirs) == []
+
+
+def test_workspace_names_compare_without_regard_to_case(pack):
+    # azure-native's outputs carry the rule's ARM id, whose workspace part may differ in case.
+    one = firewall_rule("one", "10.0.0.0", "10.255.255.255")
+    two = firewall_rule("two", "11.0.0.0", "11.255.255.255")
+    del two["outputs"]["workspaceName"]
+    two["outputs"]["id"] = f"{GROUP_ID}/{WS.upper()}/firewallRules/two"
+    assert len(firewall(pack, one, two)) == 1
 
 
 def test_the_policy_and_the_stack_config_draw_the_line_at_the_same_width(pack):
     from synapse_dl.facts import azure_rules
 
     for start, end in (("1.0.0.0", "2.0.0.0"), ("10.0.0.0", "10.255.255.255")):
-        policy_rejects = bool(of_policy(pack.analyze(firewall_rule("w", start, end)), FIREWALL))
+        policy_rejects = bool(firewall(pack, firewall_rule("w", start, end)))
         assert policy_rejects is azure_rules.is_internet_wide(start, end)
 
 
@@ -73,13 +123,13 @@ def test_the_policy_and_the_stack_config_draw_the_line_at_the_same_width(pack):
 )
 def test_only_synapse_firewall_rules_are_judged(pack, other_type):
     other = {**firewall_rule("allowAll", "0.0.0.0", "255.255.255.255"), "type": other_type}
-    assert pack.analyze(other) == []
+    assert firewall(pack, other) == []
 
 
 @pytest.mark.parametrize(
-    # An address not known yet (a preview), or not IPv4 at all, which ARM refuses itself.
+    # An address not known yet (a preview), or not IPv4 text at all, which ARM refuses itself.
     "end",
-    [DROP, "not-an-address", "::1"],
+    [DROP, "not-an-address", "::1", 4294967295],
 )
 def test_a_rule_without_an_ipv4_range_is_left_to_arm(pack, end):
     rule = firewall_rule("allowAll", "0.0.0.0", "255.255.255.255")
@@ -87,7 +137,7 @@ def test_a_rule_without_an_ipv4_range_is_left_to_arm(pack, end):
         del rule["inputs"]["endIpAddress"], rule["outputs"]["endIpAddress"]
     else:
         rule["inputs"]["endIpAddress"] = rule["outputs"]["endIpAddress"] = end
-    assert pack.analyze(rule) == []
+    assert firewall(pack, rule) == []
 
 
 # --- the workspace's network settings (advisory); the tests that take every workspace policy

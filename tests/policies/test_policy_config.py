@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synapse_dl.engine.analyzer import PolicyConfigError
 from tests.policies.policy_resources import cpu_pool, gpu_pool, of_policy
@@ -72,7 +74,7 @@ def test_bad_list_item_names_its_index(pack, tmp_path):
     assert message == (
         "FILE is invalid:\n"
         "  policy 'gpu-pool-runtime', key 'allowedSparkVersions.1': 'v3' does not match "
-        "'^\\\\d+\\\\.\\\\d+$'"
+        "'^[0-9]+\\\\.[0-9]+$'"
     )
 
 
@@ -181,3 +183,103 @@ def test_each_setting_is_taken_at_its_limit_and_refused_past_it(
 
     message = _error(pack, tmp_path, {policy: {key: refused}})
     assert message.startswith(f"FILE is invalid:\n  policy '{policy}', key '{key}")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_number_that_is_not_json_is_refused(pack, tmp_path, constant):
+    # Python's reader takes these; the CLI's (Go's encoding/json) does not.
+    text = '{"spark-pool-node-ceiling": {"maxNodes": ' + constant + "}}"
+    message = _error(pack, tmp_path, text)
+    assert message == f"FILE: not JSON: {constant} is not a JSON value (JSON numbers are finite)"
+
+
+# A Spark version that ends in a line break: JSON Schema's "^...$" in Python takes it.
+CONTROL_TEXTS = [
+    ({"gpu-pool-runtime": {"allowedSparkVersions": ["3.2\n"]}}, "allowedSparkVersions"),
+    ({"gpu-pool-region": {"allowedRegions": ["eastus\u2028"]}}, "allowedRegions"),
+    ({"gpu-pool-region\n": "disabled"}, "gpu-pool-region"),
+    ({"gpu-pool-region": {"allowedRegions\t": ["eastus"]}}, "allowedRegions"),
+    ({"gpu-pool-region": "disabled\x00"}, "disabled"),
+]
+
+
+@pytest.mark.parametrize(("config", "named"), CONTROL_TEXTS)
+def test_a_control_character_anywhere_in_the_config_is_named(pack, tmp_path, config, named):
+    message = _error(pack, tmp_path, config)
+    assert message.startswith("FILE is invalid:\n  policy ")
+    assert named in message and "control character" in message
+
+
+def test_the_date_pattern_refuses_a_final_line_break(pack, tmp_path):
+    message = _error(pack, tmp_path, {"spark-runtime-end-of-support": {"today": "2026-01-01\n"}})
+    assert "'today'" in message or '"today"' in message
+
+
+# Every text of a full config (policy names, setting names, levels, list items), each with a
+# control character put before or after it.
+FULL_CONFIG = {
+    "all": "advisory",
+    "gpu-pool-region": {"enforcementLevel": "mandatory", "allowedRegions": ["eastus"]},
+    "gpu-pool-runtime": {"allowedSparkVersions": ["3.2"]},
+    "spark-runtime-lifecycle": {"today": "2026-01-01"},
+    "workspace-linking-approved-tenants": {"approvedTenantIds": ["tenant"]},
+    "spark-pool-node-ceiling": "disabled",
+}
+
+
+def _config_texts(value, path=()):
+    if isinstance(value, str):
+        yield path, False
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key), True
+            yield from _config_texts(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _config_texts(item, (*path, i))
+
+
+CONFIG_TEXTS = list(_config_texts(FULL_CONFIG))
+
+
+def _with_char(document, path, is_key, make):
+    if not path:
+        return make(document)
+    head, rest = path[0], path[1:]
+    if isinstance(document, list):
+        return [
+            _with_char(v, rest, is_key, make) if i == head else v for i, v in enumerate(document)
+        ]
+    if is_key and not rest:
+        return {(make(k) if k == head else k): v for k, v in document.items()}
+    return {k: (_with_char(v, rest, is_key, make) if k == head else v) for k, v in document.items()}
+
+
+def test_the_full_config_is_valid(pack_session):
+    pack_session.configure(FULL_CONFIG)
+    assert len(CONFIG_TEXTS) == 18
+    pack_session.configure()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    where=st.sampled_from(CONFIG_TEXTS),
+    char=st.sampled_from(["\x00", "\t", "\n", "\r", "\x1b", "\x7f", "\x85", "\u2028", "\u2029"]),
+    before=st.booleans(),
+)
+def test_a_control_character_in_any_config_text_is_refused_naming_it(
+    pack_session, where, char, before
+):
+    path, is_key = where
+    made = []
+
+    def make(text):
+        made.append(char + text if before else text + char)
+        return made[-1]
+
+    bad = _with_char(FULL_CONFIG, path, is_key, make)
+    with pytest.raises(PolicyConfigError) as caught:
+        pack_session.configure(bad)
+    message = str(caught.value)
+    assert f"{json.dumps(made[0])} holds a control character" in message
+    pack_session.configure()

@@ -93,7 +93,7 @@ def test_unknown_value_in_a_stack_policy_is_reported_not_crashed(pack):
 def test_mandatory_level_survives_a_config_without_enforcement_levels(pack):
     # A Configure without a level reads as ADVISORY; the harness always sends one.
     pack.configure({"no-internet-wide-firewall": {}, "gpu-vcore-quota": {"gpuVcoreQuota": 10}})
-    [violation] = pack.analyze(firewall_rule("all", "0.0.0.0", "255.255.255.255"))
+    [violation] = pack.analyze_stack([stack(), firewall_rule("all", "0.0.0.0", "255.255.255.255")])
     assert violation["level"] == "mandatory"
 
 
@@ -128,7 +128,11 @@ def test_run_policy_pack_starts_configures_and_reports(tmp_path):
         ("spark-runtime-lifecycle", "advisory"),
     ]
     assert list(report.by_level()) == ["mandatory", "advisory"]
-    assert report.to_json() == {"pack": "synapse-dl", "violations": report.violations}
+    assert report.to_json() == {
+        "pack": "synapse-dl",
+        "violations": report.violations,
+        "weakened": [],
+    }
 
 
 def test_a_pack_that_fails_to_start_is_a_clear_error(tmp_path):

@@ -349,6 +349,27 @@ def test_an_isolated_xxxlarge_pool_passes(pack):
     assert of_policy(pack.analyze(pool), ISOLATION) == []
 
 
+def test_isolated_compute_outside_its_regions_is_named(pack):
+    pool = cpu_pool("big", nodeSize="XXXLarge", location="West Europe")
+    isolated = cpu_pool(
+        "big", nodeSize="XXXLarge", location="West Europe", isComputeIsolationEnabled=True
+    )
+    [violation] = of_policy(pack.analyze(isolated), ISOLATION)
+    assert violation["message"] == (
+        "Spark pool 'big' asks for isolated compute in 'West Europe', but isolated compute "
+        "exists only in eastus, westus2, southcentralus, usgovarizona, usgovvirginia. Turn it "
+        "off or move the workspace."
+    )
+    # Where isolation does not exist, it is not advised either.
+    assert of_policy(pack.analyze(pool), ISOLATION) == []
+
+
+@pytest.mark.parametrize("region", ["eastus", "West US 2", "usgovvirginia"])
+def test_isolated_compute_in_its_regions_passes(pack, region):
+    pool = cpu_pool("big", nodeSize="XXXLarge", location=region, isComputeIsolationEnabled=True)
+    assert of_policy(pack.analyze(pool), ISOLATION) == []
+
+
 @pytest.mark.parametrize(
     # Types that sort before and after a pool's: only a pool is judged.
     "other_type",

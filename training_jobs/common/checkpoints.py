@@ -14,7 +14,7 @@ import re
 
 import fsspec
 
-_NAME = re.compile(r"epoch-(\d{4})\.ckpt\Z")
+_NAME = re.compile(r"epoch-([0-9]{4})\.ckpt\Z")
 
 
 def checkpoint_dir(output_url: str) -> str:

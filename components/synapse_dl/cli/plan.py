@@ -20,6 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 
+import synapse_dl
 from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
 from synapse_dl.cli.output_files import (
     EXIT_USAGE,
@@ -68,6 +69,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_dir_argument(parser)
 
 
+def _where(error: BaseException, project: Path) -> str:
+    """Which input the program was judging when it failed: the component it was building (a
+    note `names_its_input` adds) and the line that raised, in the package or the program."""
+    roots = [Path(synapse_dl.__file__).parent.parent, project]
+    frames = [
+        f"{relative} line {frame.lineno} ({frame.name})"
+        for frame in traceback.extract_tb(error.__traceback__)
+        for relative in [_under(Path(frame.filename), roots)]
+        if relative
+    ]
+    notes = getattr(error, "__notes__", [])
+    building = notes[-1] if notes else "outside the components"
+    return building + (f", at {frames[-1]}" if frames else "")
+
+
+def _under(path: Path, roots: list[Path]) -> str | None:
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     stack = stack_name(args.stack_file) if args.stack_file else args.stack
     try:
@@ -101,8 +124,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail(
             args.json,
             stack,
-            f"the program failed planning {stack_file.name} ({type(error).__name__}: {error}); "
-            "this is a bug in synapse-dl: please report it (SYNAPSE_DL_DEBUG=1 shows where)",
+            f"the program failed planning {stack_file.name} ({type(error).__name__}: {error}) "
+            f"{_where(error, project)}; this is a bug in synapse-dl: please report it "
+            "(SYNAPSE_DL_DEBUG=1 shows where)",
         )
 
     try:

@@ -31,9 +31,18 @@ class Violation(_Model):
         return value
 
 
+class Weakened(_Model):
+    """A policy the policy config set below the pack's own level."""
+
+    policy: str
+    default: str
+    configured: str
+
+
 class PolicyReport(_Model):
     pack: str
     violations: list[Violation] = Field(default_factory=list)
+    weakened: list[Weakened] = Field(default_factory=list)
 
     def at_level(self, level: str) -> list[Violation]:
         return sorted(

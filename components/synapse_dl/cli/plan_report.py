@@ -164,6 +164,12 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def render_policy(report: PolicyReport) -> str:
     lines = ["", f"Policy pack {report.pack} {report.version}:"]
+    if report.weakened:
+        lines.append(f"  weakened by the policy config ({len(report.weakened)}):")
+        lines += [
+            f"    [{w['policy']}] {w['default']} in the pack, {w['configured']} here"
+            for w in report.weakened
+        ]
     grouped = report.by_level()
     if not grouped:
         lines.append("    no violations")

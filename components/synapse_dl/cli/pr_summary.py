@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from synapse_dl.cli.plan_json import Violation
+from synapse_dl.cli.plan_json import Violation, Weakened
 from synapse_dl.cli.preflight.check import PoolVerdict
 from synapse_dl.cli.stack_outcome import Outcome, StackResult
 from synapse_dl.engine.analyzer.levels import ADVISORY, MANDATORY, REPORTED_LEVELS
@@ -110,6 +110,17 @@ def _violation_lines(violations: Iterable[Violation]) -> list[str]:
     ]
 
 
+def _weakened_lines(weakened: Sequence[Weakened]) -> list[str]:
+    if not weakened:
+        return []
+    lines = [f"**⚠️ Policies weakened by the policy config ({len(weakened)})**:", ""]
+    lines += [
+        f"- {_code(w.policy)}: {_inline(w.default)} in the pack, {_inline(w.configured)} here"
+        for w in weakened
+    ]
+    return lines + [""]
+
+
 def render_stack(result: StackResult) -> str:
     """The section for one stack: resources by type, violations by level, warnings, errors."""
     lines = [f"### {result.outcome.icon} Stack {_code(result.stack)}: {result.outcome.value}", ""]
@@ -136,6 +147,7 @@ def render_stack(result: StackResult) -> str:
         lines.append("_No resources._")
     lines.append("")
 
+    lines += _weakened_lines(plan.policy.weakened)
     for level in _LEVELS:
         found = result.violations(level)
         lines.append(f"**Policy violations, {level} ({len(found)})**" + (":" if found else ""))
@@ -175,6 +187,10 @@ def render_summary(
     for note in notes:
         head += [f"> {_inline(note)}", ""]
     head += _overview(results) + [""]
+    weakened = [(r.stack, len(r.plan.policy.weakened)) for r in results if r.plan]
+    if any(n for _, n in weakened):
+        named = ", ".join(f"{_code(stack)} ({n})" for stack, n in weakened if n)
+        head += [f"> ⚠️ The policy config weakens policies of the pack in: {named}.", ""]
 
     full = "\n".join(head) + "\n" + "\n".join(render_stack(r) for r in results)
     if len(full) <= max_chars:

@@ -7,7 +7,7 @@ are plain values; an Output is known only at deployment, where the policy pack j
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -23,7 +23,7 @@ from synapse_dl.config.rules import (
     resource_group_problems,
     workspace_problems,
 )
-from synapse_dl.config.validation_messages import field_errors
+from synapse_dl.config.validation_messages import field_errors, shape_of
 
 ARGS = "args"
 # SynapseWorkspaceArgs' keys that are not WorkspaceSettings fields.
@@ -66,8 +66,20 @@ def _raise(component: str, name: str, problems: list[str]) -> None:
         raise ConfigError(problems, heading(component, name))
 
 
+def check_args_shape(
+    component: str, name: str, args: Any, required: Iterable[str], key: str = ARGS
+) -> None:
+    """`args` is a mapping holding each `required` key (a TypedDict's __required_keys__):
+    what a component reads first, so a wrong shape is a ConfigError, not a KeyError."""
+    if not isinstance(args, Mapping):
+        _raise(component, name, [f"{key} = {shape_of(args)}: must be a mapping of keys to values"])
+    missing = sorted(k for k in required if k not in args)
+    _raise(component, name, [f"{key}.{to_camel(k)} = (missing): Field required" for k in missing])
+
+
 def workspace_settings(name: str, args: Mapping[str, Any]) -> WorkspaceSettings:
     """SynapseWorkspaceArgs (snake_case keys) validated; raises ConfigError naming each input."""
+    check_args_shape("SynapseWorkspace", name, args, ())
     values = {k: v for k, v in args.items() if k not in WORKSPACE_PLACEMENT_KEYS}
     values["name"] = values.pop("workspace_name", None)
     renames = {"name": f"{ARGS}.workspaceName"}
@@ -97,6 +109,7 @@ def pool_settings(
     """A pool's settings (SparkPoolSettings, snake_case keys, at argument `key`) given to
     `component` `name`, validated. The pool's name is `pool_name` in the settings, else the
     `pool_name` argument (at `pool_name_key`), else `name`; `location` is checked when plain."""
+    check_args_shape(component, name, settings, (), key=key)
     values = dict(settings)
     values["name"] = values.pop("pool_name", pool_name or name)
     renames = {"name": f"{key}.poolName" if "pool_name" in settings else pool_name_key}

@@ -10,22 +10,39 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from synapse_dl.config.job_arguments import read_arguments
 from synapse_dl.config.plain_text import PlainTextModel
 from synapse_dl.config.spark_properties import SparkProperties
 from synapse_dl.config.strict_yaml import YamlFileError, load_yaml
 from synapse_dl.config.validation_messages import field_errors
-from synapse_dl.facts.runtimes import (
-    LAUNCHERS,
-)
+from synapse_dl.facts import azure_rules
+from synapse_dl.facts.runtimes import LAUNCHERS
 
 JOB_FILE = "job.yaml"
 # Spark's memory notation as Synapse takes it for driverMemory/executorMemory: whole gigabytes.
 _MEMORY = re.compile(r"([1-9][0-9]*)g")
+_FILE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# The Spark properties a job definition sets from its job.yaml keys (driverMemory and the
+# others of the Livy batch; pyFiles as spark.submit.pyFiles).
+_SET_BY_KEYS = {
+    "spark.driver.memory": "driver.memory",
+    "spark.driver.cores": "driver.cores",
+    "spark.executor.memory": "executor.memory",
+    "spark.executor.cores": "executor.cores",
+    "spark.executor.instances": "numExecutors",
+    "spark.submit.pyFiles": "pyFiles",
+}
 # The keys a stack may set for a job it deploys (where and how big it runs); the job's code,
 # framework and files stay the job's own.
 PLACEMENT_KEYS = ("pool", "launcher", "args", "driver", "executor", "numExecutors", "conf")
@@ -74,14 +91,56 @@ class Resources(_Model):
         return int(value.group(1)) if (value := _MEMORY.fullmatch(self.memory)) else 0
 
 
+def _lake_location(value: str) -> str:
+    url = azure_rules.LAKE_URL.fullmatch(value)
+    path = url.group("path") if url else value
+    if url and len(url.group("filesystem")) not in azure_rules.FILESYSTEM_NAME_LENGTH:
+        raise ValueError("the URL's filesystem name is not 3-63 characters long")
+    if value.startswith("abfss://") and not url:
+        raise ValueError(
+            "a full location is abfss://<filesystem>@<account>.dfs.core.windows.net/<path>"
+        )
+    if not azure_rules.LAKE_PATH.fullmatch(path):
+        raise ValueError(
+            "a path on the lake relative to its root, such as 'training/data/digits': "
+            "names of letters, digits, '.', '_' and '-' joined by '/' (no leading or "
+            "doubled '/', no '.' or '..'); or a full abfss:// URL ending in such a path"
+        )
+    return value
+
+
+def _file_name(suffixes: tuple[str, ...]) -> Any:
+    """A file Spark is given by name: entry (`.py`), pyFiles (`.py`, `.zip`, `.egg`, docs
+    "Submitting Applications"). The name goes into a URL and into `spark.submit.pyFiles`,
+    which Spark splits at commas, so it is letters, digits, '.', '_' and '-' only."""
+
+    def check(value: str) -> str:
+        name = Path(value).name
+        if not _FILE_NAME.fullmatch(name):
+            raise ValueError(
+                f"the file name {name!r} holds a character Spark or a URL reads differently "
+                "(a comma splits spark.submit.pyFiles); use letters, digits, '.', '_', '-'"
+            )
+        if not name.endswith(suffixes):
+            raise ValueError(f"Spark runs only {' or '.join(suffixes)} files here")
+        return value
+
+    return AfterValidator(check)
+
+
 class Location(_Model):
     # A path on the stack's data lake (`training/data/digits`), so one job deploys to any
     # stack; or a full `abfss://<filesystem>@<account>.dfs.core.windows.net/...` URL.
-    path: str = Field(min_length=1)
+    path: Annotated[str, AfterValidator(_lake_location)]
 
     def url(self, lake_url: str) -> str:
         """The location on the lake whose root URL is `lake_url` (ending in '/')."""
-        return self.path if self.path.startswith("abfss://") else lake_url + self.path.lstrip("/")
+        return self.path if self.path.startswith("abfss://") else lake_url + self.path
+
+    def contains(self, other: Location) -> bool:
+        """Whether `other` is this location or under it (on the same lake)."""
+        mine, theirs = self.url("abfss://lake/"), other.url("abfss://lake/")
+        return theirs == mine or theirs.startswith(mine + "/")
 
 
 class JobDefinition(_Model):
@@ -91,8 +150,8 @@ class JobDefinition(_Model):
     framework: Literal["pytorch", "tensorflow"]
     # horovod or spark (facts/runtimes.py LAUNCHERS); absent: the target runtime's default.
     launcher: Literal["horovod", "spark"] | None = None
-    entry: str
-    pyFiles: list[str] = []
+    entry: Annotated[str, _file_name((".py",))]
+    pyFiles: list[Annotated[str, _file_name((".py", ".zip", ".egg"))]] = []
     args: list[str] = []
     driver: Resources
     executor: Resources
@@ -102,6 +161,20 @@ class JobDefinition(_Model):
     output: Location
     # Read from the args with the job's own parser (config.job_arguments).
     _processes: int | None = PrivateAttr(default=None)
+
+    @field_validator("conf")
+    @classmethod
+    def _conf_leaves_the_keys_of_the_file(cls, conf: dict[str, str]) -> dict[str, str]:
+        # The definition sends these from its own keys; a conf entry for one would make the
+        # checks judge one value and Spark run another.
+        taken = [key for key in conf if key in _SET_BY_KEYS]
+        if taken:
+            raise ValueError(
+                f"{', '.join(taken)}: set by the job file's own keys; write "
+                + ", ".join(_SET_BY_KEYS[key] for key in taken)
+                + " instead"
+            )
+        return conf
 
     def submit_args(self, lake_url: str, launcher: str) -> list[str]:
         """The entry script's arguments on Synapse: data and output on the stack's lake, the
@@ -170,6 +243,15 @@ def parse_job_definition(raw: Any, job_dir: Path) -> JobDefinition:
     except ValidationError as error:
         raise JobDefinitionError(str(job_name), _format_validation_error(error)) from None
     problems = _files_problems(job, job_dir)
+    # The job writes checkpoints and results under output: never into its own data.
+    if job.data.contains(job.output) or job.output.contains(job.data):
+        problems.append(
+            Problem(
+                "output",
+                f"output.path = {job.output.path!r}: overlaps data.path = {job.data.path!r}; "
+                "the job writes under output, so keep the two apart",
+            )
+        )
     if problems:
         raise JobDefinitionError(job.name, problems)
     files = [(job_dir / name).resolve() for name in (job.entry, *job.pyFiles)]

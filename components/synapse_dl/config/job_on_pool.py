@@ -7,12 +7,25 @@ pool's limit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from synapse_dl.config.job_definition import JobDefinition, JobDefinitionError, Problem
+from synapse_dl.config.job_definition import (
+    JobDefinition,
+    JobDefinitionError,
+    Problem,
+    Resources,
+)
+from synapse_dl.config.spark_properties import size_in_mib
 from synapse_dl.facts.runtimes import GPU_EXECUTOR_LAYOUTS, GPU_FAMILY, RUNTIMES, node_spec
 
+# A whole number in ASCII digits (Python's own digit test also takes '²', which int() refuses).
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+# Spark on YARN's default memory overhead of a container: max(384 MiB, 10%) (Spark docs
+# "Configuration", spark.executor.memoryOverhead and spark.driver.memoryOverhead).
+OVERHEAD_MIN_MIB = 384
+OVERHEAD_PERCENT = 10
 # The package each framework imports, by its PyPI name.
 FRAMEWORK_PACKAGES = {"pytorch": "torch", "tensorflow": "tensorflow"}
 
@@ -119,7 +132,7 @@ def _concurrency_problems(job: JobDefinition) -> list[Problem]:
             )
         )
     task_cpus_text = job.conf.get("spark.task.cpus", "1")
-    if not task_cpus_text.isdigit() or int(task_cpus_text) < 1:
+    if not _WHOLE_NUMBER.fullmatch(task_cpus_text) or int(task_cpus_text) < 1:
         problems.append(
             Problem(
                 "conf",
@@ -151,6 +164,50 @@ def _concurrency_problems(job: JobDefinition) -> list[Problem]:
             )
         )
     return problems
+
+
+def overhead_mib(job: JobDefinition, role: str) -> int:
+    """The memory Spark on YARN adds to a driver's or executor's container (Spark docs
+    "Configuration", spark.<role>.memoryOverhead): the job's setting, else max(384 MiB, 10%
+    of its memory). ValueError where the setting is not a size Spark reads."""
+    text = job.conf.get(f"spark.{role}.memoryOverhead")
+    return _default_overhead_mib(getattr(job, role)) if text is None else size_in_mib(text)
+
+
+def _default_overhead_mib(resources: Resources) -> int:
+    return max(OVERHEAD_MIN_MIB, resources.memory_gb * 1024 * OVERHEAD_PERCENT // 100)
+
+
+def _memory_problems(
+    job: JobDefinition, role: str, memory: str, node_gb: int, node: str
+) -> list[Problem]:
+    """The container, memory and overhead, fits the node (taken as node_gb GiB)."""
+    key = f"spark.{role}.memoryOverhead"
+    try:
+        overhead = overhead_mib(job, role)
+    except ValueError as error:
+        return [Problem("conf", f"conf.{key} = {job.conf[key]!r}: {error}")]
+    needed = getattr(job, role).memory_gb * 1024 + overhead
+    if needed <= node_gb * 1024:
+        return []
+    how = f"conf.{key}" if key in job.conf else f"max({OVERHEAD_MIN_MIB} MiB, 10%)"
+    return [
+        Problem(
+            role,
+            f"{role}.memory = {memory!r}: with Spark's overhead of {overhead} MiB ({how}) its "
+            f"container needs {needed} MiB, above the {node_gb}g ({node_gb * 1024} MiB) of {node}",
+        )
+    ]
+
+
+def _executor_container_mib(job: JobDefinition) -> int:
+    """An executor's container: its memory and Spark's overhead (the default where the job's
+    own setting is not a size, which _memory_problems names)."""
+    try:
+        overhead = overhead_mib(job, "executor")
+    except ValueError:
+        overhead = _default_overhead_mib(job.executor)
+    return job.executor.memory_gb * 1024 + overhead
 
 
 def check_job_against_pools(job: JobDefinition, pools: Mapping[str, PoolShape]) -> None:
@@ -189,32 +246,34 @@ def check_job_against_pools(job: JobDefinition, pools: Mapping[str, PoolShape]) 
                     f"{role}.cores = {resources.cores}: above the {spec.vcores} vCores of {node}",
                 )
             )
-        if resources.memory_gb > spec.memory_gb:
-            problems.append(
-                Problem(
-                    role,
-                    f"{role}.memory = {resources.memory!r}: above the {spec.memory_gb}g of {node}",
-                )
-            )
+        problems += _memory_problems(job, role, resources.memory, spec.memory_gb, node)
     if pool.node_size_family == GPU_FAMILY:
         layout_problems, per_node = _gpu_layout_problems(job, pool)
         problems += layout_problems
+        # Docs "apache-spark-rapids-gpu": executors = nodes (x 4 on XLarge); each layout
+        # leaves room on a node for the driver, so every node runs executors.
+        nodes = pool.max_nodes
+        how = f"{nodes} nodes x {per_node} per node: on a GPU pool the driver shares a node"
     else:
         # As many executors as fit a node by cores and by memory, at least one.
         per_node = max(
             1,
             min(
                 spec.vcores // job.executor.cores,
-                spec.memory_gb // max(job.executor.memory_gb, 1),
+                spec.memory_gb * 1024 // _executor_container_mib(job),
             ),
         )
-    limit = pool.max_nodes * per_node
-    if job.numExecutors > limit:
+        # Docs "apache-spark-pool-configurations": a pool is one head node, which runs the
+        # driver (and Livy, YARN's resource manager), and two or more worker nodes, which
+        # run the executors: at least three nodes in all.
+        nodes = pool.max_nodes - 1
+        how = f"{nodes} worker nodes x {per_node} per node: the head node runs the driver"
+    if job.numExecutors > nodes * per_node:
         problems.append(
             Problem(
                 "numExecutors",
-                f"numExecutors = {job.numExecutors}: above the {limit} executors pool "
-                f"{pool.name!r} can run ({pool.max_nodes} nodes x {per_node} per node)",
+                f"numExecutors = {job.numExecutors}: above the {nodes * per_node} executors "
+                f"pool {pool.name!r} can run ({how})",
             )
         )
     problems += _concurrency_problems(job)

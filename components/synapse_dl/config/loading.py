@@ -103,7 +103,7 @@ def project_values(document: Mapping[str, Any]) -> dict[str, Any]:
     """A stack document's `synapse-dl:` config values, keyed without the prefix."""
     prefix = f"{PACKAGE}:"
     return {
-        key[len(prefix) :]: value
+        key[len(prefix) :]: _config_value(value)
         for key, value in (document.get("config") or {}).items()
         if key.startswith(prefix)
     }

@@ -96,6 +96,26 @@ def _workspace_name(value: str) -> str:
     return value
 
 
+def _key_vault_id(value: str) -> str:
+    found = azure_rules.KEY_VAULT_ID.fullmatch(value)
+    if found is None:
+        raise ValueError(
+            "a Key Vault's resource id: /subscriptions/<id>/resourceGroups/<group>/providers/"
+            "Microsoft.KeyVault/vaults/<name>"
+        )
+    vault = found.group("vault")
+    if not (
+        azure_rules.KEY_VAULT_NAME.fullmatch(vault)
+        and len(vault) in azure_rules.KEY_VAULT_NAME_LENGTH
+    ):
+        raise ValueError(
+            f"the vault name {vault!r} is not one Azure allows: 3-24 letters, digits and "
+            "hyphens, starting with a letter, ending with a letter or digit, no two hyphens "
+            "in a row"
+        )
+    return value
+
+
 class ResourceGroupConfig(_Model):
     name: Annotated[str, AfterValidator(resource_group_name)] = Field(
         description="The resource group to create, or an existing one (create: false)."
@@ -111,11 +131,13 @@ def _ip_rule(value: str) -> str:
 
 
 class DataLakeConfig(_Model):
-    # Storage account names: 3-24 lowercase letters and digits, globally unique.
-    account_name: str = Field(pattern=r"^[a-z0-9]{3,24}$")
-    # Container names: 3-63 lowercase letters, digits and single hyphens.
+    # Storage account names are globally unique; both rules are in facts/azure_rules.py.
+    account_name: str = Field(pattern=f"^{azure_rules.STORAGE_ACCOUNT_NAME}$")
     filesystem: str = Field(
-        default="synapse", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=3, max_length=63
+        default="synapse",
+        pattern=f"^{azure_rules.FILESYSTEM_NAME}$",
+        min_length=azure_rules.FILESYSTEM_NAME_LENGTH.start,
+        max_length=azure_rules.FILESYSTEM_NAME_LENGTH.stop - 1,
     )
     sku: Literal["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS"] = "Standard_LRS"
     soft_delete_retention_days: int = Field(default=7, ge=1, le=365)
@@ -156,10 +178,6 @@ class FirewallRuleConfig(_Model):
             )
         return self
 
-    @property
-    def opens_internet(self) -> bool:
-        return azure_rules.is_internet_wide(self.start_ip_address, self.end_ip_address)
-
 
 class NetworkConfig(_Model):
     managed_virtual_network: bool = True
@@ -169,8 +187,8 @@ class NetworkConfig(_Model):
     firewall_rules: list[FirewallRuleConfig] = Field(default_factory=list)
     # The rule Azure names AllowAllWindowsAzureIps (0.0.0.0-0.0.0.0).
     allow_azure_services: bool = False
-    # A rule wider than a /8 opens the workspace to the internet: only on request (and the
-    # policy pack's no-internet-wide-firewall must be lowered too).
+    # Rules that together admit more than a /8 open the workspace to the internet: only on
+    # request (and the policy pack's no-internet-wide-firewall must be lowered too).
     allow_internet_wide_firewall: bool = False
 
 
@@ -239,7 +257,7 @@ class JobRunnerConfig(_Model):
 class CustomerManagedKeyConfig(_Model):
     """Encrypt the workspace's data at rest with a key of one's own, in a Key Vault."""
 
-    key_vault_id: str = Field(pattern=azure_rules.KEY_VAULT_ID)
+    key_vault_id: Annotated[str, AfterValidator(_key_vault_id)]
     key_name: str = Field(pattern=azure_rules.KEY_NAME)
 
 

@@ -1,4 +1,4 @@
-"""Every text a user gives is one line of printable characters.
+"""Every text a user gives is one line of printable characters, and a number is a number.
 
 Names, keys and values reach files (`spark-defaults.conf`, a pool's requirements.txt, job
 files), URLs (a workspace's, a job definition's) and request headers and bodies, where a line
@@ -6,14 +6,18 @@ break or another control character either splits what was one value into two or 
 late, by Azure or Spark. So no validated text holds one: not C0 (U+0000 to U+001F, tab and
 line feed included), DEL, C1 (U+0080 to U+009F), nor Unicode's line and paragraph separators
 (U+2028, U+2029), which Python's str.splitlines() and many parsers read as line breaks.
+
+A boolean is not a number either: pydantic reads `cores: true` as 1 core, YAML and JSON do
+not. (A whole float such as 3.0 stays a number: the engine sends every number as one.)
 """
 
 from __future__ import annotations
 
 import re
+import types
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationInfo, field_validator
 
@@ -44,8 +48,29 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
+def _kinds(annotation: Any) -> set[type]:
+    """The plain types a field's annotation takes (through Annotated, unions and None)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return {kind for arg in get_args(annotation) for kind in _kinds(arg)}
+    return {annotation} if isinstance(annotation, type) else set()
+
+
 class PlainTextModel(BaseModel):
-    """A model whose every text field (and text in its lists and mappings) is plain text."""
+    """A model whose every text field (and text in its lists and mappings) is plain text,
+    and whose number fields take numbers, not true/false."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _number_not_boolean(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            kinds = _kinds(cls.model_fields[info.field_name].annotation)
+            if kinds & {int, float} and bool not in kinds:
+                wanted = "a number" if float in kinds else "a whole number"
+                raise ValueError(f"true/false is not a number; give {wanted}")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

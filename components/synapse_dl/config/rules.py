@@ -60,6 +60,16 @@ def pool_problems(
             f"{key}.computeIsolation = true: only {sizes} nodes can be isolated, not "
             f"{pool.node_size_family} {pool.node_size}"
         )
+    if (
+        pool.compute_isolation
+        and location is not None
+        and runtimes.normalize_region(location) not in runtimes.ISOLATED_COMPUTE_REGIONS
+    ):
+        problems.append(
+            f"{key}.computeIsolation = true: isolated compute exists only in "
+            f"{', '.join(runtimes.ISOLATED_COMPUTE_REGIONS)}, not in the workspace location "
+            f"{location!r} ({location_key})"
+        )
     if pool.is_gpu:
         runtime = pool.runtime
         if not runtime.supports_gpu:
@@ -100,19 +110,9 @@ def workspace_problems(prefix: str, workspace: WorkspaceSettings) -> list[str]:
         f"{prefix}tags", workspace.tags, azure_rules.MAX_TAG_KEY_STORAGE
     )
     network = workspace.network
-    for i, rule in enumerate(network.firewall_rules):
-        if rule.opens_internet and not network.allow_internet_wide_firewall:
-            addresses = azure_rules.addresses_in(rule.start_ip_address, rule.end_ip_address)
-            problems.append(
-                f"{key}.firewallRules[{i}] = {rule.start_ip_address}-{rule.end_ip_address}: "
-                f"admits {addresses:,} addresses, more than a /8 "
-                f"({azure_rules.INTERNET_WIDE_ADDRESSES:,}), which opens the workspace to the "
-                "internet. Narrow the range; to open it on purpose, set "
-                f"{key}.allowInternetWideFirewall: true and lower the policy "
-                "no-internet-wide-firewall to advisory in the policy pack config "
-                '({"no-internet-wide-firewall": "advisory"})'
-            )
+    problems += _firewall_breadth_problems(key, network)
     problems += _firewall_name_problems(key, network)
+    problems += _job_runner_problems(f"{prefix}jobRunners", workspace)
     if network.public_network_access == "Disabled" and not network.managed_virtual_network:
         problems.append(
             f"{key}.publicNetworkAccess = 'Disabled': needs {key}.managedVirtualNetwork: true"
@@ -126,6 +126,39 @@ def workspace_problems(prefix: str, workspace: WorkspaceSettings) -> list[str]:
             f"{prefix}privateAccess.dnsZoneIds", workspace.private_access
         )
     return problems + _lake_problems(f"{prefix}dataLake", workspace)
+
+
+def _firewall_breadth_problems(key: str, network: NetworkConfig) -> list[str]:
+    """Internet-wide is a property of the rules together: each rule, then their union."""
+    if network.allow_internet_wide_firewall:
+        return []
+    limit = azure_rules.INTERNET_WIDE_ADDRESSES
+
+    def advice(what: str) -> str:
+        return (
+            f"which opens the workspace to the internet. Narrow the {what}; to open it on "
+            f"purpose, set {key}.allowInternetWideFirewall: true and lower the policy "
+            "no-internet-wide-firewall to advisory in the policy pack config "
+            '({"no-internet-wide-firewall": "advisory"})'
+        )
+
+    rules = network.firewall_rules
+    ranges = [(rule.start_ip_address, rule.end_ip_address) for rule in rules]
+    problems = [
+        f"{key}.firewallRules[{i}] = {start}-{end}: admits {addresses:,} addresses, more than "
+        f"a /8 ({limit:,}), {advice('range')}"
+        for i, (start, end) in enumerate(ranges)
+        if (addresses := azure_rules.addresses_in(start, end)) > limit
+    ]
+    if not problems and (together := azure_rules.addresses_in_all(ranges)) > limit:
+        shown = ", ".join(
+            f"{rule.name} {rule.start_ip_address}-{rule.end_ip_address}" for rule in rules
+        )
+        problems.append(
+            f"{key}.firewallRules = [{shown}]: together admit {together:,} addresses (each "
+            f"counted once), more than a /8 ({limit:,}), {advice('ranges')}"
+        )
+    return problems
 
 
 def _lake_problems(key: str, workspace: WorkspaceSettings) -> list[str]:
@@ -173,6 +206,21 @@ def _firewall_name_problems(key: str, network: NetworkConfig) -> list[str]:
             problems.append(
                 f"{key}.firewallRules[{i}].name = {rule.name!r}: a workspace holds one rule of "
                 f"a name, and {first} already names it"
+            )
+    return problems
+
+
+def _job_runner_problems(key: str, workspace: WorkspaceSettings) -> list[str]:
+    """Each member once: Entra object ids compare without regard to case, and a second
+    assignment of one role to one member is refused (it exists)."""
+    seen: dict[str, int] = {}
+    problems = []
+    for i, runner in enumerate(workspace.job_runners):
+        first = seen.setdefault(runner.object_id.lower(), i)
+        if first != i:
+            problems.append(
+                f"{key}[{i}].objectId = {runner.object_id!r}: the same member as "
+                f"{key}[{first}] (object ids compare without regard to case); list it once"
             )
     return problems
 

@@ -42,3 +42,23 @@ def _property_value(value: str) -> str:
 SparkPropertyName = Annotated[str, AfterValidator(_property_name)]
 SparkPropertyValue = Annotated[str, AfterValidator(_property_value)]
 SparkProperties = dict[SparkPropertyName, SparkPropertyValue]
+
+
+# Spark's byte strings (JavaUtils.byteStringAs): ASCII digits and an optional unit, any case,
+# no fraction or sign; a bare number is in the property's own unit (MiB for memoryOverhead).
+_BYTE_STRING = re.compile(r"([0-9]+)([a-z]+)?")
+_UNIT_BYTES = {"b": 1, "k": 2**10, "kb": 2**10, "m": 2**20, "mb": 2**20, "g": 2**30}
+_UNIT_BYTES |= {"gb": 2**30, "t": 2**40, "tb": 2**40, "p": 2**50, "pb": 2**50}
+
+
+def size_in_mib(text: str) -> int:
+    """A size property (`spark.executor.memoryOverhead`) as Spark reads it, in MiB (rounded
+    down, as Spark converts); ValueError, saying what Spark takes, where Spark would fail."""
+    found = _BYTE_STRING.fullmatch(text.strip(" ").lower())
+    unit = (found.group(2) or "m") if found else None
+    if found is None or unit not in _UNIT_BYTES:
+        raise ValueError(
+            "not a size Spark reads: a whole number and a unit (k, m, g, t, p, with or "
+            "without b; MiB without one), such as '2g' or '2048'"
+        )
+    return int(found.group(1)) * _UNIT_BYTES[unit] // 1024**2

@@ -43,7 +43,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
 
 def shape_of(value: Any) -> str:
     """What a YAML value is, in the words an error message uses."""
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "null"}
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"the number {value!r}"
     return names.get(type(value), type(value).__name__)
@@ -120,6 +120,13 @@ def _unknown_key_message(key: str, known: list[str]) -> str:
     return "not a known key"
 
 
+def _shown(value: Any) -> str:
+    """A value as the user wrote it: YAML's and JSON's true/false/null, Python's repr else."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    return repr(value)
+
+
 def field_errors(error: ValidationError, root: type[BaseModel]) -> list[FieldError]:
     """One FieldError per problem pydantic found in validating `root`."""
     found = []
@@ -127,7 +134,7 @@ def field_errors(error: ValidationError, root: type[BaseModel]) -> list[FieldErr
         loc = aliased(root, tuple(e["loc"]))
         value = e.get("input")
         kind = e["type"]
-        shown = "(missing)" if kind == "missing" else repr(value)
+        shown = "(missing)" if kind == "missing" else _shown(value)
         message = e["msg"].removeprefix("Value error, ")
         if kind == "extra_forbidden":
             message = _unknown_key_message(str(loc[-1]), known_keys(root, loc[:-1]))

@@ -12,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
-from synapse_dl.config.stack_file import read_stack_document
+from synapse_dl.config.errors import ConfigError
+from synapse_dl.config.stack_file import Encrypted, read_stack_document
+from synapse_dl.config.strict_yaml import YamlFileError, load_yaml
 from synapse_dl.engine.mock_resources import MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, PlanMocks
 from synapse_dl.engine.pulumi_internals import (
     UNKNOWN,
@@ -36,6 +38,7 @@ __all__ = [
     "MOCK_SUBSCRIPTION_ID",
     "MOCK_TENANT_ID",
     "SECRET_MASK",
+    "EngineRefusalError",
     "Plan",
     "PlanMocks",
     "PlannedResource",
@@ -46,6 +49,13 @@ __all__ = [
 
 SECRET_MASK = "[secret]"
 _STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class EngineRefusalError(ConfigError):
+    """What the Pulumi engine refuses in a plan as a whole, in the engine's own words."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(problems, heading="the Pulumi engine would refuse this plan")
 
 
 @dataclass
@@ -120,6 +130,8 @@ class RecordingMonitor(MockMonitor):
         self.answers = mocks or PlanMocks()
         super().__init__(self.answers)
         self.planned: list[PlannedResource] = []
+        self._urns: set[str] = set()
+        self._lock = threading.Lock()
         self.stack_outputs: dict[str, Any] = {}
         self.component_outputs: dict[str, dict[str, Any]] = {}
 
@@ -128,6 +140,13 @@ class RecordingMonitor(MockMonitor):
         if request.type == _STACK_TYPE:
             self.stack_urn = response.urn
             return response
+        with self._lock:  # the SDK registers from a thread pool
+            if response.urn in self._urns:
+                # The engine stops the whole update here (pkg/diag/errors.go, error 2001).
+                raise EngineRefusalError(
+                    [f"Duplicate resource URN '{response.urn}'; try giving it a unique name"]
+                )
+            self._urns.add(response.urn)
         state = registered_state(self, response.urn)
         self.planned.append(
             PlannedResource(
@@ -167,20 +186,65 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def pulumi_config_values(stack_file: Path) -> dict[str, str]:
-    """The stack's config as the CLI passes it to a program: `project:key` -> text, objects and
-    lists as JSON. Raises ConfigError, naming the file, for a file the CLI would refuse."""
+@dataclass(frozen=True)
+class PassedConfig:
+    """The config a language host passes a program: `project:key` -> text, and the keys
+    that are secrets."""
+
+    values: dict[str, str]
+    secret_keys: list[str]
+
+
+def _go_json(value: Any) -> Any:
+    """`value` as the CLI's JSON carries it: an encrypted value as the secret it stands for
+    (offline, [secret]); a whole float as Go's encoder writes it, without a fraction (8.0 is
+    `8`, which a program reads back as an integer)."""
+    if isinstance(value, Encrypted):
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {key: _go_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_go_json(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
+
+
+def _holds_encrypted(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_encrypted(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_encrypted(item) for item in value)
+    return isinstance(value, Encrypted)
+
+
+def pulumi_config_values(stack_file: Path) -> PassedConfig:
+    """The stack's config as the CLI passes it to a program: `project:key` -> text, objects
+    and lists as JSON; an encrypted value, which only the CLI can decrypt, as an unknown
+    secret ([secret], its key a secret key). Raises ConfigError, naming the file, for a file
+    the CLI would refuse."""
     config = read_stack_document(stack_file)["config"]
-    return {
-        key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()
+    values = {
+        key: value if isinstance(value, str) else json.dumps(_go_json(value))
+        for key, value in config.items()
     }
+    values |= {key: SECRET_MASK for key, value in config.items() if isinstance(value, Encrypted)}
+    secret_keys = sorted(key for key, value in config.items() if _holds_encrypted(value))
+    return PassedConfig(values, secret_keys)
 
 
 def project_name(program_dir: Path) -> str:
     """The project's name, as its Pulumi.yaml gives it (the first part of every config key
     and URN)."""
-    document = yaml.safe_load((program_dir / PROJECT_FILE).read_text(encoding="utf-8"))
-    return str(document["name"])
+    path = program_dir / PROJECT_FILE
+    try:
+        document = load_yaml(path)
+    except YamlFileError as error:
+        raise ConfigError([str(error)]) from None
+    name = document.get("name") if isinstance(document, dict) else None
+    if not isinstance(name, str) or not name:
+        raise ConfigError([f"{path}: name = {name!r}: a project needs its name, as text"])
+    return name
 
 
 def plan_stack(
@@ -209,15 +273,21 @@ def plan_stack(
         monitor=monitor,
         project=project,
         stack=stack,
-        config=config,
+        config=config.values,
+        secret_keys=config.secret_keys,
         logger=logger,
     )
+    encrypted = [
+        f"{stack_file.name}: {key} is encrypted; planned as an unknown secret ({SECRET_MASK}), "
+        "as the offline plan cannot decrypt it"
+        for key in config.secret_keys
+    ]
     return Plan(
         project=project,
         stack=stack,
         # The SDK registers resources from a thread pool, so arrival order varies from run to
         # run; the URN order does not.
         resources=sorted(monitor.planned, key=lambda r: r.urn),
-        warnings=collector.messages,
+        warnings=encrypted + collector.messages,
         outputs=monitor.stack_outputs,
     )

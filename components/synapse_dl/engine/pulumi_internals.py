@@ -178,18 +178,24 @@ def _pickler_restored() -> Iterator[None]:
 
 
 @contextmanager
-def _config_passed(config: Mapping[str, str]) -> Iterator[None]:
-    """The stack's config in PULUMI_CONFIG while the program runs, as the language host passes
-    it (programs list the keys they were given with pulumi.runtime.get_config_env)."""
-    before = os.environ.get("PULUMI_CONFIG")
-    os.environ["PULUMI_CONFIG"] = json.dumps(dict(config))
+def _config_passed(config: Mapping[str, str], secret_keys: list[str]) -> Iterator[None]:
+    """The stack's config in PULUMI_CONFIG (and its secret keys in PULUMI_CONFIG_SECRET_KEYS)
+    while the program runs, as the language host passes them (programs list the keys they
+    were given with pulumi.runtime.get_config_env)."""
+    passed = {
+        "PULUMI_CONFIG": json.dumps(dict(config)),
+        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(secret_keys),
+    }
+    before = {name: os.environ.get(name) for name in passed}
+    os.environ.update(passed)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ["PULUMI_CONFIG"]
-        else:
-            os.environ["PULUMI_CONFIG"] = before
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def run_under_mocks(
@@ -200,13 +206,15 @@ def run_under_mocks(
     project: str,
     stack: str,
     config: Mapping[str, str],
+    secret_keys: list[str] | None = None,
     logger: logging.Logger,
 ) -> None:
     """Run `program` (a `__main__.py`) as the language host would, in preview, with its
     registrations answered by `monitor` (and its `mocks`); raises what the program raises."""
     # A fresh runtime for each plan: several plans run one after another in one process.
     _settings.ROOT.set(None)
-    pulumi.runtime.set_all_config(dict(config))
+    secret_keys = secret_keys or []
+    pulumi.runtime.set_all_config(dict(config), secret_keys)
     pulumi.runtime.set_mocks(
         mocks, project=project, stack=stack, preview=True, logger=logger, monitor=monitor
     )
@@ -224,7 +232,7 @@ def run_under_mocks(
         finally:
             root._finish()  # registers the stack's outputs (its exports)
 
-    with _pickler_restored(), _config_passed(config):
+    with _pickler_restored(), _config_passed(config, secret_keys):
         _sync_await(_run_pulumi_func(run_program))
 
 

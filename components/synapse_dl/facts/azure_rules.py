@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # --- tags: docs "Use tags to organize your Azure resources" (azure-resource-manager/
 # management/tag-resources), "Limitations" -------------------------------------------------
@@ -113,10 +113,39 @@ def is_internet_wide(start: str, end: str) -> bool:
     return addresses_in(start, end) > INTERNET_WIDE_ADDRESSES
 
 
+def addresses_in_all(ranges: Iterable[tuple[str, str]]) -> int:
+    """How many addresses the ranges admit together: overlaps and repeats counted once (a
+    workspace admits the union of its rules)."""
+    total, reach = 0, -1
+    spans = ((int(ipaddress.IPv4Address(s)), int(ipaddress.IPv4Address(e))) for s, e in ranges)
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach + 1) + 1
+            reach = end
+    return total
+
+
 # --- resource IDs and lake URLs -------------------------------------------------------------
 def subscription_of(resource_id: str) -> str:
     """The subscription ID in an ARM resource ID (/subscriptions/<id>/...)."""
     return resource_id.split("/")[2]
+
+
+# Storage account names: 3-24 lowercase letters and digits. Filesystem (container) names:
+# 3-63 lowercase letters, digits and single hyphens, a letter or digit at each end (docs
+# "resource-name-rules", Microsoft.Storage; "Naming and referencing containers").
+STORAGE_ACCOUNT_NAME = r"[a-z0-9]{3,24}"
+FILESYSTEM_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+FILESYSTEM_NAME_LENGTH = range(3, 64)
+# A path on a lake as this package writes one: segments of letters, digits, '.', '_' and '-'
+# ('.' and '..' are not names), so no character a URL, Hadoop's Path or a comma-separated
+# Spark list would read differently.
+LAKE_PATH = re.compile(r"(?!\.\.?(?:/|\Z))[A-Za-z0-9._-]+(?:/(?!\.\.?(?:/|\Z))[A-Za-z0-9._-]+)*")
+LAKE_URL = re.compile(
+    rf"abfss://(?P<filesystem>{FILESYSTEM_NAME})@{STORAGE_ACCOUNT_NAME}\.dfs\.core\.windows\.net/"
+    rf"(?P<path>.*)",
+    re.DOTALL,
+)
 
 
 def data_lake_url(filesystem: str, account: str) -> str:
@@ -125,10 +154,15 @@ def data_lake_url(filesystem: str, account: str) -> str:
 
 
 # A Key Vault's ARM id, and the URL of one of its keys in Azure's public cloud.
-KEY_VAULT_ID = (
-    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.KeyVault/vaults/"
-    r"(?P<vault>[A-Za-z0-9-]{3,24})$"
+KEY_VAULT_ID = re.compile(
+    r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.KeyVault/vaults/"
+    r"(?P<vault>[^/]+)"
 )
+# Microsoft.KeyVault/vaults: 3-24; "Alphanumerics and hyphens. Start with letter. End with
+# letter or digit. Can't contain consecutive hyphens." (docs "resource-name-rules").
+KEY_VAULT_NAME = re.compile(r"[A-Za-z](?:-?[A-Za-z0-9])+")
+KEY_VAULT_NAME_LENGTH = range(3, 25)
+# A Key Vault key: 1-127 alphanumerics and hyphens (docs "about-keys-secrets-certificates").
 KEY_NAME = r"^[A-Za-z0-9-]{1,127}$"
 # Built-in role: wrap and unwrap with a vault's keys (what a workspace's CMK needs).
 KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"

@@ -50,6 +50,11 @@ NODE_SPECS: Final[dict[tuple[str, str], NodeSpec]] = {
 # Isolated compute (one customer per host): only this size offers it (docs
 # "apache-spark-pool-configurations", "Isolated Compute").
 ISOLATABLE_NODE_SIZES: Final = frozenset({("MemoryOptimized", "XXXLarge")})
+# ...and only in these regions (the same page: East US, West US 2, South Central US, US Gov
+# Arizona, US Gov Virginia).
+ISOLATED_COMPUTE_REGIONS: Final = (
+    "eastus", "westus2", "southcentralus", "usgovarizona", "usgovvirginia"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

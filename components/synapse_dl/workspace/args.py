@@ -67,7 +67,8 @@ class Network(TypedDict):
     allow_azure_services: NotRequired[bool]
     """Add Azure's AllowAllWindowsAzureIps rule (default false)."""
     allow_internet_wide_firewall: NotRequired[bool]
-    """Allow a rule wider than a /8, which is otherwise an error (default false)."""
+    """Allow rules that together admit more than a /8 (16,777,216 addresses, each counted
+    once): otherwise an error, as opening the workspace to the internet (default false)."""
 
 
 class Identity(TypedDict):
@@ -116,7 +117,8 @@ class JobRunner(TypedDict):
     """Someone who runs jobs in the workspace: given Synapse Compute Operator on it."""
 
     object_id: str
-    """The Entra object id of the user, group or service principal."""
+    """The Entra object id of the user, group or service principal; each member once (ids
+    compare without regard to case)."""
     type: NotRequired[str]
     """What the principal is (one of User, Group, ServicePrincipal; default Group)."""
 
@@ -126,7 +128,8 @@ class CustomerManagedKey(TypedDict):
 
     key_vault_id: str
     """The vault's ARM id; the workspace's identity is given Key Vault Crypto Service
-    Encryption User on it."""
+    Encryption User on it. The vault's name is 3-24 letters, digits and hyphens, a letter
+    first, a letter or digit last, no two hyphens in a row."""
     key_name: str
     """The key's name in the vault."""
 

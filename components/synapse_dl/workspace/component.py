@@ -10,11 +10,12 @@ import pulumi
 from pulumi_azure_native import authorization
 
 from synapse_dl.component_base import (
+    names_its_input,
     options_with_alias,
     register_annotated_outputs,
     type_token,
 )
-from synapse_dl.config.component_args import workspace_settings
+from synapse_dl.config.component_args import check_args_shape, workspace_settings
 from synapse_dl.facts import azure_rules
 from synapse_dl.workspace import data_lake, diagnostics, identity, network, synapse_workspace
 from synapse_dl.workspace.args import SynapseWorkspaceArgs
@@ -55,6 +56,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
     """Where the diagnostic settings send logs: give it to each SparkPool ("" without
     diagnostics)."""
 
+    @names_its_input
     def __init__(
         self,
         name: str,
@@ -62,6 +64,7 @@ class SynapseWorkspace(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         # Checked before anything is registered.
+        check_args_shape("SynapseWorkspace", name, args, SynapseWorkspaceArgs.__required_keys__)
         config = workspace_settings(name, args)
         super().__init__(
             type_token(SynapseWorkspace), name, None, options_with_alias(opts, PREVIOUS_TYPE)

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -167,7 +168,8 @@ def download_size(url: str, index_url: str = "") -> int | None:
             length = response.headers.get("Content-Length")
     except (urllib.error.URLError, TimeoutError, OSError):
         return None
-    return int(length) if length and length.isdigit() else None
+    # ASCII digits only: Python's own digit test also takes '²', which int() refuses.
+    return int(length) if length and re.fullmatch(r"[0-9]+", length) else None
 
 
 def file_digest(url: str, index_url: str = "") -> tuple[str, int]:

@@ -27,7 +27,7 @@ _BOOT = (
     "from pip._internal.cli.main import main; sys.exit(main())"
 )
 RESOLVE_TIMEOUT_S = 600
-_REQUIREMENT_LINE = re.compile(r"-r \S*requirements\.txt \(line (\d+)\)")
+_REQUIREMENT_LINE = re.compile(r"-r \S*requirements\.txt \(line ([0-9]+)\)")
 
 
 @dataclass(frozen=True)

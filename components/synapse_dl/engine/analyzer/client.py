@@ -16,7 +16,7 @@ import grpc
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
-from synapse_dl.engine.analyzer.levels import ENFORCEMENT_LEVELS
+from synapse_dl.engine.analyzer.levels import ENFORCEMENT_LEVELS, STRENGTH
 from synapse_dl.engine.analyzer.policy_config import (
     PolicyConfig,
     PolicySchema,
@@ -195,6 +195,15 @@ class PolicyPackSession:
         )
         self._stub.Configure(request, timeout=self._timeout)
 
+    def weakened(self) -> list[dict[str, str]]:
+        """The policies the current config set below the pack's own level."""
+        return [
+            {"policy": p.name, "default": p.enforcement_level, "configured": configured}
+            for p in self.policies
+            if STRENGTH[configured := self.config[p.name].enforcement_level]
+            < STRENGTH[p.enforcement_level]
+        ]
+
     def configure_from_file(self, path: Path | str | None) -> None:
         if path is None:
             self.configure()
@@ -248,7 +257,9 @@ class PolicyPackSession:
         resources = [as_resource_dict(r) for r in resources]
         violations = [v for r in resources for v in self.analyze(r)]
         violations += self.analyze_stack(resources)
-        return PolicyReport(pack=self.name, version=self.version, violations=violations)
+        return PolicyReport(
+            pack=self.name, version=self.version, violations=violations, weakened=self.weakened()
+        )
 
 
 def _to_python(struct: struct_pb2.Struct) -> dict[str, Any]:

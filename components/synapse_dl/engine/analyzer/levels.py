@@ -15,3 +15,6 @@ ENFORCEMENT_LEVELS = (MANDATORY, ADVISORY, REMEDIATE, DISABLED)
 # The levels a reported violation carries: a disabled policy reports nothing, and one at
 # remediate fixes the resource instead (a stack policy at remediate counts as mandatory).
 REPORTED_LEVELS = (MANDATORY, ADVISORY)
+# How much each level holds a deployment back: a config that moves a policy down this scale
+# weakens the pack, and the plan says so every time.
+STRENGTH = {MANDATORY: 3, REMEDIATE: 2, ADVISORY: 1, DISABLED: 0}

@@ -3,8 +3,11 @@
 The CLI (pkg/resource/analyzer/config.go, ReconcilePolicyPackConfig) starts from each policy's
 default enforcement level and its config_schema defaults, applies the file on top ("all" sets
 every policy's level), and validates each policy's properties with JSON Schema, the schema's
-properties plus an injected "enforcementLevel". Two checks are stricter than the CLI, which lets
-both pass silently: a policy name the pack does not have, and a key its schema does not name.
+properties plus an injected "enforcementLevel". Three checks are stricter than the CLI, which
+lets them pass silently: a policy name the pack does not have, a key its schema does not name,
+and a text with a control character (a line break, say), which Python's JSON Schema patterns
+read differently from Go's (`$` matches before a final line break). NaN and Infinity are not
+JSON, as the CLI's reader (Go's encoding/json) says too.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import jsonschema
 
+from synapse_dl.config.plain_text import control_problem
 from synapse_dl.engine.analyzer.levels import ENFORCEMENT_LEVELS
 
 
@@ -47,6 +51,36 @@ class PolicyConfig:
     properties: dict[str, Any]
 
 
+class _NotJson(ValueError):
+    pass
+
+
+def _not_json(constant: str) -> Any:
+    raise _NotJson(f"{constant} is not a JSON value (JSON numbers are finite)")
+
+
+def _control_problems(given: Mapping[str, Any]) -> list[str]:
+    """Each text of the config (keys included) that is not one line of printable text."""
+    problems = []
+
+    def walk(value: Any, where: str) -> None:
+        for text in [value] if isinstance(value, str) else []:
+            if problem := control_problem(text):
+                problems.append(f"{where}: {json.dumps(text)} {problem}")
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(key, f"{where}, key {json.dumps(key)}")
+                walk(item, f"{where}, key {json.dumps(key)}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{where}[{i}]")
+
+    for name, value in given.items():
+        walk(name, f"policy {json.dumps(name)}")
+        walk(value, f"policy {json.dumps(name)}")
+    return problems
+
+
 def load_config_file(path: Path | str) -> dict[str, Any]:
     path = Path(path)
     try:
@@ -56,8 +90,8 @@ def load_config_file(path: Path | str) -> dict[str, Any]:
     if not text.strip():
         return {}  # the CLI allows an empty file
     try:
-        config = json.loads(text)
-    except json.JSONDecodeError as e:
+        config = json.loads(text, parse_constant=_not_json)
+    except (json.JSONDecodeError, _NotJson) as e:
         raise PolicyConfigError(f"{path}: not JSON: {e}") from e
     if not isinstance(config, dict):
         raise PolicyConfigError(f"{path}: must be a JSON object keyed by policy name")
@@ -115,7 +149,9 @@ def reconcile(
         for p in policies
     }
     given = dict(given or {})
-    errors: list[str] = []
+    errors: list[str] = _control_problems(given)
+    if errors:
+        raise PolicyConfigError(f"{source} is invalid:\n  " + "\n  ".join(errors))
     if "all" in given:
         try:
             level, _ = _split_entry("all", given.pop("all"))

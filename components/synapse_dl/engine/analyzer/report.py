@@ -14,6 +14,9 @@ class PolicyReport:
     # Each {"policy", "level", "urn", "message"}, in the order the engine would report them:
     # per resource (Analyze), then the stack (AnalyzeStack).
     violations: list[dict[str, str]] = field(default_factory=list)
+    # Each {"policy", "default", "configured"}: a policy the config set below the pack's own
+    # level (disabled, or a mandatory one made advisory), in the pack's order.
+    weakened: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def has_mandatory(self) -> bool:
@@ -28,4 +31,8 @@ class PolicyReport:
         }
 
     def to_json(self) -> dict[str, object]:
-        return {"pack": self.pack, "violations": [dict(v) for v in self.violations]}
+        return {
+            "pack": self.pack,
+            "violations": [dict(v) for v in self.violations],
+            "weakened": [dict(w) for w in self.weakened],
+        }
