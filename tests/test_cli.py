@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from synapse_dl.cli import main
 from synapse_dl.cli.commands import parse
 from synapse_dl.version import VERSION
+from tests.conftest import ROOT
 
 
 def test_version_names_the_package_and_its_version(capsys):
@@ -55,9 +54,9 @@ def test_without_a_command_it_is_a_usage_error(capsys):
 def test_every_command_takes_the_project_folder(command):
     extra = ["--job", "pytorch_digits"] if command == "run-job" else []
 
-    args = parse([command, "--project-dir", "some/project", *extra])
+    args = parse([command, "--project-dir", str(ROOT), *extra])
 
-    assert args.project_dir == Path("some/project")
+    assert args.project_dir == ROOT
 
 
 def test_a_commands_help_is_its_module_description_kept_as_written(capsys):

@@ -231,6 +231,6 @@ def test_the_installed_command_plans_a_project_with_the_documented_exit_status(
     assert planned.returncode == 0, planned.stderr
     assert "  +  ├─ synapse-dl:index:SparkPool  cpumedium" in planned.stdout
     assert "Policy pack synapse-dl" in planned.stdout
-    assert plan("--stack", "nosuchstack").returncode == 1
+    assert plan("--stack", "nosuchstack").returncode == 2  # a usage error
     violating = ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml"
     assert plan("--stack-file", str(violating)).returncode == 3

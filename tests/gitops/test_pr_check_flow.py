@@ -292,7 +292,8 @@ def test_a_missing_policy_config_is_a_usage_error(tmp_path):
     proc = run_pr_check(tmp_path, "--policy-config", str(tmp_path / "nope.json"))
 
     assert proc.returncode == 2
-    assert "policy config" in proc.stderr and "nope.json' does not exist" in proc.stderr
+    assert "argument --policy-config: " in proc.stderr
+    assert "nope.json' does not exist" in proc.stderr
 
 
 def test_the_policy_config_variable_of_the_pipelines_is_honoured(tmp_path):
@@ -300,20 +301,32 @@ def test_the_policy_config_variable_of_the_pipelines_is_honoured(tmp_path):
     proc = run_pr_check(tmp_path, policy_pack_config=str(tmp_path / "from-env.json"))
 
     assert proc.returncode == 2
+    assert "$POLICY_PACK_CONFIG: " in proc.stderr
     assert "from-env.json' does not exist" in proc.stderr
 
 
 def test_a_policy_pack_named_by_flag_is_the_one_each_stack_is_judged_by(tmp_path):
-    missing = tmp_path / "no-pack"
+    # A pack that cannot start: each stack's plan says so, naming the flag's folder.
+    pack = tmp_path / "broken-pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (pack / "__main__.py").write_text("raise SystemExit('this pack does not start')\n")
 
-    proc = run_pr_check(
-        tmp_path / "out", str(REPO / "Pulumi.cpu.yaml"), "--policy-pack", str(missing)
-    )
+    proc = run_pr_check(tmp_path / "out", str(REPO / "Pulumi.cpu.yaml"), "--policy-pack", str(pack))
 
     assert proc.returncode == 1
     cpu = section((tmp_path / "out" / "summary.md").read_text(), "cpu")
     assert cpu.startswith("❌ Stack `cpu`: config error")
-    assert f"no policy pack folder {missing}" in cpu
+    assert f"the policy pack in {pack} did not start: this pack does not start" in cpu
+
+
+def test_a_policy_pack_flag_that_names_no_pack_is_a_usage_error(tmp_path):
+    proc = run_pr_check(tmp_path / "out", "--policy-pack", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.endswith(
+        f"argument --policy-pack: '{tmp_path}' holds no PulumiPolicy.yaml; name a policy "
+        "pack's folder (see synapse-dl pr-check --help)\n"
+    )
 
 
 def test_run_from_outside_the_repository_it_checks_the_repositorys_stacks(tmp_path):

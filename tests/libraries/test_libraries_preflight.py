@@ -460,34 +460,36 @@ def test_no_reachable_index_is_exit_2_and_never_a_pass(write_stack, dev_config, 
     }
 
 
-def test_a_stack_that_does_not_exist_is_exit_1_naming_its_file(tmp_path, capsys):
+def test_a_stack_that_does_not_exist_is_a_usage_error_naming_its_file(tmp_path, capsys):
     (tmp_path / "Pulumi.yaml").write_text("name: synapse-dl\nruntime: python\n")
     report = tmp_path / "libraries.json"
 
-    status = cli.main(
-        ["libraries", "--stack", "nope", "--project-dir", str(tmp_path), "--json", str(report)]
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(
+            ["libraries", "--stack", "nope", "--project-dir", str(tmp_path), "--json", str(report)]
+        )
+
+    assert exit_.value.code == 2
+    message = f"argument --stack: 'nope': no Pulumi.nope.yaml in {tmp_path} (its stacks: none)"
+    assert capsys.readouterr().err == (
+        f"synapse-dl libraries: error: {message} (see synapse-dl libraries --help)\n"
     )
-
-    assert status == EXIT_NOT_INSTALLABLE
-    message = f"no stack file {tmp_path / 'Pulumi.nope.yaml'}"
-    assert capsys.readouterr().err == f"error: {message}\n"
-    assert json.loads(report.read_text()) == {
-        "stack": "nope",
-        "error": message,
-        "exitStatus": EXIT_NOT_INSTALLABLE,
-    }
+    assert json.loads(report.read_text()) == {"stack": "nope", "error": message, "exitStatus": 2}
 
 
-def test_outside_a_project_is_exit_1_saying_where_it_looked(tmp_path, monkeypatch, capsys):
+def test_outside_a_project_is_a_usage_error_saying_where_it_looked(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     report = tmp_path / "libraries.json"
 
-    status = cli.main(["libraries", "--stack", "dev", "--json", str(report)])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["libraries", "--stack", "dev", "--json", str(report)])
 
-    assert status == EXIT_NOT_INSTALLABLE
+    assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: no Pulumi.yaml in {tmp_path.resolve()} or any folder above")
-    assert json.loads(report.read_text())["error"] == err.removeprefix("error: ").rstrip("\n")
+    prefix = "synapse-dl libraries: error: "
+    assert err.startswith(f"{prefix}no Pulumi.yaml in {tmp_path.resolve()} or any folder above")
+    message = err.removeprefix(prefix).removesuffix(" (see synapse-dl libraries --help)\n")
+    assert json.loads(report.read_text())["error"] == message
 
 
 def test_invalid_stack_config_is_exit_1_naming_the_field(write_stack, dev_config, capsys):

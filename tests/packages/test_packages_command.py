@@ -180,11 +180,13 @@ def test_a_wheel_that_cannot_be_read_locks_nothing_and_says_which_pool(
     assert not (project / "workspace_packages").exists()
 
 
-def test_a_stack_that_does_not_exist_is_exit_1_naming_its_file(protected_stack, capsys):
+def test_a_stack_that_does_not_exist_is_a_usage_error_naming_its_file(protected_stack, capsys):
     _, project = protected_stack("helper==2.1")
 
-    status = cli.main(["packages", "--stack", "nope", "--project-dir", str(project)])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["packages", "--stack", "nope", "--project-dir", str(project)])
 
-    assert status == EXIT_NOT_LOCKED
+    assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "Pulumi.nope.yaml" in err
+    assert err.startswith("synapse-dl packages: error: argument --stack: 'nope': no ")
+    assert "Pulumi.nope.yaml" in err and err.count("\n") == 1

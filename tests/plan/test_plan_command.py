@@ -31,7 +31,10 @@ class Ran:
 @pytest.fixture
 def run_plan(capsys) -> Callable[..., Ran]:
     def run(*args: str) -> Ran:
-        code = main(["plan", *args])
+        try:
+            code = main(["plan", *args])
+        except SystemExit as exited:  # a usage error, as the console script ends it
+            code = int(exited.code or 0)
         captured = capsys.readouterr()
         return Ran(code, captured.out, captured.err)
 
@@ -93,8 +96,11 @@ def test_invalid_config_exits_non_zero_naming_the_key(run_plan, dev_config, writ
 def test_a_missing_stack_file_is_an_error(run_plan):
     result = run_plan("--stack", "nosuchstack")
 
-    assert result.returncode == 1
-    assert "no stack file" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"synapse-dl plan: error: argument --stack: 'nosuchstack': no Pulumi.nosuchstack.yaml "
+        f"in {ROOT} (its stacks: cpu, dev) (see synapse-dl plan --help)\n"
+    )
 
 
 def test_the_project_is_the_nearest_folder_up_with_a_pulumi_yaml(run_plan, monkeypatch):
@@ -117,8 +123,9 @@ def test_outside_a_project_it_says_where_it_looked(run_plan, monkeypatch, tmp_pa
         f"no Pulumi.yaml in {tmp_path.resolve()} or any folder above it: run synapse-dl inside "
         "a Pulumi project, or name the project with --project-dir"
     )
-    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
-    assert json.loads(out.read_text()) == {"stack": "dev", "error": message}
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"synapse-dl plan: error: {message} (see synapse-dl plan --help)\n"
+    assert json.loads(out.read_text()) == {"stack": "dev", "error": message, "exitStatus": 2}
 
 
 def test_a_project_named_by_project_dir_is_planned_from_anywhere(run_plan, monkeypatch, tmp_path):
@@ -133,9 +140,10 @@ def test_a_project_named_by_project_dir_is_planned_from_anywhere(run_plan, monke
 def test_a_missing_policy_pack_is_named_before_anything_is_planned(run_plan, tmp_path):
     result = run_plan("--policy-pack", str(tmp_path / "nope"))
 
-    assert (result.returncode, result.stdout) == (1, "")
+    assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        f"error: no policy pack folder {tmp_path / 'nope'} (give one with --policy-pack)\n"
+        f"synapse-dl plan: error: argument --policy-pack: '{tmp_path / 'nope'}' holds no "
+        "PulumiPolicy.yaml; name a policy pack's folder (see synapse-dl plan --help)\n"
     )
 
 
@@ -232,10 +240,12 @@ def test_a_json_file_from_an_earlier_run_never_passes_for_this_one(run_plan, tmp
 
     result = run_plan("--stack", "nosuchstack", "--json", str(out))
 
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert json.loads(out.read_text()) == {
         "stack": "nosuchstack",
-        "error": f"no stack file {ROOT / 'Pulumi.nosuchstack.yaml'}",
+        "error": f"argument --stack: 'nosuchstack': no Pulumi.nosuchstack.yaml in {ROOT} (its "
+        "stacks: cpu, dev)",
+        "exitStatus": 2,
     }
 
 
@@ -263,7 +273,7 @@ def test_bin_plan_keeps_the_documented_exit_status(tmp_path, dev_config, write_s
         return subprocess.run([*plan, *args], cwd=ROOT, capture_output=True, env=env).returncode
 
     assert status() == 0
-    assert status("--stack", "nosuchstack") == 1
+    assert status("--stack", "nosuchstack") == 2
     assert status("--stack-file", str(ROOT / "tests" / "stacks" / "Pulumi.open-firewall.yaml")) == 3
 
 

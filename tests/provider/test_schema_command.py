@@ -13,7 +13,10 @@ def refusal(capsys, tmp_path: Path, *arguments: str) -> tuple[int, str, str]:
     """`synapse-dl schema --out <tmp>/schema.json ARGUMENTS`: its status, stdout and stderr,
     once it is known to have written nothing."""
     out = tmp_path / "schema.json"
-    status = main(["schema", "--out", str(out), *arguments])
+    try:
+        status = main(["schema", "--out", str(out), *arguments])
+    except SystemExit as exited:  # a usage error the parser found
+        status = int(exited.code or 0)
     assert not out.exists()
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -28,10 +31,11 @@ def test_outside_a_project_it_says_where_it_looked(tmp_path: Path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
 
     assert refusal(capsys, tmp_path) == (
-        1,
+        2,
         "",
-        f"error: no Pulumi.yaml in {tmp_path.resolve()} or any folder above it: run "
-        "synapse-dl inside a Pulumi project, or name the project with --project-dir\n",
+        f"synapse-dl schema: error: no Pulumi.yaml in {tmp_path.resolve()} or any folder above "
+        "it: run synapse-dl inside a Pulumi project, or name the project with --project-dir "
+        "(see synapse-dl schema --help)\n",
     )
 
 

@@ -103,7 +103,7 @@ def test_a_429_on_submit_is_retried(synapse: FakeSynapse):
 def test_a_job_the_stack_does_not_deploy_is_an_error_naming_those_it_does(
     synapse: FakeSynapse, capsys
 ):
-    assert run(synapse, job="no_such_job") == 1
+    assert run(synapse, job="no_such_job") == 2
     assert capsys.readouterr().err == (
         "error: --job 'no_such_job': Pulumi.dev.yaml deploys no such job; it deploys: "
         "pytorch_digits, tensorflow_digits\n"
@@ -343,8 +343,8 @@ def test_help_names_the_command_and_says_what_each_option_is_for(capsys):
     assert text.startswith("usage: synapse-dl run-job ")
     assert "run a deployed job definition. Prints each state change of the Spark batch" in text
     for option, purpose in {
-        "--stack STACK": "the stack the job was deployed with",
-        "--stack-file STACK_FILE": "instead of Pulumi.<stack>.yaml",
+        "--stack STACK": "runs a job deployed with Pulumi.<stack>.yaml (default: dev)",
+        "--stack-file STACK_FILE": "runs a job deployed with this stack file",
         "--job JOB": "a job the stack deploys (its jobs key)",
         "--endpoint ENDPOINT": "the workspace's dev endpoint (default: from the stack)",
         "--timeout-minutes TIMEOUT_MINUTES": "stop following the batch after this long",
@@ -357,7 +357,7 @@ def test_a_stack_file_given_by_path_is_named_by_its_file_name(synapse: FakeSynap
 
     code = main(["--stack-file", str(DEV_STACK), "--job", "nope", "--endpoint", synapse.base_url])
 
-    assert code == 1
+    assert code == 2
     assert capsys.readouterr().err.startswith("error: --job 'nope': Pulumi.dev.yaml deploys ")
 
 
@@ -405,20 +405,33 @@ def test_the_command_line_follows_the_stacks_workspace_with_its_defaults(monkeyp
     ]
 
 
-def test_a_stack_that_cannot_be_read_is_named_and_exit_1(capsys):
+def test_a_stack_that_is_not_there_is_a_usage_error(capsys):
     from tests.conftest import ROOT
 
-    assert main(["--stack", "nosuchstack", "--job", "pytorch_digits"]) == 1
+    with pytest.raises(SystemExit) as exited:
+        main(["--stack", "nosuchstack", "--job", "pytorch_digits"])
+    assert exited.value.code == 2
     assert capsys.readouterr().err == (
-        f"error: invalid stack config:\n  {ROOT / 'Pulumi.nosuchstack.yaml'}: no such file\n"
+        f"synapse-dl run-job: error: argument --stack: 'nosuchstack': no "
+        f"Pulumi.nosuchstack.yaml in {ROOT} (its stacks: cpu, dev) (see synapse-dl run-job "
+        "--help)\n"
     )
+
+
+def test_a_stack_that_cannot_be_read_is_named_and_exit_1(tmp_path, capsys):
+    broken = tmp_path / "Pulumi.broken.yaml"
+    broken.write_text("config: [\n")
+
+    assert main(["--stack-file", str(broken), "--job", "pytorch_digits"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: invalid stack config:\n  {broken}:")
 
 
 def test_a_stack_that_deploys_no_jobs_says_so(tmp_path, dev_config, write_stack, capsys):
     dev_config.pop("jobs", None)
     stack_file = write_stack(dev_config, "nojobs")
 
-    assert main(["--stack-file", str(stack_file), "--job", "pytorch_digits"]) == 1
+    assert main(["--stack-file", str(stack_file), "--job", "pytorch_digits"]) == 2
     assert capsys.readouterr().err == (
         "error: --job 'pytorch_digits': Pulumi.nojobs.yaml deploys no such job; it deploys: none\n"
     )

@@ -15,10 +15,14 @@ with a Pulumi.yaml), or on --project-dir. Exit status: each command's help gives
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from types import ModuleType
 
 from synapse_dl.cli import libraries, packages, plan, pr_check, run_job, schema
+from synapse_dl.cli.argument_types import Parser
+from synapse_dl.cli.arguments import UsageError, check_project_and_stack, report_usage_error
 from synapse_dl.version import PACKAGE, VERSION
 
 COMMANDS: dict[str, ModuleType] = {
@@ -32,14 +36,16 @@ COMMANDS: dict[str, ModuleType] = {
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    """The arguments, with `run` set to the chosen command's `run(args)`."""
-    parser = argparse.ArgumentParser(
+    """The arguments, with `run` set to the chosen command's `run(args)`; every value checked
+    (a usage error exits 2 with one line)."""
+    parser = Parser(
         prog=PACKAGE, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"{PACKAGE} {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {}
     for name, module in COMMANDS.items():
-        command = commands.add_parser(
+        parsers[name] = command = commands.add_parser(
             name,
             help=module.HELP,
             description=module.__doc__,
@@ -47,11 +53,33 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         )
         module.add_arguments(command)
         command.set_defaults(run=module.run)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    # What the parser cannot see alone: the project, the stack in it, the environment.
+    command = parsers[args.command]
+    for action in command._actions:
+        # argparse (3.11) stores [] without a type check for `--option=--`.
+        if (
+            type(action) is argparse._StoreAction
+            and action.option_strings
+            and getattr(args, action.dest) == []
+        ):
+            command.error(f"argument {action.option_strings[0]}: expected one value")
+    try:
+        check_project_and_stack(args)
+    except UsageError as error:
+        report_usage_error(args, str(error))
+        command.error(str(error))
+    if check := getattr(COMMANDS[args.command], "check_arguments", None):
+        check(command, args)
+    return args
 
 
 def run(argv: list[str] | None = None) -> int:
     """Parse the arguments and run the command they name; its exit status."""
+    if not os.environ.get("SYNAPSE_DL_DEBUG"):
+        # azure-identity logs each credential it tried as a warning, which Python's last-resort
+        # handler prints; the command's own one line says what to do.
+        logging.getLogger("azure").addHandler(logging.NullHandler())
     args = parse(argv)
     try:
         return args.run(args)

@@ -29,6 +29,7 @@ from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.cli.preflight.index import (
     IndexUnreachableError,
     add_index_url_argument,
+    check_index_url,
     check_reachable,
     display_url,
 )
@@ -41,6 +42,9 @@ HELP = "check that each pool's libraries can install on its runtime, before depl
 EXIT_INSTALLABLE = 0
 EXIT_NOT_INSTALLABLE = 1
 EXIT_NO_INDEX = 2
+
+
+check_arguments = check_index_url
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

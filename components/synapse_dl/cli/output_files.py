@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +84,23 @@ def _writable_folder(option: str, path: Path, folder: Path) -> None:
     os.unlink(probe)
 
 
+@contextmanager
+def _path_errors_named(option: str, path: Path) -> Iterator[None]:
+    # A path the system refuses to look at (a name too long, a loop of links): the option's
+    # usage error, not a traceback.
+    try:
+        yield
+    except OSError as error:
+        raise OutputPathError(option, path, f"cannot be used ({error.strerror or error})") from None
+
+
 def check_output_file(option: str, path: Path, inputs: Iterable[Path]) -> None:
     """Raises OutputPathError unless the command may write the file `path`."""
+    with _path_errors_named(option, path):
+        _check_output_file(option, path, inputs)
+
+
+def _check_output_file(option: str, path: Path, inputs: Iterable[Path]) -> None:
     if any(_same_file(path, read) for read in inputs):
         raise OutputPathError(option, path, "is a file this command reads; name another file")
     if path.is_dir():
@@ -96,6 +112,13 @@ def check_output_folder(
     option: str, path: Path, inputs: Iterable[Path], names: Iterable[str]
 ) -> None:
     """Raises OutputPathError unless the command may write the files `names` in folder `path`."""
+    with _path_errors_named(option, path):
+        _check_output_folder(option, path, inputs, names)
+
+
+def _check_output_folder(
+    option: str, path: Path, inputs: Iterable[Path], names: Iterable[str]
+) -> None:
     if path.exists() and not path.is_dir():
         raise OutputPathError(option, path, "is a file; name a folder")
     inputs = list(inputs)

@@ -21,6 +21,7 @@ from synapse_dl.cli.preflight.check import preflight_pool
 from synapse_dl.cli.preflight.index import (
     IndexUnreachableError,
     add_index_url_argument,
+    check_index_url,
     check_reachable,
     display_url,
     download_size,
@@ -42,6 +43,9 @@ HELP = "lock the wheels of pools whose workspace blocks PyPI, for upload as work
 
 EXIT_LOCKED = 0
 EXIT_NOT_LOCKED = 1
+
+
+check_arguments = check_index_url
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,12 +4,13 @@ Runs the project's program under Pulumi's mocks, then the project's policy pack 
 on every planned resource and on the stack, over the engine's own Analyzer protocol.
 
 Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
-or a program error; 3 planned, with a mandatory policy violation.
+or a program error; 2 a usage error (an option's value, a stack the project does not have);
+3 planned, with a mandatory policy violation.
 
-With --json, the file is written on every outcome: the plan, or `{"stack", "error"}`, over
-whatever an earlier run left (atomically: never half a file), so that never passes for this
-run's. A --json that names a file the command reads, a folder or a place that cannot be
-written is a usage error (2), found before anything is read.
+With --json, the file is written on every outcome but a bad option value: the plan, or
+`{"stack", "error"}`, over whatever an earlier run left (atomically: never half a file), so
+that never passes for this run's. A --json that names a file the command reads, a folder or
+a place that cannot be written is a usage error (2), found before anything is read.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import traceback
 from pathlib import Path
 
 import synapse_dl
+from synapse_dl.cli.argument_types import existing_file, policy_pack_folder
 from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
 from synapse_dl.cli.output_files import (
     EXIT_USAGE,
@@ -36,7 +38,7 @@ from synapse_dl.cli.plan_contract import (
 )
 from synapse_dl.cli.plan_report import plan_json, render_policy, render_text
 from synapse_dl.config.errors import ConfigError
-from synapse_dl.engine.analyzer import PolicyConfigError, run_policy_pack
+from synapse_dl.engine.analyzer import PolicyConfigError, PolicyPackStartError, run_policy_pack
 from synapse_dl.engine.offline_runtime import plan_stack
 from synapse_dl.project import (
     POLICY_PACK_FOLDER,
@@ -59,11 +61,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_stack_arguments(parser, "plans")
     parser.add_argument("--json", type=Path, help="also writes the plan as JSON here")
     parser.add_argument(
-        "--policy-config", type=Path, help="policy pack config, as --policy-pack-config takes it"
+        "--policy-config",
+        type=existing_file,
+        help="policy pack config, as --policy-pack-config takes it",
     )
     parser.add_argument(
         "--policy-pack",
-        type=Path,
+        type=policy_pack_folder,
         help=f"the policy pack's folder (default: the project's {POLICY_PACK_FOLDER}/)",
     )
     add_project_dir_argument(parser)
@@ -139,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
         )
     except PolicyConfigError as error:
         return _fail(args.json, stack, str(error))
+    except PolicyPackStartError as error:
+        # Its stderr's last line says why (an import error, a syntax error).
+        reason = str(error).strip().splitlines()[-1]
+        return _fail(args.json, stack, f"the policy pack in {pack} did not start: {reason}")
 
     print(render_text(plan))
     print(render_policy(report))

@@ -32,6 +32,12 @@ from pathlib import Path
 
 from packaging.utils import parse_wheel_filename
 
+from synapse_dl.cli.argument_types import (
+    existing_file,
+    from_environment,
+    policy_pack_folder,
+    positive_number,
+)
 from synapse_dl.cli.arguments import add_project_dir_argument
 from synapse_dl.cli.output_files import (
     EXIT_USAGE,
@@ -47,6 +53,7 @@ from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
 from synapse_dl.cli.preflight.index import (
     IndexUnreachableError,
     add_index_url_argument,
+    check_index_url,
     check_reachable,
     display_url,
 )
@@ -161,6 +168,13 @@ def _check_outputs(
         check_output_file("--summary", summary, inputs)
 
 
+def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The defaults the pipelines set in the environment, checked as their options are."""
+    check_index_url(parser, args)
+    if args.policy_config is None:
+        args.policy_config = from_environment(parser, "POLICY_PACK_CONFIG", existing_file)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "stack_files",
@@ -188,14 +202,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--policy-config",
-        type=Path,
-        default=os.environ.get("POLICY_PACK_CONFIG") or None,
+        type=existing_file,
         help="policy pack config (--policy-pack-config format) for every stack "
         "(default: $POLICY_PACK_CONFIG, the variable the cloud preview and deploy use)",
     )
     parser.add_argument(
         "--policy-pack",
-        type=Path,
+        type=policy_pack_folder,
         help="the policy pack's folder (default: the project's policies/)",
     )
     add_index_url_argument(
@@ -205,7 +218,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive_number,
         default=DEFAULT_TIMEOUT_S,
         help="seconds one stack's plan may take (default: %(default)s)",
     )

@@ -1,14 +1,14 @@
 """`synapse-dl run-job --stack dev --job pytorch_digits`: run a deployed job definition.
 
 Prints each state change of the Spark batch and the final state. Exit status: 0 when the
-batch succeeded; 1 when it failed, or the identity may not run it, or the input is wrong.
+batch succeeded; 1 when it failed, or the identity may not run it, or the stack is invalid;
+2 for a usage error (a job the stack does not deploy included).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from azure.core.exceptions import (
     ClientAuthenticationError,
@@ -16,7 +16,9 @@ from azure.core.exceptions import (
     ServiceRequestError,
 )
 
-from synapse_dl.cli.arguments import add_project_dir_argument
+from synapse_dl.cli.argument_types import https_url, non_negative_number, positive_number
+from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
+from synapse_dl.cli.output_files import EXIT_USAGE
 from synapse_dl.cli.spark_batch import (
     DEFAULT_POLL_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
@@ -60,14 +62,17 @@ def _explain(error: Exception, endpoint: str) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", default="dev", help="the stack the job was deployed with")
-    parser.add_argument("--stack-file", type=Path, help="instead of Pulumi.<stack>.yaml")
+    add_stack_arguments(parser, "runs a job deployed with")
     parser.add_argument("--job", required=True, help="a job the stack deploys (its jobs key)")
-    parser.add_argument("--endpoint", help="the workspace's dev endpoint (default: from the stack)")
-    parser.add_argument("--poll-seconds", type=float, default=DEFAULT_POLL_SECONDS)
+    parser.add_argument(
+        "--endpoint",
+        type=https_url,
+        help="the workspace's dev endpoint (default: from the stack)",
+    )
+    parser.add_argument("--poll-seconds", type=non_negative_number, default=DEFAULT_POLL_SECONDS)
     parser.add_argument(
         "--timeout-minutes",
-        type=float,
+        type=positive_number,
         default=DEFAULT_TIMEOUT_SECONDS / 60,
         help="stop following the batch after this long (it runs on)",
     )
@@ -97,7 +102,7 @@ def run(
             f"{deployed}",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_USAGE
     endpoint = args.endpoint or workspace_endpoint(stack.workspace.name)
     try:
         result = run_job_definition(

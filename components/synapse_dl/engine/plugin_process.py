@@ -133,6 +133,9 @@ class PackProcess(PluginProcess):
         self.project, self.stack, self.dry_run = project, stack, dry_run
         env = dict(os.environ)
         env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_DRY_RUN=str(dry_run).lower())
+        # The engine gives a pack the stack's config, never what this shell holds.
+        env.pop("PULUMI_CONFIG", None)
+        env.pop("PULUMI_CONFIG_SECRET_KEYS", None)
         if stack_config:
             env["PULUMI_CONFIG"] = json.dumps(dict(stack_config))
         super().__init__(

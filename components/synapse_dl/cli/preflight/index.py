@@ -11,7 +11,6 @@ import argparse
 import base64
 import hashlib
 import json
-import os
 import re
 import urllib.error
 import urllib.parse
@@ -22,6 +21,8 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from synapse_dl.cli.argument_types import from_environment, index_url
+
 DEFAULT_INDEX = "https://pypi.org/simple"
 TIMEOUT_S = 15
 # PEP 691: JSON from an index that serves it; PEP 503 HTML from any other.
@@ -31,9 +32,15 @@ _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 def add_index_url_argument(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--index-url",
-        default=os.environ.get("PIP_INDEX_URL", DEFAULT_INDEX),
+        type=index_url,
         help=f"{what} (default: $PIP_INDEX_URL or {DEFAULT_INDEX})",
     )
+
+
+def check_index_url(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`--index-url`, else $PIP_INDEX_URL (checked as the option is), else PyPI."""
+    if args.index_url is None:
+        args.index_url = from_environment(parser, "PIP_INDEX_URL", index_url) or DEFAULT_INDEX
 
 
 class IndexUnreachableError(Exception):
