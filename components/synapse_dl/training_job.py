@@ -108,7 +108,8 @@ class TrainingJobArgs(TypedDict):
     """How many executors: at most what the pool's nodes run, on a CPU pool its worker nodes
     (its head node runs the driver), on a GPU pool every node (at least 1)."""
     conf: NotRequired[dict[str, str]]
-    """Spark properties for the job."""
+    """Spark properties for the job; not those its own keys set (spark.driver.memory and
+    .cores, spark.executor.memory, .cores and .instances, spark.submit.pyFiles)."""
 
 
 class TrainingJob(pulumi.ComponentResource):

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.cli.pr_check import locked_verdict, plan_stack
+from synapse_dl.cli.pr_check import plan_stack
 from synapse_dl.cli.pr_summary import OFFLINE_NOTE
+from synapse_dl.cli.preflight.check import locked_verdict
 from synapse_dl.cli.preflight.resolver import Install
 from synapse_dl.cli.stack_outcome import Outcome
 from synapse_dl.package_lock import LockedPackage
@@ -178,7 +179,7 @@ def test_the_libraries_of_the_repository_stacks_can_install(default_run, package
     assert "| `dev` | ✅ passed |" in summary and "| ✅ 2 pools |" in summary
     # The cpu stack's pool gets the wheels locked for it (workspace packages), as locked.
     cpu = section(summary, "cpu")
-    assert "- ✅ pool cpumedium (Spark 3.5, Python 3.11.11): OK, downloads 19 packages" in cpu
+    assert "- ✅ pool cpumedium (Spark 3.5, Python 3.11.11): OK, uploads 19 locked wheels" in cpu
     report = json.loads((out / "dev.libraries.json").read_text())
     assert report["indexUrl"] == package_index
     assert [p["ok"] for p in report["pools"]] == [True, True]

@@ -190,3 +190,83 @@ def test_a_stack_that_does_not_exist_is_a_usage_error_naming_its_file(protected_
     err = capsys.readouterr().err
     assert err.startswith("synapse-dl packages: error: argument --stack: 'nope': no ")
     assert "Pulumi.nope.yaml" in err and err.count("\n") == 1
+
+
+# --- `synapse-dl libraries` judges what the deploy uploads: the locked wheels ------------------
+
+
+def _libraries(project: Path, index_url: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(
+            ["libraries", "--stack", "locked", "--index-url", index_url, "--project-dir",
+             str(project)]
+        )  # fmt: skip
+    return status, out.getvalue(), err.getvalue()
+
+
+def _write_lock(project: Path, requirements: str, *wheels: tuple[str, int]) -> None:
+    packages = [
+        {"filename": name, "url": f"https://files.example/{name}", "sha256": "ab" * 32,
+         "size": size}
+        for name, size in wheels
+    ]  # fmt: skip
+    document = {
+        "stack": "locked",
+        "pools": {"dataprep": {"sparkVersion": "3.5", "requirements": requirements,
+                               "packages": packages}},
+    }  # fmt: skip
+    (project / "workspace_packages").mkdir(exist_ok=True)
+    (project / "workspace_packages" / "locked.lock.json").write_text(json.dumps(document))
+
+
+def test_libraries_judges_the_locked_wheels_not_a_fresh_resolution(protected_stack):
+    # The index does not answer, and need not: the pool installs what its lock holds.
+    _, project = protected_stack("helper==2.1")
+    _write_lock(project, "helper==2.1\n", ("helper-2.1-py3-none-any.whl", 2**20))
+
+    status, out, err = _libraries(project, unreachable_index_url())
+
+    assert status == 0, out + err
+    assert "pool dataprep (Spark 3.5, Python 3.11.11): OK, uploads 1 locked wheels, 1.0 MiB" in out
+    assert "    helper 2.1" in out
+
+
+def test_a_locked_wheel_for_another_python_cannot_install(protected_stack):
+    _, project = protected_stack("helper==2.1")
+    _write_lock(project, "helper==2.1\n", ("helper-2.1-cp310-cp310-manylinux2014_x86_64.whl", 9))
+
+    status, out, _ = _libraries(project, unreachable_index_url())
+
+    assert status == 1
+    assert "pool dataprep (Spark 3.5, Python 3.11.11): CANNOT INSTALL" in out
+    assert (
+        "helper-2.1-cp310-cp310-manylinux2014_x86_64.whl: a wheel for "
+        "cp310-cp310-manylinux2014_x86_64, not for the pool's CPython 3.11 on Linux x86_64"
+    ) in out
+
+
+def test_a_locked_wheel_that_breaks_the_runtime_cannot_install(protected_stack):
+    # numpy 1.0 under the 3.5 runtime's own packages, which need a newer numpy.
+    _, project = protected_stack("numpy==1.0")
+    _write_lock(project, "numpy==1.0\n", ("numpy-1.0-py3-none-any.whl", 9))
+
+    status, out, _ = _libraries(project, unreachable_index_url())
+
+    assert status == 1
+    assert "numpy 1.0 breaks the runtime's " in out
+
+
+def test_a_stale_lock_is_named_with_what_to_run(protected_stack):
+    _, project = protected_stack("helper==2.2")
+    _write_lock(project, "helper==2.1\n", ("helper-2.1-py3-none-any.whl", 9))
+
+    status, _, err = _libraries(project, unreachable_index_url())
+
+    assert status == 1
+    assert (
+        "was made for other libraries or another runtime: run `make packages STACK=locked`" in err
+    )

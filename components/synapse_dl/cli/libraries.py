@@ -1,9 +1,11 @@
 """`synapse-dl libraries [--stack dev]`: can each pool's libraries install on its runtime?
 
 Resolves each pool's rendered requirements with pip, as the pool would: for the runtime's
-Python on Linux x86_64, wheels only, with the runtime's published packages installed. Says
-per pool what would be downloaded, which runtime packages change version, or why it cannot
-install. Nothing is installed.
+Python on Linux x86_64, wheels only, with the runtime's published packages installed. A pool
+whose workspace blocks PyPI installs the wheels locked in workspace_packages/<stack>.lock.json,
+which the deploy uploads: those are judged instead (each wheel's tags, the runtime's packages
+they change). Says per pool what would be installed, which runtime packages change version,
+or why it cannot install. Nothing is installed.
 
 Exit status: 0 every pool can install; 1 a pool cannot, or the stack config is invalid;
 2 the package index does not answer (never a pass).
@@ -25,7 +27,7 @@ from synapse_dl.cli.output_files import (
     project_inputs,
     write_json,
 )
-from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
+from synapse_dl.cli.preflight.check import PoolVerdict, needs_index, stack_verdicts
 from synapse_dl.cli.preflight.index import (
     IndexUnreachableError,
     add_index_url_argument,
@@ -35,6 +37,7 @@ from synapse_dl.cli.preflight.index import (
 )
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
+from synapse_dl.package_lock import lock_path
 from synapse_dl.project import ProjectNotFoundError, find_project_dir, stack_file_path, stack_name
 
 HELP = "check that each pool's libraries can install on its runtime, before deploying"
@@ -94,16 +97,20 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         return fail(str(error), EXIT_NOT_INSTALLABLE)
     try:
-        check_reachable(args.index_url)
+        # A pool whose workspace blocks PyPI gets its locked wheels; the others the index's.
+        if needs_index(config):
+            check_reachable(args.index_url)
+        verdicts = stack_verdicts(config, lock_path(project, stack), stack, args.index_url)
     except IndexUnreachableError as error:
         return fail(
             f"no package index answers ({error}); the libraries were not checked. "
             "Give a reachable one with --index-url or PIP_INDEX_URL",
             EXIT_NO_INDEX,
         )
+    except ConfigError as error:
+        return fail(str(error), EXIT_NOT_INSTALLABLE)
 
     print(f"libraries of stack {stack}, resolved against {display_url(args.index_url)}")
-    verdicts = [preflight_pool(pool, args.index_url) for pool in config.spark_pools]
     for verdict in verdicts:
         print(render(verdict))
     status = EXIT_INSTALLABLE if all(v.ok for v in verdicts) else EXIT_NOT_INSTALLABLE

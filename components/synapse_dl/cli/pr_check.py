@@ -30,8 +30,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from packaging.utils import parse_wheel_filename
-
 from synapse_dl.cli.argument_types import (
     existing_file,
     from_environment,
@@ -49,7 +47,7 @@ from synapse_dl.cli.output_files import (
     write_text,
 )
 from synapse_dl.cli.pr_summary import render_summary
-from synapse_dl.cli.preflight.check import PoolVerdict, preflight_pool
+from synapse_dl.cli.preflight.check import stack_verdicts
 from synapse_dl.cli.preflight.index import (
     IndexUnreachableError,
     add_index_url_argument,
@@ -57,13 +55,10 @@ from synapse_dl.cli.preflight.index import (
     check_reachable,
     display_url,
 )
-from synapse_dl.cli.preflight.resolver import Install
 from synapse_dl.cli.stack_outcome import Outcome, StackResult, classify
 from synapse_dl.config.errors import ConfigError
-from synapse_dl.config.libraries import render_requirements
-from synapse_dl.config.models import SparkPoolConfig
 from synapse_dl.config.stack_file import read_stack_file
-from synapse_dl.package_lock import LockedPackage, lock_path, stack_packages
+from synapse_dl.package_lock import lock_path
 from synapse_dl.project import (
     ProjectNotFoundError,
     StackFile,
@@ -112,18 +107,6 @@ def plan_stack(
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
 
 
-def locked_verdict(pool: SparkPoolConfig, wheels: list[LockedPackage]) -> PoolVerdict:
-    """A pool whose libraries are locked workspace packages: what it will get is the lock."""
-    verdict = PoolVerdict(
-        pool.name, pool.spark_version, pool.runtime.python, render_requirements(pool)
-    )
-    for wheel in wheels:
-        name, version, _, _ = parse_wheel_filename(wheel.filename)
-        verdict.installs.append(Install(str(name), str(version), wheel.url, wheel.sha256))
-    verdict.download_bytes = sum(wheel.size for wheel in wheels)
-    return verdict
-
-
 def check_libraries(
     result: StackResult, stack: StackFile, out_dir: Path, index_url: str, project: Path
 ) -> StackResult:
@@ -135,16 +118,9 @@ def check_libraries(
     except ConfigError:
         return result
     try:
-        locked = stack_packages(config, lock_path(project, stack.name), stack.name)
+        verdicts = stack_verdicts(config, lock_path(project, stack.name), stack.name, index_url)
     except ConfigError:
         return result  # the plan reports a missing or stale lock
-    verdicts = [
-        locked_verdict(pool, locked[pool.name])
-        if pool.name in locked
-        # The lock was resolved by this same preflight when it was made.
-        else preflight_pool(pool, index_url)
-        for pool in config.spark_pools
-    ]
     document = {"indexUrl": display_url(index_url), "pools": [v.to_json() for v in verdicts]}
     write_json(out_dir / f"{stack.name}.libraries.json", document)
     return result.with_libraries(verdicts)

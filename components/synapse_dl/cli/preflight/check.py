@@ -29,9 +29,10 @@ from synapse_dl.cli.preflight.environment import RuntimeEnvironment, runtime_env
 from synapse_dl.cli.preflight.index import display_url, download_size, project_files
 from synapse_dl.cli.preflight.resolver import Install, resolve
 from synapse_dl.config.libraries import render_requirements
+from synapse_dl.package_lock import LockedPackage, pools_needing_packages, stack_packages
 
 if TYPE_CHECKING:
-    from synapse_dl.config.models import SparkPoolConfig
+    from synapse_dl.config.models import SparkPoolConfig, StackConfig
 
 # `.+` ends at the line's end: pip names the requirement last on its line.
 _NO_DISTRIBUTION = re.compile(r"No matching distribution found for (.+)")
@@ -54,6 +55,8 @@ class PoolVerdict:
     download_bytes: int | None = 0
     replacements: list[Replacement] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The installs are wheels locked for upload (the workspace blocks PyPI), not a resolution.
+    locked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -76,6 +79,8 @@ class PoolVerdict:
             if self.download_bytes is None
             else f"{self.download_bytes / 2**20:.1f} MiB"
         )
+        if self.locked:
+            return f"OK, uploads {len(self.installs)} locked wheels, {size}"
         return f"OK, downloads {len(self.installs)} packages, {size}"
 
     def to_json(self) -> dict:
@@ -93,6 +98,7 @@ class PoolVerdict:
                 for r in self.replacements
             ],
             "problems": self.problems,
+            "locked": self.locked,
         }
 
 
@@ -206,12 +212,69 @@ def preflight_pool(
             verdict.problems.append(resolution.error)
         return verdict
     verdict.installs = resolution.installs
-    for install in resolution.installs:
-        runtime_package = environment.packages.get(canonicalize_name(install.name))
-        if runtime_package is not None and runtime_package.version != install.version:
-            verdict.replacements.append(
-                Replacement(runtime_package.name, runtime_package.version, install.version)
-            )
+    verdict.replacements = _replacements(environment, resolution.installs)
     verdict.problems += runtime_conflicts(environment, resolution.installs)
     verdict.download_bytes = _downloads_size(resolution.installs, index_url)
     return verdict
+
+
+def _replacements(environment: RuntimeEnvironment, installs: list[Install]) -> list[Replacement]:
+    """The runtime's packages that the installs bring in another version."""
+    found = []
+    for install in installs:
+        runtime_package = environment.packages.get(canonicalize_name(install.name))
+        if runtime_package is not None and runtime_package.version != install.version:
+            found.append(
+                Replacement(runtime_package.name, runtime_package.version, install.version)
+            )
+    return found
+
+
+def locked_verdict(pool: SparkPoolConfig, wheels: list[LockedPackage]) -> PoolVerdict:
+    """A pool whose workspace blocks PyPI gets the wheels locked for it, which the deploy
+    uploads: judged as they are, each wheel's tags against the pool's Python and platform,
+    and the runtime's own packages against the versions they bring."""
+    environment = runtime_environment(pool)
+    verdict = PoolVerdict(
+        pool.name, pool.spark_version, environment.python, render_requirements(pool), locked=True
+    )
+    supported = _supported_tags(environment)
+    glibc = ".".join(map(str, environment.glibc))
+    for wheel in wheels:
+        name, version, _, tags = parse_wheel_filename(wheel.filename)
+        verdict.installs.append(Install(str(name), str(version), wheel.url, wheel.sha256))
+        if not tags & supported:
+            shown = ", ".join(sorted(str(tag) for tag in tags)[:6])
+            verdict.problems.append(
+                f"{wheel.filename}: a wheel for {shown}, not for the pool's CPython "
+                f"{environment.python_minor} on Linux x86_64 (glibc {glibc}); lock it again "
+                "(`synapse-dl packages`)"
+            )
+    verdict.replacements = _replacements(environment, verdict.installs)
+    verdict.problems += runtime_conflicts(environment, verdict.installs)
+    verdict.download_bytes = sum(wheel.size for wheel in wheels)
+    return verdict
+
+
+def stack_verdicts(
+    stack: StackConfig, lock_file: Path, stack_name: str, index_url: str
+) -> list[PoolVerdict]:
+    """Each pool's verdict on what the deploy installs: a pool whose workspace blocks PyPI
+    gets its locked wheels (the lock in `lock_file`), any other resolves against `index_url`.
+    Raises ConfigError for a missing or stale lock."""
+    locked = stack_packages(stack, lock_file, stack_name)
+    return [
+        locked_verdict(pool, locked[pool.name])
+        if pool.name in locked
+        # The lock was resolved by this same preflight when it was made.
+        else preflight_pool(pool, index_url)
+        for pool in stack.spark_pools
+    ]
+
+
+def needs_index(stack: StackConfig) -> bool:
+    """Whether a pool of the stack resolves its libraries against the index (not a lock)."""
+    locked = set(pools_needing_packages(stack))
+    return any(
+        render_requirements(pool) for i, pool in enumerate(stack.spark_pools) if i not in locked
+    )
