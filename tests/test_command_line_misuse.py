@@ -43,6 +43,8 @@ BAD = [
     (["plan", "--policy-pack", A_FILE], "argument --policy-pack"),
     (["plan", "--policy-pack", str(ROOT)], "argument --policy-pack"),
     (["plan", "--project-dir", MISSING], "argument --project-dir"),
+    (["plan", "--against", MISSING], "argument --against"),
+    (["plan", "--against", A_FILE], "argument --against"),
     (["plan", "--project-dir", FOLDER], "argument --project-dir"),
     (["libraries", "--index-url", "not-a-url"], "argument --index-url"),
     (["libraries", "--index-url", "ftp://pypi.org/simple"], "argument --index-url"),
@@ -115,7 +117,7 @@ def test_a_usage_error_leaves_the_files_it_names_alone():
 # Each option that takes a value, per command: what a property throws at it.
 VALUE_OPTIONS = {
     "plan": ["--stack", "--stack-file", "--json", "--policy-config", "--policy-pack",
-             "--project-dir"],
+             "--against", "--project-dir"],
     "libraries": ["--stack", "--stack-file", "--index-url", "--json", "--project-dir"],
     "packages": ["--stack", "--stack-file", "--index-url", "--project-dir"],
     "pr-check": ["--out", "--summary", "--note", "--policy-config", "--policy-pack",

@@ -7,6 +7,10 @@ Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or polic
 or a program error; 2 a usage error (an option's value, a stack the project does not have);
 3 planned, with a mandatory policy violation.
 
+With --against BASE (an earlier plan's JSON), the plan also says what it does to BASE's
+resources: each one matched by URN, created, updated, replaced (and why) or deleted, with the
+inputs that changed ("against" in the JSON).
+
 With --json, the file is written on every outcome but a bad option value: the plan, or
 `{"stack", "error"}`, over whatever an earlier run left (atomically: never half a file), so
 that never passes for this run's. A --json that names a file the command reads, a folder or
@@ -36,7 +40,8 @@ from synapse_dl.cli.plan_contract import (
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
 )
-from synapse_dl.cli.plan_report import plan_json, render_policy, render_text
+from synapse_dl.cli.plan_diff import BaselineError, diff_plans, load_baseline
+from synapse_dl.cli.plan_report import plan_json, render_diff, render_policy, render_text
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.analyzer import PolicyConfigError, PolicyPackStartError, run_policy_pack
 from synapse_dl.engine.offline_runtime import plan_stack
@@ -70,7 +75,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=policy_pack_folder,
         help=f"the policy pack's folder (default: the project's {POLICY_PACK_FOLDER}/)",
     )
+    parser.add_argument(
+        "--against",
+        type=existing_file,
+        help="an earlier plan's JSON (--json): say what this plan creates, updates, replaces "
+        "and deletes against it",
+    )
     add_project_dir_argument(parser)
+
+
+def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The baseline is read before anything is planned: a file that is no plan is misuse."""
+    args.baseline = None
+    if args.against is not None:
+        try:
+            args.baseline = load_baseline(args.against)
+        except BaselineError as error:
+            parser.error(f"argument --against: {error}")
 
 
 def _where(error: BaseException, project: Path) -> str:
@@ -103,7 +124,9 @@ def run(args: argparse.Namespace) -> int:
         project, missing = None, error
     stack_file = args.stack_file or (stack_file_path(project, args.stack) if project else None)
     if args.json is not None:
-        inputs = project_inputs(project, stack_file, args.policy_config, args.policy_pack)
+        inputs = project_inputs(
+            project, stack_file, args.policy_config, args.policy_pack, args.against
+        )
         try:
             check_output_file("--json", args.json, inputs)
         except OutputPathError as error:
@@ -150,5 +173,10 @@ def run(args: argparse.Namespace) -> int:
 
     print(render_text(plan))
     print(render_policy(report))
-    write_json(args.json, {**plan_json(plan), "policy": report.to_json()})
+    document = {**plan_json(plan), "policy": report.to_json()}
+    if args.baseline is not None:
+        diff = diff_plans(str(args.against), args.baseline, document["resources"])
+        print(render_diff(diff))
+        document["against"] = diff.to_json()
+    write_json(args.json, document)
     return EXIT_MANDATORY_VIOLATION if report.has_mandatory else EXIT_PLANNED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from synapse_dl.cli.plan_diff import PlanDiff
 from synapse_dl.engine.analyzer import PolicyReport
 from synapse_dl.engine.offline_runtime import Plan, PlannedResource
 
@@ -180,4 +181,24 @@ def render_policy(report: PolicyReport) -> str:
             lines.append(f"    [{v['policy']}] {name}: {v['message']}")
     if report.has_mandatory:
         lines.append("Mandatory policy violations: this stack must not be deployed as it is.")
+    return "\n".join(lines)
+
+
+_MARKS = {"create": "+ ", "update": "~ ", "replace": "+-", "delete": "- "}
+
+
+def render_diff(diff: PlanDiff) -> str:
+    """What the plan does to the baseline's resources, each change with its inputs."""
+    lines = ["", f"Against {diff.base}: {diff.summary()}"]
+    for change in diff.resources:
+        if change.action == "same":
+            continue
+        why = f": {'; '.join(change.reasons)}" if change.reasons else ""
+        unknown = "" if change.rules_known else " (rules for this type not known offline)"
+        lines.append(
+            f"  {_MARKS[change.action]} {change.type}  {change.name}  ({change.action}{why})"
+            f"{unknown if change.action == 'update' else ''}"
+        )
+        for each in change.changes:
+            lines.append(f"        {each.path}: {_short(each.old)} -> {_short(each.new)}")
     return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""What a plan does to what exists: each resource matched by URN against a baseline and
+classified `create`, `update`, `replace`, `delete` or `same`, with the input paths that changed.
+
+The baseline is a plan JSON an earlier `synapse-dl plan --json` wrote (the base branch's, kept
+by a pipeline). Replace or update is decided by facts/replace_on_change.py, which follows the
+rules pulumi-azure-native applies; a resource type it does not know is judged by its inputs
+alone (`update`), and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from synapse_dl.facts.replace_on_change import known, replacement_reasons, same_to_azure
+
+ACTIONS = ("create", "update", "replace", "delete", "same")
+_ABSENT = object()
+
+
+class BaselineError(ValueError):
+    """A baseline that is not a plan this command can compare with."""
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    path: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    urn: str
+    type: str
+    name: str
+    action: str
+    changes: tuple[PropertyChange, ...] = ()
+    # Why a replacement: one line per input that forces it.
+    reasons: tuple[str, ...] = ()
+    # Whether update or replace was decided by the provider's rules (facts/replace_on_change);
+    # False: a type they do not cover, judged by its inputs alone.
+    rules_known: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "action": self.action,
+            "changes": [c.to_json() for c in self.changes],
+            "reasons": list(self.reasons),
+            "rulesKnown": self.rules_known,
+        }
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    base: str
+    resources: list[ResourceChange] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(r.action == action for r in self.resources)
+
+    def summary(self) -> str:
+        counts = [f"{self.count(a)} to {a}" for a in ACTIONS[:4]]
+        return f"{', '.join(counts)}, {self.count('same')} unchanged"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "summary": {action: self.count(action) for action in ACTIONS},
+            "resources": [r.to_json() for r in self.resources if r.action != "same"],
+        }
+
+
+def load_baseline(path: Path) -> list[Mapping[str, Any]]:
+    """The resources of a plan JSON; BaselineError naming the file when it holds none."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise BaselineError(f"{path}: not a plan JSON ({error})") from None
+    if isinstance(document, dict) and "error" in document:
+        raise BaselineError(f"{path}: the baseline plan failed ({document['error']})")
+    resources = document.get("resources") if isinstance(document, dict) else None
+    if not isinstance(resources, list) or not all(
+        isinstance(r, dict)
+        and isinstance(r.get("urn"), str)
+        and isinstance(r.get("type"), str)
+        and isinstance(r.get("inputs", {}), dict)
+        for r in resources
+    ):
+        raise BaselineError(
+            f"{path}: not a plan JSON (`synapse-dl plan --json` writes one: resources with "
+            "urn, type, name and inputs)"
+        )
+    return resources
+
+
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, value) of every leaf; an empty mapping or list is a leaf of its own."""
+    if isinstance(value, dict) and value:
+        for key in sorted(value):
+            yield from _leaves(value[key], f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list) and value:
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def property_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[PropertyChange]:
+    """Each input path whose value differs (absent on one side: None there)."""
+    before, after = dict(_leaves(dict(old))), dict(_leaves(dict(new)))
+    changes = []
+    for path in sorted(before.keys() | after.keys()):
+        was, now = before.get(path, _ABSENT), after.get(path, _ABSENT)
+        if was != now or type(was) is not type(now) and not _same_number(was, now):
+            changes.append(
+                PropertyChange(
+                    path, None if was is _ABSENT else was, None if now is _ABSENT else now
+                )
+            )
+    return changes
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    # The engine carries every number as a float: 3 and 3.0 are one value.
+    numbers = (int, float)
+    return (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
+    )
+
+
+def diff_plans(
+    base_name: str, base: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]
+) -> PlanDiff:
+    """Each resource of either plan, matched by URN, in the current plan's order (then the
+    baseline's deletions)."""
+    old_by_urn = {r["urn"]: r for r in base}
+    new_urns = {r["urn"] for r in current}
+    found = []
+    for resource in current:
+        old = old_by_urn.get(resource["urn"])
+        kind, name = resource["type"], resource.get("name", "")
+        if old is None:
+            found.append(ResourceChange(resource["urn"], kind, name, "create"))
+            continue
+        changes = [
+            change
+            for change in property_changes(old.get("inputs") or {}, resource.get("inputs") or {})
+            if not same_to_azure(change.path, change.old, change.new)
+        ]
+        if not changes:
+            found.append(ResourceChange(resource["urn"], kind, name, "same"))
+            continue
+        reasons = replacement_reasons(kind, [c.path for c in changes])
+        action = "replace" if reasons else "update"
+        found.append(
+            ResourceChange(
+                resource["urn"], kind, name, action, tuple(changes), tuple(reasons), known(kind)
+            )
+        )
+    for old in base:
+        if old["urn"] not in new_urns:
+            found.append(ResourceChange(old["urn"], old["type"], old.get("name", ""), "delete"))
+    return PlanDiff(base_name, found)

@@ -1,0 +1,207 @@
+"""`synapse-dl plan --against BASE`: what a change does to what an earlier plan had, each
+resource matched by URN and classified as the provider would apply it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from synapse_dl.cli import main
+from synapse_dl.cli.plan_diff import diff_plans, property_changes
+from synapse_dl.facts.replace_on_change import (
+    REPLACE_ON_CHANGE,
+    replacement_reasons,
+    same_to_azure,
+)
+from tests.conftest import DEV_STACK
+
+
+def _plan(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["plan", *argv])
+        except SystemExit as exited:
+            code = int(exited.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> Path:
+    """The dev stack's plan JSON, as a base branch's pipeline keeps it."""
+    path = tmp_path_factory.mktemp("base") / "plan.json"
+    code, _, err = _plan("--stack", "dev", "--json", str(path))
+    assert code == 0, err
+    return path
+
+
+def _changed_stack(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    # Named as the dev stack, so its resources have the baseline's URNs.
+    text = DEV_STACK.read_text()
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(text)
+    return path
+
+
+def _against(tmp_path: Path, baseline: Path, *edits: tuple[str, str]) -> dict:
+    out = tmp_path / "plan.json"
+    stack = _changed_stack(tmp_path, *edits)
+    code, stdout, err = _plan("--stack-file", str(stack), "--against", str(baseline), "--json",
+                              str(out))  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out.read_text())["against"]
+    document["text"] = stdout
+    return document
+
+
+def test_the_same_stack_changes_nothing(tmp_path, baseline):
+    against = _against(tmp_path, baseline)
+    summary = against["summary"]
+    assert (summary["create"], summary["update"], summary["replace"], summary["delete"]) == (
+        0, 0, 0, 0
+    )  # fmt: skip
+    assert summary["same"] == 38 and against["resources"] == []
+    assert f"Against {baseline}: 0 to create, 0 to update, 0 to replace, 0 to delete, 38 " \
+        "unchanged" in against["text"]  # fmt: skip
+
+
+def test_a_pool_grown_is_updated_in_place_naming_the_input(tmp_path, baseline):
+    against = _against(tmp_path, baseline, ("maxNodeCount: 5", "maxNodeCount: 6"))
+
+    [pool] = [r for r in against["resources"] if r["type"] == "azure-native:synapse:BigDataPool"]
+    assert (pool["name"], pool["action"], pool["reasons"]) == ("dataprep", "update", [])
+    assert pool["changes"] == [{"path": "autoScale.maxNodeCount", "old": 5, "new": 6}]
+    assert "  ~  azure-native:synapse:BigDataPool  dataprep  (update)" in against["text"]
+    assert "        autoScale.maxNodeCount: 5 -> 6" in against["text"]
+
+
+def test_a_renamed_storage_account_is_replaced_saying_why(tmp_path, baseline):
+    against = _against(
+        tmp_path, baseline, ("accountName: stsynapsedldev001", "accountName: stsynapsedldev002")
+    )
+
+    by_type = {r["type"]: r for r in against["resources"]}
+    account = by_type["azure-native:storage:StorageAccount"]
+    assert account["action"] == "replace"
+    assert account["reasons"] == ["`accountName` is part of the ARM id"]
+    # The container and the blob service name the account in their ids too.
+    assert by_type["azure-native:storage:BlobContainer"]["action"] == "replace"
+    assert "(replace: `accountName` is part of the ARM id)" in against["text"]
+
+
+def test_a_location_written_another_way_is_no_change_to_azure(tmp_path, baseline):
+    against = _against(tmp_path, baseline, ("    location: eastus", "    location: East US"))
+    azure = [r for r in against["resources"] if r["type"].startswith("azure-native:")]
+    assert azure == []
+
+
+def test_a_job_removed_is_deleted_and_a_rule_added_is_created(tmp_path, baseline):
+    dev = json.loads(baseline.read_text())
+    job = {r["urn"] for r in dev["resources"] if r["urn"].endswith("::tensorflow_digits")}
+    lab = (
+        "        - name: lab\n          startIpAddress: 198.51.100.1\n"
+        "          endIpAddress: 198.51.100.1\n        - name: corp-office"
+    )
+
+    against = _against(
+        tmp_path,
+        baseline,
+        ("    - tensorflow_digits\n", ""),
+        ("        - name: corp-office", lab),
+    )
+
+    created = [r["name"] for r in against["resources"] if r["action"] == "create"]
+    deleted = {r["urn"] for r in against["resources"] if r["action"] == "delete"}
+    assert created == ["synw-dl-dev-001-fw-lab"]
+    assert job and job <= deleted
+    assert all("tensorflow_digits" in urn for urn in deleted)
+    assert "  -  synapse-dl:index:TrainingJob  tensorflow_digits  (delete)" in against["text"]
+
+
+def test_a_baseline_that_is_not_a_plan_is_a_usage_error(tmp_path):
+    for text, why in [
+        ("{}", "not a plan JSON"),
+        ("[", "not a plan JSON"),
+        ('{"stack": "dev", "error": "boom"}', "the baseline plan failed (boom)"),
+    ]:
+        base = tmp_path / "base.json"
+        base.write_text(text)
+        code, _, err = _plan("--against", str(base))
+        assert code == 2
+        assert err.count("\n") == 1 and f"argument --against: {base}: {why}" in err
+
+
+def test_the_json_never_overwrites_the_baseline(tmp_path, baseline):
+    copy = tmp_path / "base.json"
+    copy.write_text(baseline.read_text())
+    code, _, err = _plan("--against", str(copy), "--json", str(copy))
+    assert code == 2 and "is a file this command reads" in err
+    assert copy.read_text() == baseline.read_text()
+
+
+# --- the rules, unit by unit ----------------------------------------------------------------
+
+
+def test_numbers_compare_as_the_engine_carries_them():
+    assert property_changes({"a": 3}, {"a": 3.0}) == []
+    [change] = property_changes({"a": True}, {"a": 1})
+    assert (change.path, change.old, change.new) == ("a", True, 1)
+
+
+def test_nested_and_listed_inputs_change_by_path():
+    old = {"a": {"b": [1, {"c": "x"}]}, "gone": 1}
+    new = {"a": {"b": [1, {"c": "y"}, 2]}, "added": {}}
+    assert [(c.path, c.old, c.new) for c in property_changes(old, new)] == [
+        ("a.b[1].c", "x", "y"), ("a.b[2]", None, 2), ("added", None, {}), ("gone", 1, None),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(REPLACE_ON_CHANGE))
+def test_each_path_parameter_replaces_and_other_inputs_update(kind):
+    id_params, create_only = REPLACE_ON_CHANGE[kind]
+    for name in id_params:
+        assert replacement_reasons(kind, [name]) == [f"`{name}` is part of the ARM id"]
+    for name in create_only:
+        assert replacement_reasons(kind, [f"{name}"]) == [
+            f"`{name}` cannot change once the resource exists (create-only)"
+        ]
+    assert replacement_reasons(kind, ["tags.team", "somethingElse.nested"]) == []
+
+
+def test_a_create_only_input_replaces_from_any_of_its_paths():
+    kind = "azure-native:storage:StorageAccount"
+    assert replacement_reasons(kind, ["isHnsEnabled", "location", "sku.name"]) == [
+        "`isHnsEnabled` cannot change once the resource exists (create-only)",
+        "`location` cannot change once the resource exists (create-only)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "same"),
+    [("location", "eastus", "East US", True), ("location", "eastus", "westus", False),
+     ("resourceGroupName", "rg-A", "rg-a", True), ("workspaceName", "w-A", "w-a", False),
+     ("location", None, "eastus", False)],
+)  # fmt: skip
+def test_what_azure_reads_as_the_same_value(path, old, new, same):
+    assert same_to_azure(path, old, new) is same
+
+
+def test_a_resource_in_neither_plan_twice_is_matched_once_by_urn():
+    base = [
+        {"urn": "u1", "type": "t", "name": "a", "inputs": {"x": 1}},
+        {"urn": "u2", "type": "t", "name": "b", "inputs": {}},
+    ]
+    new = [{"urn": "u1", "type": "t", "name": "a", "inputs": {"x": 2}},
+           {"urn": "u3", "type": "t", "name": "c", "inputs": {}}]  # fmt: skip
+    diff = diff_plans("base", base, new)
+    assert [(r.urn, r.action, r.rules_known) for r in diff.resources] == [
+        ("u1", "update", False), ("u3", "create", True), ("u2", "delete", True)
+    ]  # fmt: skip
+    assert diff.summary() == "1 to create, 1 to update, 0 to replace, 1 to delete, 0 unchanged"
