@@ -50,12 +50,12 @@ def _changed_stack(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     return path
 
 
-def _against(tmp_path: Path, baseline: Path, *edits: tuple[str, str]) -> dict:
+def _against(tmp_path: Path, baseline: Path, *edits: tuple[str, str], code: int = 0) -> dict:
     out = tmp_path / "plan.json"
     stack = _changed_stack(tmp_path, *edits)
-    code, stdout, err = _plan("--stack-file", str(stack), "--against", str(baseline), "--json",
-                              str(out))  # fmt: skip
-    assert code == 0, err
+    status, stdout, err = _plan("--stack-file", str(stack), "--against", str(baseline), "--json",
+                                str(out))  # fmt: skip
+    assert status == code, stdout + err
     document = json.loads(out.read_text())["against"]
     document["text"] = stdout
     return document
@@ -83,8 +83,12 @@ def test_a_pool_grown_is_updated_in_place_naming_the_input(tmp_path, baseline):
 
 
 def test_a_renamed_storage_account_is_replaced_saying_why(tmp_path, baseline):
+    # The lake is protected, so the engine would stop there: a blocking finding, exit 4.
     against = _against(
-        tmp_path, baseline, ("accountName: stsynapsedldev001", "accountName: stsynapsedldev002")
+        tmp_path,
+        baseline,
+        ("accountName: stsynapsedldev001", "accountName: stsynapsedldev002"),
+        code=4,
     )
 
     by_type = {r["type"]: r for r in against["resources"]}
@@ -94,6 +98,8 @@ def test_a_renamed_storage_account_is_replaced_saying_why(tmp_path, baseline):
     # The container and the blob service name the account in their ids too.
     assert by_type["azure-native:storage:BlobContainer"]["action"] == "replace"
     assert "(replace: `accountName` is part of the ARM id)" in against["text"]
+    assert any("is protected: the engine refuses to replace it" in f["message"]
+               for f in against["findings"] if f["blocking"])  # fmt: skip
 
 
 def test_a_location_written_another_way_is_no_change_to_azure(tmp_path, baseline):
@@ -144,6 +150,58 @@ def test_the_json_never_overwrites_the_baseline(tmp_path, baseline):
     code, _, err = _plan("--against", str(copy), "--json", str(copy))
     assert code == 2 and "is a file this command reads" in err
     assert copy.read_text() == baseline.read_text()
+
+
+# --- findings: what blocks the deploy, what warns -----------------------------------------
+
+
+def _findings(against: dict, blocking: bool) -> list[str]:
+    return [f["message"] for f in against["findings"] if f["blocking"] is blocking]
+
+
+def test_a_runtime_change_under_a_pools_libraries_blocks_with_exit_4(tmp_path, baseline):
+    against = _against(tmp_path, baseline, ('sparkVersion: "3.2"', 'sparkVersion: "3.1"'), code=4)
+
+    assert _findings(against, True) == [
+        "BigDataPool 'gpularge' changes its runtime (3.2 -> 3.1) while it has libraries: "
+        "Synapse refuses that; remove the pool and create it again (Microsoft's advice), or "
+        "keep its runtime"
+    ]
+    [reinstall] = _findings(against, False)
+    assert reinstall.startswith("pool 'gpularge' installs its libraries again (about 20-25")
+    assert "  BLOCKING: BigDataPool 'gpularge' changes its runtime" in against["text"]
+    assert "A blocking change: the deploy would stop halfway" in against["text"]
+
+
+def test_moving_the_stack_replaces_the_protected_lake_which_blocks(tmp_path, baseline):
+    against = _against(
+        tmp_path,
+        baseline,
+        ("azure-native:location: eastus", "azure-native:location: northeurope"),
+        ("    location: eastus", "    location: northeurope"),
+        code=4,
+    )
+
+    blocking = _findings(against, True)
+    assert any(
+        m.startswith("StorageAccount '")
+        and "is protected: the engine refuses to replace it" in m
+        and "(`location` cannot change once the resource exists (create-only))" in m
+        for m in blocking
+    ), blocking
+    warnings = _findings(against, False)
+    assert any(m.startswith("BigDataPool 'gpularge' is replaced: ") for m in warnings)
+    assert any(m.startswith("BigDataPool 'dataprep' is replaced: ") for m in warnings)
+
+
+def test_a_job_removed_while_its_pool_stays_warns(tmp_path, baseline):
+    against = _against(tmp_path, baseline, ("    - tensorflow_digits\n", ""))
+
+    assert _findings(against, True) == []
+    assert _findings(against, False) == [
+        "job definition 'tensorflow_digits-definition' is removed while its pool stays: "
+        "whoever runs it (`synapse-dl run-job`) no longer can"
+    ]
 
 
 # --- the rules, unit by unit ----------------------------------------------------------------

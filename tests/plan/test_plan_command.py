@@ -54,7 +54,10 @@ def test_the_dev_plan_prints_the_tree_and_writes_the_json(run_plan, tmp_path):
     document = json.loads(out.read_text())
     assert document["stack"] == "dev"
     assert set(document) >= {"stack", "resources", "warnings"}
-    assert all(set(r) == {"urn", "type", "name", "parent", "inputs"} for r in document["resources"])
+    assert all(
+        set(r) == {"urn", "type", "name", "parent", "inputs", "protect"}
+        for r in document["resources"]
+    )
     assert {r["type"] for r in document["resources"]} >= {
         "azure-native:synapse:Workspace",
         "azure-native:synapse:BigDataPool",

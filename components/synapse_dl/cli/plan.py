@@ -5,7 +5,8 @@ on every planned resource and on the stack, over the engine's own Analyzer proto
 
 Exit status: 0 planned, no mandatory violation; 1 invalid config (stack or policy config)
 or a program error; 2 a usage error (an option's value, a stack the project does not have);
-3 planned, with a mandatory policy violation.
+3 planned, with a mandatory policy violation; 4 planned against --against with a blocking
+finding (a change that would stop the deploy halfway) and no mandatory violation.
 
 With --against BASE (an earlier plan's JSON), the plan also says what it does to BASE's
 resources: each one matched by URN, created, updated, replaced (and why) or deleted, with the
@@ -36,11 +37,13 @@ from synapse_dl.cli.output_files import (
     write_json,
 )
 from synapse_dl.cli.plan_contract import (
+    EXIT_BLOCKING_CHANGE,
     EXIT_INVALID_INPUT,
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
 )
 from synapse_dl.cli.plan_diff import BaselineError, diff_plans, load_baseline
+from synapse_dl.cli.plan_findings import plan_findings
 from synapse_dl.cli.plan_report import plan_json, render_diff, render_policy, render_text
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.engine.analyzer import PolicyConfigError, PolicyPackStartError, run_policy_pack
@@ -174,9 +177,14 @@ def run(args: argparse.Namespace) -> int:
     print(render_text(plan))
     print(render_policy(report))
     document = {**plan_json(plan), "policy": report.to_json()}
+    blocking = False
     if args.baseline is not None:
         diff = diff_plans(str(args.against), args.baseline, document["resources"])
-        print(render_diff(diff))
-        document["against"] = diff.to_json()
+        findings = plan_findings(diff, args.baseline, document["resources"])
+        print(render_diff(diff, findings))
+        document["against"] = {**diff.to_json(), "findings": [f.to_json() for f in findings]}
+        blocking = any(f.blocking for f in findings)
     write_json(args.json, document)
-    return EXIT_MANDATORY_VIOLATION if report.has_mandatory else EXIT_PLANNED
+    if report.has_mandatory:
+        return EXIT_MANDATORY_VIOLATION
+    return EXIT_BLOCKING_CHANGE if blocking else EXIT_PLANNED

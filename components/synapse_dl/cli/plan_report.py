@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from synapse_dl.cli.plan_diff import PlanDiff
+from synapse_dl.cli.plan_findings import Finding
 from synapse_dl.engine.analyzer import PolicyReport
 from synapse_dl.engine.offline_runtime import Plan, PlannedResource
 
@@ -187,8 +189,9 @@ def render_policy(report: PolicyReport) -> str:
 _MARKS = {"create": "+ ", "update": "~ ", "replace": "+-", "delete": "- "}
 
 
-def render_diff(diff: PlanDiff) -> str:
-    """What the plan does to the baseline's resources, each change with its inputs."""
+def render_diff(diff: PlanDiff, findings: Sequence[Finding] = ()) -> str:
+    """What the plan does to the baseline's resources, each change with its inputs, then the
+    findings (blocking first)."""
     lines = ["", f"Against {diff.base}: {diff.summary()}"]
     for change in diff.resources:
         if change.action == "same":
@@ -201,4 +204,11 @@ def render_diff(diff: PlanDiff) -> str:
         )
         for each in change.changes:
             lines.append(f"        {each.path}: {_short(each.old)} -> {_short(each.new)}")
+    for finding in findings:
+        level = "BLOCKING" if finding.blocking else "warning"
+        lines.append(f"  {level}: {finding.message}")
+    if any(f.blocking for f in findings):
+        lines.append(
+            "A blocking change: the deploy would stop halfway; this plan must not go as it is."
+        )
     return "\n".join(lines)

@@ -79,6 +79,7 @@ class PlannedResource:
             "name": self.name,
             "parent": self.parent,
             "inputs": self.inputs,
+            "protect": self.protect,
         }
 
 
