@@ -310,13 +310,15 @@ def _paths(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-@pytest.mark.parametrize(
-    "path",
+# The Python of the package, the pack and the jobs.
+SOURCES = (
     _paths(ROOT / "components" / "synapse_dl")
     + _paths(ROOT / "policies")
-    + _paths(ROOT / "training_jobs"),
-    ids=lambda p: str(p.relative_to(ROOT)),
+    + _paths(ROOT / "training_jobs")
 )
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_pattern_ends_in_a_bare_dollar(path: Path):
     # Python's `$` also matches before a final line break: a check must match the whole text
     # (fullmatch, or \\Z). Patterns for pydantic's Field(pattern=) are exempt: its engine
@@ -328,13 +330,7 @@ def test_no_pattern_ends_in_a_bare_dollar(path: Path):
     assert [p for p in compiled if p.endswith("$") and not p.endswith("\\$")] == [], path
 
 
-@pytest.mark.parametrize(
-    "path",
-    _paths(ROOT / "components" / "synapse_dl")
-    + _paths(ROOT / "policies")
-    + _paths(ROOT / "training_jobs"),
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_a_digit_is_an_ascii_digit(path: Path):
     # `\d` (Python's re, pydantic's Rust regex) and str.isdigit() take any script's digits
     # and '²', which int() refuses or reads as another number: a check says [0-9].

@@ -210,30 +210,31 @@ def _firewall_name_problems(key: str, network: NetworkConfig) -> list[str]:
     return problems
 
 
+def _repeats(names: list[str]) -> list[tuple[int, int]]:
+    """(index, index of its first) for each name that repeats an earlier one, case aside."""
+    seen: dict[str, int] = {}
+    return [
+        (i, first)
+        for i, name in enumerate(names)
+        if (first := seen.setdefault(name.lower(), i)) != i
+    ]
+
+
 def _job_runner_problems(key: str, workspace: WorkspaceSettings) -> list[str]:
     """Each member once: Entra object ids compare without regard to case, and a second
     assignment of one role to one member is refused (it exists)."""
-    seen: dict[str, int] = {}
-    problems = []
-    for i, runner in enumerate(workspace.job_runners):
-        first = seen.setdefault(runner.object_id.lower(), i)
-        if first != i:
-            problems.append(
-                f"{key}[{i}].objectId = {runner.object_id!r}: the same member as "
-                f"{key}[{first}] (object ids compare without regard to case); list it once"
-            )
-    return problems
+    runners = workspace.job_runners
+    return [
+        f"{key}[{i}].objectId = {runners[i].object_id!r}: the same member as "
+        f"{key}[{first}] (object ids compare without regard to case); list it once"
+        for i, first in _repeats([runner.object_id for runner in runners])
+    ]
 
 
 def duplicate_pool_problems(pools: list[SparkPoolConfig]) -> list[str]:
-    seen: dict[str, int] = {}
-    problems = []
-    for i, pool in enumerate(pools):
-        # Pool names are case-insensitive in ARM.
-        first = seen.setdefault(pool.name.lower(), i)
-        if first != i:
-            problems.append(
-                f"{PACKAGE}:sparkPools[{i}].name = {pool.name!r}: duplicates "
-                f"sparkPools[{first}].name; pool names must be unique in a workspace"
-            )
-    return problems
+    # Pool names are case-insensitive in ARM.
+    return [
+        f"{PACKAGE}:sparkPools[{i}].name = {pools[i].name!r}: duplicates "
+        f"sparkPools[{first}].name; pool names must be unique in a workspace"
+        for i, first in _repeats([pool.name for pool in pools])
+    ]

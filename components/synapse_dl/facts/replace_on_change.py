@@ -8,8 +8,8 @@ forceNewMap entries. A create-only property nested deeper updates in place. It i
 `location` that differs only in case or spaces, and a resource group's name in another case
 (applyAzureSpecificDiff).
 
-The table is tools/replace_on_change.py's output for the REST specifications each resource's
-API version has (pulumi-azure-native 3.29.0; ../shared/specs/README.md lists them). A type not
+The table is tools/replace_on_change.py's output for the REST specifications of the API
+version each resource speaks under pulumi-azure-native 3.29.0 (the tool names each file). A type not
 in it (another azure-native resource, a dynamic provider, a component) is judged by its inputs
 alone, and `known` says so.
 """
