@@ -38,7 +38,7 @@ from synapse_dl.cli.preflight.index import (
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.package_lock import lock_path
-from synapse_dl.project import ProjectNotFoundError, find_project_dir, stack_file_path, stack_name
+from synapse_dl.project import stack_name
 
 HELP = "check that each pool's libraries can install on its runtime, before deploying"
 
@@ -70,28 +70,21 @@ def render(verdict: PoolVerdict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    stack = stack_name(args.stack_file) if args.stack_file else args.stack
+    # The parser settled the project and the stack's file (cli/arguments.py).
+    project, stack_file = args.project_dir, args.stack_file
+    stack = stack_name(stack_file)
 
     def fail(message: str, status: int) -> int:
         print(f"error: {message}", file=sys.stderr)
         write_json(args.json, {"stack": stack, "error": message, "exitStatus": status})
         return status
 
-    try:
-        project = args.project_dir or find_project_dir()
-    except ProjectNotFoundError as error:
-        project, missing = None, error
-    stack_file = args.stack_file or (stack_file_path(project, args.stack) if project else None)
     if args.json is not None:
         try:
             check_output_file("--json", args.json, project_inputs(project, stack_file))
         except OutputPathError as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_USAGE
-    if project is None or stack_file is None:
-        return fail(str(missing), EXIT_NOT_INSTALLABLE)
-    if not stack_file.is_file():
-        return fail(f"no stack file {stack_file}", EXIT_NOT_INSTALLABLE)
     try:
         config = read_stack_file(stack_file)
     except ConfigError as error:

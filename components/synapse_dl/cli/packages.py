@@ -37,7 +37,7 @@ from synapse_dl.package_lock import (
     pools_needing_packages,
     write_lock,
 )
-from synapse_dl.project import ProjectNotFoundError, find_project_dir, stack_file_path, stack_name
+from synapse_dl.project import stack_name
 
 HELP = "lock the wheels of pools whose workspace blocks PyPI, for upload as workspace packages"
 
@@ -69,17 +69,16 @@ def _locked(install: Install, index_url: str) -> LockedPackage:
 
 
 def run(args: argparse.Namespace) -> int:
-    stack = stack_name(args.stack_file) if args.stack_file else args.stack
+    stack = stack_name(args.stack_file)
 
     def fail(message: str, status: int) -> int:
         print(f"error: {message}", file=sys.stderr)
         return status
 
+    project = args.project_dir  # the parser settled it, and the stack's file
     try:
-        project = args.project_dir or find_project_dir()
-        stack_file = args.stack_file or stack_file_path(project, args.stack)
-        config = read_stack_file(stack_file)
-    except (ProjectNotFoundError, ConfigError, FileNotFoundError) as error:
+        config = read_stack_file(args.stack_file)
+    except ConfigError as error:
         return fail(str(error), EXIT_NOT_LOCKED)
     needing = pools_needing_packages(config)
     path = lock_path(project, stack)

@@ -50,9 +50,6 @@ from synapse_dl.engine.analyzer import PolicyConfigError, PolicyPackStartError, 
 from synapse_dl.engine.offline_runtime import plan_stack
 from synapse_dl.project import (
     POLICY_PACK_FOLDER,
-    ProjectNotFoundError,
-    find_project_dir,
-    stack_file_path,
     stack_name,
 )
 
@@ -120,12 +117,9 @@ def _under(path: Path, roots: list[Path]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    stack = stack_name(args.stack_file) if args.stack_file else args.stack
-    try:
-        project = args.project_dir or find_project_dir()
-    except ProjectNotFoundError as error:
-        project, missing = None, error
-    stack_file = args.stack_file or (stack_file_path(project, args.stack) if project else None)
+    # The parser settled the project and the stack's file (cli/arguments.py).
+    project, stack_file = args.project_dir, args.stack_file
+    stack = stack_name(stack_file)
     if args.json is not None:
         inputs = project_inputs(
             project, stack_file, args.policy_config, args.policy_pack, args.against
@@ -135,11 +129,7 @@ def run(args: argparse.Namespace) -> int:
         except OutputPathError as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_USAGE
-    if project is None or stack_file is None:
-        return _fail(args.json, stack, str(missing))
     pack = args.policy_pack or project / POLICY_PACK_FOLDER
-    if not stack_file.is_file():
-        return _fail(args.json, stack, f"no stack file {stack_file}")
     if not pack.is_dir():
         return _fail(
             args.json, stack, f"no policy pack folder {pack} (give one with --policy-pack)"

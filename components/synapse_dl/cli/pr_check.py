@@ -218,10 +218,7 @@ def run(args: argparse.Namespace) -> int:
 
     policy_config: Path | None = args.policy_config
     notes = list(args.note)
-    if policy_config is not None:
-        if not policy_config.is_file():
-            print(f"pr_check: policy config {str(policy_config)!r} does not exist", file=sys.stderr)
-            return EXIT_USAGE
+    if policy_config is not None:  # the parser checked it is a file
         notes.append(f"Policy pack config: {policy_config}")
         policy_config = policy_config.resolve()  # each plan runs in the project folder
     policy_pack = args.policy_pack.resolve() if args.policy_pack else None

@@ -32,9 +32,6 @@ from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.project import (
     TRAINING_JOBS_FOLDER,
-    ProjectNotFoundError,
-    find_project_dir,
-    stack_file_path,
 )
 from synapse_dl.stack_jobs import load_stack_jobs
 
@@ -82,16 +79,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(
     args: argparse.Namespace, credential_factory: CredentialFactory = default_credential
 ) -> int:
+    # The parser settled the project and the stack's file (cli/arguments.py).
+    project, stack_file = args.project_dir, args.stack_file
     try:
-        project = args.project_dir or find_project_dir()
-        stack_file = args.stack_file or stack_file_path(project, args.stack)
         stack = read_stack_file(stack_file)
         # The stack decides where a job runs (its jobs[] entry may move it to another pool).
         jobs = {
             job.definition.name: job.definition
             for job in load_stack_jobs(stack, project / TRAINING_JOBS_FOLDER)
         }
-    except (ConfigError, FileNotFoundError, ProjectNotFoundError) as error:
+    except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     job = jobs.get(args.job)

@@ -23,7 +23,7 @@ from synapse_dl.cli.output_files import (
     write_json,
 )
 from synapse_dl.engine.provider_host import ProviderSession, ProviderStartError
-from synapse_dl.project import PROVIDER_FOLDER, ProjectNotFoundError, find_project_dir
+from synapse_dl.project import PROVIDER_FOLDER
 
 HELP = "write the package schema the component provider serves, checked against the metaschema"
 
@@ -34,11 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        project = args.project_dir or find_project_dir()
-    except ProjectNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    project = args.project_dir  # the parser settled it
     provider_dir = project / PROVIDER_FOLDER
     try:
         check_output_file("--out", args.out, project_inputs(project, provider_dir))
