@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from synapse_dl.facts.replace_on_change import (
     replacement_reasons,
     same_to_azure,
 )
-from tests.conftest import DEV_STACK
+from synapse_dl.providers.registry import DYNAMIC_PROVIDERS
+from tests.conftest import DEV_STACK, ROOT
 
 
 def _plan(*argv: str) -> tuple[int, str, str]:
@@ -263,3 +265,64 @@ def test_a_resource_in_neither_plan_twice_is_matched_once_by_urn():
         ("u1", "update", False), ("u3", "create", True), ("u2", "delete", True)
     ]  # fmt: skip
     assert diff.summary() == "1 to create, 1 to update, 0 to replace, 1 to delete, 0 unchanged"
+
+
+# --- dynamic resources: their provider's own diff ---------------------------------------------
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of this project whose job files a test may edit."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, copy / name)
+    for folder in ("policies", "training_jobs"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_a_changed_job_script_changes_its_file_and_its_definition_only(project_copy, baseline):
+    script = project_copy / "training_jobs" / "pytorch_digits" / "train.py"
+    script.write_text(script.read_text() + "\n# a reviewer's comment\n")
+    out = project_copy / "plan.json"
+
+    status, stdout, err = _plan("--stack", "dev", "--project-dir", str(project_copy),
+                                "--against", str(baseline), "--json", str(out))  # fmt: skip
+
+    assert status == 0, stdout + err
+    changed = {
+        (r["name"], r["action"]) for r in json.loads(out.read_text())["against"]["resources"]
+    }
+    # The lake path holds the file's hash (a running job keeps its own copy), so the provider
+    # replaces the file; the definition points at the new path, in place.
+    assert changed == {("pytorch_digits-train", "replace"), ("pytorch_digits-definition", "update")}
+    assert "`path` changed, and LakeFileProvider.diff replaces on it" in stdout
+
+
+JOB_DEFINITION = "pulumi-python:dynamic/synapse:SparkJobDefinition"
+
+
+def _definition(**inputs) -> list[dict]:
+    base = {"endpoint": "https://w.dev.azuresynapse.net", "name": "job", "description": "d",
+            "jobProperties": {"file": "a.py"}}  # fmt: skip
+    return [{"urn": "u", "type": JOB_DEFINITION, "name": "job", "inputs": {**base, **inputs}}]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "action", "reasons"),
+    [({"jobProperties": {"file": "b.py"}}, "update", []),
+     ({"name": "other"}, "replace",
+      ["`name` changed, and SparkJobDefinitionProvider.diff replaces on it"]),
+     # an input the provider does not compare changes nothing the engine will do
+     ({"workspaceName": "w"}, "same", [])],
+)  # fmt: skip
+def test_a_dynamic_resource_is_judged_by_its_providers_diff(inputs, action, reasons):
+    [change] = diff_plans("base", _definition(), _definition(**inputs)).resources
+    assert (change.action, list(change.reasons), change.rules_known) == (action, reasons, True)
+
+
+def test_every_dynamic_type_the_program_declares_has_its_provider(baseline):
+    planned = {r["type"] for r in json.loads(baseline.read_text())["resources"]}
+    dynamic = {kind for kind in planned if kind.startswith("pulumi-python:dynamic")}
+    assert dynamic and dynamic <= set(DYNAMIC_PROVIDERS)

@@ -2,9 +2,10 @@
 classified `create`, `update`, `replace`, `delete` or `same`, with the input paths that changed.
 
 The baseline is a plan JSON an earlier `synapse-dl plan --json` wrote (the base branch's, kept
-by a pipeline). Replace or update is decided by facts/replace_on_change.py, which follows the
-rules pulumi-azure-native applies; a resource type it does not know is judged by its inputs
-alone (`update`), and says so.
+by a pipeline). Replace or update is decided as the engine will decide it: for azure-native
+types by facts/replace_on_change.py, which follows the rules pulumi-azure-native applies; for
+this package's dynamic resources by their provider's own `diff`, the code the engine runs. A
+type neither knows is judged by its inputs alone (`update`), and says so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from synapse_dl.facts.replace_on_change import known, replacement_reasons, same_to_azure
+from synapse_dl.providers.registry import DYNAMIC_PROVIDERS
 
 ACTIONS = ("create", "update", "replace", "delete", "same")
 _ABSENT = object()
@@ -142,6 +144,28 @@ def _same_number(a: Any, b: Any) -> bool:
     )
 
 
+def _verdict(
+    kind: str, changes: list[PropertyChange], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> tuple[str, list[str]]:
+    """("same" | "update" | "replace", why each replacement), as the engine will decide.
+
+    A dynamic resource is judged by its provider's own `diff` (what it does not compare, such
+    as a derived endpoint, changes nothing); an azure-native one by the provider's rules.
+    """
+    provider = DYNAMIC_PROVIDERS.get(kind)
+    if provider is not None:
+        verdict = provider().diff("", dict(olds), dict(news))
+        if not verdict.changes:
+            return "same", []
+        reasons = [
+            f"`{key}` changed, and {provider.__name__}.diff replaces on it"
+            for key in verdict.replaces or ()
+        ]
+    else:
+        reasons = replacement_reasons(kind, [c.path for c in changes])
+    return ("replace" if reasons else "update"), reasons
+
+
 def diff_plans(
     base_name: str, base: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]
 ) -> PlanDiff:
@@ -156,19 +180,23 @@ def diff_plans(
         if old is None:
             found.append(ResourceChange(resource["urn"], kind, name, "create"))
             continue
+        olds, news = old.get("inputs") or {}, resource.get("inputs") or {}
         changes = [
             change
-            for change in property_changes(old.get("inputs") or {}, resource.get("inputs") or {})
-            if not same_to_azure(change.path, change.old, change.new)
+            for change in property_changes(olds, news)
+            # azure-native's own leniency; a dynamic provider compares exactly
+            if kind in DYNAMIC_PROVIDERS or not same_to_azure(change.path, change.old, change.new)
         ]
-        if not changes:
-            found.append(ResourceChange(resource["urn"], kind, name, "same"))
-            continue
-        reasons = replacement_reasons(kind, [c.path for c in changes])
-        action = "replace" if reasons else "update"
+        action, reasons = _verdict(kind, changes, olds, news) if changes else ("same", [])
         found.append(
             ResourceChange(
-                resource["urn"], kind, name, action, tuple(changes), tuple(reasons), known(kind)
+                resource["urn"],
+                kind,
+                name,
+                action,
+                tuple(changes) if action != "same" else (),
+                tuple(reasons),
+                kind in DYNAMIC_PROVIDERS or known(kind),
             )
         )
     for old in base:

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from synapse_dl.cli.plan_diff import PlanDiff, ResourceChange
+from synapse_dl.providers.pool_libraries import PoolLibraries
+from synapse_dl.providers.registry import pulumi_type
+from synapse_dl.providers.spark_job_definition import SparkJobDefinition
 
 BIG_DATA_POOL = "azure-native:synapse:BigDataPool"
-POOL_LIBRARIES = "pulumi-python:dynamic/synapse:PoolLibraries"
-JOB_DEFINITION = "pulumi-python:dynamic/synapse:SparkJobDefinition"
+POOL_LIBRARIES = pulumi_type(PoolLibraries)
+JOB_DEFINITION = pulumi_type(SparkJobDefinition)
 
 
 @dataclass(frozen=True)
