@@ -55,7 +55,7 @@ def test_the_dev_plan_prints_the_tree_and_writes_the_json(run_plan, tmp_path):
     assert document["stack"] == "dev"
     assert set(document) >= {"stack", "resources", "warnings"}
     assert all(
-        set(r) == {"urn", "type", "name", "parent", "inputs", "protect"}
+        set(r) == {"urn", "type", "name", "parent", "inputs", "protect", "dependsOn"}
         for r in document["resources"]
     )
     assert {r["type"] for r in document["resources"]} >= {

@@ -112,3 +112,60 @@ def test_violations_are_listed_by_level_mandatory_first_with_the_resource_name()
         "    [p-adv] pool: consider it",
         "Mandatory policy violations: this stack must not be deployed as it is.",
     ]
+
+
+JOB_URN = "urn:pulumi:dev::synapse-dl::pulumi-python:dynamic/synapse:SparkJobDefinition::job"
+FILE_URN = "urn:pulumi:dev::synapse-dl::pulumi-python:dynamic/storage:LakeFile::a-file"
+
+
+def test_a_job_definition_reads_in_a_few_lines_the_way_the_job_reads_its_args():
+    body = {
+        "targetBigDataPool": "cpu",
+        "requiredSparkVersion": "3.5",
+        "jobProperties": {
+            "file": "abfss://synapse@lake.dfs.core.windows.net/jobs/x/0123/train.py",
+            "args": ["--launcher", "spark", "--num-proc", "2", "--num-proc=4", "--epochs", "3"],
+            "conf": {"spark.submit.pyFiles": "abfss://a/b.py,abfss://a/c.py"},
+            "driverCores": 4.0, "driverMemory": "28g",
+            "executorCores": 8.0, "executorMemory": "56g", "numExecutors": 2.0,
+        },
+    }  # fmt: skip
+    plan = Plan("synapse-dl", "dev", [resource(JOB_URN, body)], [], {})
+
+    lines = render_text(plan).splitlines()
+
+    assert lines[3:7] == [
+        "  +  └─ pulumi-python:dynamic/synapse:SparkJobDefinition  job",
+        "            pool: cpu (Spark 3.5), launcher: spark, processes: 4",
+        "            driver: 4 cores, 28g; executors: 2 x 8 cores, 56g",
+        "            entry: train.py (+2 pyFiles)",
+    ]
+
+
+def test_resources_print_in_the_order_the_engine_creates_them_and_lines_stay_short():
+    # By type the group would come first; it waits for the file. Ties go by type: the group
+    # (azure-native) before the job once both are free.
+    plan = Plan(
+        "synapse-dl",
+        "dev",
+        [
+            resource(JOB_URN, {}),
+            resource(FILE_URN, {"path": "p"}),
+            resource(
+                GROUP_URN,
+                {"resourceGroupName": "rg-" + "x" * 150, "location": "a " * 80},
+                dependencies=[FILE_URN],
+            ),
+        ],
+        [],
+        {},
+    )
+
+    lines = render_text(plan).splitlines()
+
+    order = [line.rsplit("  ", 1)[-1] for line in lines if line.startswith("  +  ")]
+    assert order == ["synapse-dl-dev", "a-file", "rg", "job"]
+    # A long value is wrapped (100 columns past the tree's 12); a word longer than a line (an
+    # id) stays whole.
+    assert max(len(line) for line in lines if "rg-xxx" not in line) <= 100 + 12
+    assert any(line.endswith("rg-" + "x" * 150) for line in lines)

@@ -1,7 +1,10 @@
-"""The plan as text (a resource tree like `pulumi preview`, with key inputs) and as JSON."""
+"""The plan as text (a resource tree like `pulumi preview`, in the order the engine would
+create it, with key inputs) and as JSON."""
 
 from __future__ import annotations
 
+import heapq
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +12,11 @@ from synapse_dl.cli.plan_diff import PlanDiff
 from synapse_dl.cli.plan_findings import Finding
 from synapse_dl.engine.analyzer import PolicyReport
 from synapse_dl.engine.offline_runtime import Plan, PlannedResource
+from synapse_dl.providers.registry import pulumi_type
+from synapse_dl.providers.spark_job_definition import SparkJobDefinition
+
+JOB_DEFINITION = pulumi_type(SparkJobDefinition)
+_WIDTH = 100
 
 # Inputs worth showing per resource type; everything else is in the JSON.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -59,12 +67,6 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     ),
     "pulumi-python:dynamic/storage:LakeFile": ("container", "path", "source"),
     "pulumi-python:dynamic/synapse:SynapseRoleAssignment": ("role", "principalId", "scope"),
-    "pulumi-python:dynamic/synapse:SparkJobDefinition": (
-        "name",
-        "targetBigDataPool",
-        "requiredSparkVersion",
-        "jobProperties",
-    ),
     "pulumi-python:dynamic/synapse:PoolLibraries": (
         "bigDataPoolName",
         "libraryRequirements",
@@ -109,20 +111,97 @@ def _short(value: Any) -> str:
 def _options(resource: PlannedResource, names: dict[str, str]) -> list[str]:
     notes = []
     if resource.protect:
-        notes.append("protect: true")
+        notes.append("(protect: true)")
     if resource.ignore_changes:
-        notes.append(f"ignoreChanges: {resource.ignore_changes}")
+        notes.append(f"(ignoreChanges: {resource.ignore_changes})")
     if resource.dependencies:
-        notes.append(
-            "dependsOn: " + ", ".join(sorted(names.get(u, u) for u in resource.dependencies))
-        )
+        depends = ", ".join(sorted(names.get(u, u) for u in resource.dependencies))
+        notes.append(f"(dependsOn: {depends})")
     return notes
+
+
+def _last_option(args: Sequence[Any], option: str) -> str | None:
+    """The value argparse keeps for `option` (the last given, `--x v` or `--x=v`)."""
+    value = None
+    for i, arg in enumerate(args):
+        if arg == option and i + 1 < len(args):
+            value = str(args[i + 1])
+        elif isinstance(arg, str) and arg.startswith(option + "="):
+            value = arg.partition("=")[2]
+    return value
+
+
+def _job_definition_lines(inputs: dict[str, Any]) -> list[str]:
+    """A job definition in a few lines; the whole body is in the JSON."""
+    job = inputs.get("jobProperties") or {}
+    args = job.get("args") or []
+    files = str((job.get("conf") or {}).get("spark.submit.pyFiles") or "")
+    shared = len([f for f in files.split(",") if f])
+    entry = str(job.get("file", "?")).rsplit("/", 1)[-1]
+    return [
+        f"pool: {inputs.get('targetBigDataPool')} (Spark {inputs.get('requiredSparkVersion')}), "
+        f"launcher: {_last_option(args, '--launcher') or '?'}, "
+        f"processes: {_last_option(args, '--num-proc') or '?'}",
+        f"driver: {_short(job.get('driverCores'))} cores, {job.get('driverMemory')}; "
+        f"executors: {_short(job.get('numExecutors'))} x {_short(job.get('executorCores'))} "
+        f"cores, {job.get('executorMemory')}",
+        f"entry: {entry}" + (f" (+{shared} pyFiles)" if shared else ""),
+    ]
+
+
+def _shown(key: str, value: Any) -> str:
+    if key == "customLibraries" and isinstance(value, list):
+        return f"{len(value)} workspace packages (each in the JSON)"
+    return _short(value)
+
+
+def _details(resource: PlannedResource) -> list[str]:
+    if resource.type == JOB_DEFINITION:
+        return _job_definition_lines(resource.inputs)
+    return [
+        f"{key}: {_shown(key, resource.inputs[key])}"
+        for key in KEY_INPUTS.get(resource.type, ())
+        if key in resource.inputs
+    ]
+
+
+def _wrapped(line: str) -> list[str]:
+    """A long detail on lines of about _WIDTH; a URL or an id stays whole."""
+    return textwrap.wrap(
+        line, _WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    ) or [line]
+
+
+def dependency_order(resources: Sequence[PlannedResource]) -> list[PlannedResource]:
+    """The resources in an order the engine could create them (each after its parent and what
+    it depends on), ties by type and name."""
+    by_urn = {r.urn: r for r in resources}
+    waits_on = {
+        r.urn: {u for u in [r.parent, *r.dependencies] if u in by_urn and u != r.urn}
+        for r in resources
+    }
+    unblocks: dict[str, list[str]] = {}
+    for urn, needs in waits_on.items():
+        for need in needs:
+            unblocks.setdefault(need, []).append(urn)
+    ready = [(r.type, r.name, r.urn) for r in resources if not waits_on[r.urn]]
+    heapq.heapify(ready)
+    ordered: list[PlannedResource] = []
+    while ready:
+        urn = heapq.heappop(ready)[2]
+        ordered.append(by_urn[urn])
+        for later in unblocks.get(urn, []):
+            waits_on[later].discard(urn)
+            if not waits_on[later]:
+                heapq.heappush(ready, (by_urn[later].type, by_urn[later].name, later))
+    done = {r.urn for r in ordered}  # a cycle (the engine would refuse it): the rest by name
+    return ordered + sorted((r for r in resources if r.urn not in done), key=lambda r: r.name)
 
 
 def render_text(plan: Plan) -> str:
     names = {r.urn: r.name for r in plan.resources}
     children: dict[str, list[PlannedResource]] = {}
-    for resource in sorted(plan.resources, key=lambda r: (r.type, r.name)):
+    for resource in dependency_order(plan.resources):
         parent = resource.parent if resource.parent in names else ""
         children.setdefault(parent, []).append(resource)
 
@@ -138,11 +217,8 @@ def render_text(plan: Plan) -> str:
             last = i == len(items) - 1
             lines.append(f"  +  {prefix}{'└─' if last else '├─'} {resource.type}  {resource.name}")
             detail_prefix = prefix + ("   " if last else "│  ")
-            for key in KEY_INPUTS.get(resource.type, ()):
-                if key in resource.inputs:
-                    lines.append(f"     {detail_prefix}    {key}: {_short(resource.inputs[key])}")
-            for note in _options(resource, names):
-                lines.append(f"     {detail_prefix}    ({note})")
+            for detail in _details(resource) + _options(resource, names):
+                lines.extend(f"     {detail_prefix}    {part}" for part in _wrapped(detail))
             walk(resource.urn, detail_prefix)
 
     walk("", "")

@@ -80,6 +80,8 @@ class PlannedResource:
             "parent": self.parent,
             "inputs": self.inputs,
             "protect": self.protect,
+            # what it waits for: the pull-request summary draws the stack from it
+            "dependsOn": sorted(self.dependencies),
         }
 
 
