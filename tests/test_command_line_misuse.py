@@ -45,6 +45,8 @@ BAD = [
     (["plan", "--project-dir", MISSING], "argument --project-dir"),
     (["plan", "--against", MISSING], "argument --against"),
     (["plan", "--against", A_FILE], "argument --against"),
+    (["plan", "--against", FOLDER], "argument --against"),
+    (["plan", "--against", "no-such-branch"], "argument --against"),
     (["plan", "--project-dir", FOLDER], "argument --project-dir"),
     (["libraries", "--index-url", "not-a-url"], "argument --index-url"),
     (["libraries", "--index-url", "ftp://pypi.org/simple"], "argument --index-url"),

@@ -105,6 +105,15 @@ def existing_file(text: str) -> Path:
     return path
 
 
+def file_or_ref(text: str) -> str:
+    """A file, or a git ref (`main`, `origin/main`, a commit): what names it is settled once
+    the project is (cli/baseline.py)."""
+    if not _plain(text) or text.startswith("-"):
+        raise argparse.ArgumentTypeError(f"{text!r} names no file and no git ref")
+    _is_file(text, Path(text))
+    return text
+
+
 def project_folder(text: str) -> Path:
     path = Path(_plain(text))
     if not _is_file(text, path / PROJECT_FILE):

@@ -8,9 +8,10 @@ or a program error; 2 a usage error (an option's value, a stack the project does
 3 planned, with a mandatory policy violation; 4 planned against --against with a blocking
 finding (a change that would stop the deploy halfway) and no mandatory violation.
 
-With --against BASE (an earlier plan's JSON), the plan also says what it does to BASE's
-resources: each one matched by URN, created, updated, replaced (and why) or deleted, with the
-inputs that changed ("against" in the JSON).
+With --against BASE, the plan also says what it does to BASE's resources: each one matched by
+URN, created, updated, replaced (and why) or deleted, with the inputs that changed ("against" in
+the JSON). BASE is an earlier plan's JSON, the output of `pulumi stack export`, or a git ref (the
+same stack file planned at that commit): see cli/baseline.py.
 
 With --json, the file is written on every outcome but a bad option value: the plan, or
 `{"stack", "error"}`, over whatever an earlier run left (atomically: never half a file), so
@@ -27,8 +28,15 @@ import traceback
 from pathlib import Path
 
 import synapse_dl
-from synapse_dl.cli.argument_types import existing_file, policy_pack_folder
+from synapse_dl.cli.argument_types import existing_file, file_or_ref, policy_pack_folder
 from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
+from synapse_dl.cli.baseline import (
+    Baseline,
+    BaselineError,
+    commit_of,
+    planned_at,
+    read_baseline,
+)
 from synapse_dl.cli.output_files import (
     EXIT_USAGE,
     OutputPathError,
@@ -42,7 +50,7 @@ from synapse_dl.cli.plan_contract import (
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
 )
-from synapse_dl.cli.plan_diff import BaselineError, diff_plans, load_baseline
+from synapse_dl.cli.plan_diff import diff_plans
 from synapse_dl.cli.plan_findings import plan_findings
 from synapse_dl.cli.plan_report import plan_json, render_diff, render_policy, render_text
 from synapse_dl.config.errors import ConfigError
@@ -77,21 +85,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--against",
-        type=existing_file,
-        help="an earlier plan's JSON (--json): say what this plan creates, updates, replaces "
-        "and deletes against it",
+        type=file_or_ref,
+        metavar="BASE",
+        help="say what this plan creates, updates, replaces and deletes against BASE: an "
+        "earlier plan's JSON (--json), a `pulumi stack export`, or a git ref",
     )
     add_project_dir_argument(parser)
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """The baseline is read before anything is planned: a file that is no plan is misuse."""
+    """The baseline is read before anything is planned: a file that is no plan, or a name that
+    is neither a file nor a commit, is misuse. A ref is planned when the plan runs."""
     args.baseline = None
-    if args.against is not None:
+    if args.against is None:
+        return
+    if Path(args.against).is_file():
         try:
-            args.baseline = load_baseline(args.against)
+            args.baseline = read_baseline(Path(args.against))
         except BaselineError as error:
             parser.error(f"argument --against: {error}")
+    elif commit_of(args.project_dir, args.against) is None:
+        parser.error(
+            f"argument --against: {args.against!r} is neither a file nor a commit of the "
+            "project's git repository"
+        )
+
+
+def _against(base: Baseline, document: dict, stand_ins: list[str]) -> dict:
+    """The plan against its baseline, printed, and as the JSON's "against"."""
+    unjudged = stand_ins if base.deployed else []
+    diff = diff_plans(base.name, base.resources, document["resources"], unjudged)
+    findings = plan_findings(diff, base.resources, document["resources"])
+    print(render_diff(diff, findings, base.notes))
+    return {**diff.to_json(), "findings": [f.to_json() for f in findings], "notes": base.notes}
 
 
 def _where(error: BaseException, project: Path) -> str:
@@ -122,7 +148,11 @@ def run(args: argparse.Namespace) -> int:
     stack = stack_name(stack_file)
     if args.json is not None:
         inputs = project_inputs(
-            project, stack_file, args.policy_config, args.policy_pack, args.against
+            project,
+            stack_file,
+            args.policy_config,
+            args.policy_pack,
+            Path(args.against) if args.baseline is not None else None,
         )
         try:
             check_output_file("--json", args.json, inputs)
@@ -168,12 +198,13 @@ def run(args: argparse.Namespace) -> int:
     print(render_policy(report))
     document = {**plan_json(plan), "policy": report.to_json()}
     blocking = False
-    if args.baseline is not None:
-        diff = diff_plans(str(args.against), args.baseline, document["resources"])
-        findings = plan_findings(diff, args.baseline, document["resources"])
-        print(render_diff(diff, findings))
-        document["against"] = {**diff.to_json(), "findings": [f.to_json() for f in findings]}
-        blocking = any(f.blocking for f in findings)
+    if args.against is not None:
+        try:
+            base = args.baseline or planned_at(args.against, stack_file, project)
+        except BaselineError as error:
+            return _fail(args.json, stack, f"--against {args.against}: {error}")
+        document["against"] = against = _against(base, document, plan.stand_ins)
+        blocking = any(f["blocking"] for f in against["findings"])
     write_json(args.json, document)
     if report.has_mandatory:
         return EXIT_MANDATORY_VIOLATION

@@ -1,19 +1,17 @@
 """What a plan does to what exists: each resource matched by URN against a baseline and
 classified `create`, `update`, `replace`, `delete` or `same`, with the input paths that changed.
 
-The baseline is a plan JSON an earlier `synapse-dl plan --json` wrote (the base branch's, kept
-by a pipeline). Replace or update is decided as the engine will decide it: for azure-native
-types by facts/replace_on_change.py, which follows the rules pulumi-azure-native applies; for
-this package's dynamic resources by their provider's own `diff`, the code the engine runs. A
-type neither knows is judged by its inputs alone (`update`), and says so.
+The baseline (cli/baseline.py) is an earlier plan, the deployed state or a git ref's plan.
+Replace or update is decided as the engine will decide it: for azure-native types by
+facts/replace_on_change.py, which follows the rules pulumi-azure-native applies; for this
+package's dynamic resources by their provider's own `diff`, the code the engine runs. A type
+neither knows is judged by its inputs alone (`update`), and says so.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from synapse_dl.facts.replace_on_change import known, replacement_reasons, same_to_azure
@@ -21,10 +19,6 @@ from synapse_dl.providers.registry import DYNAMIC_PROVIDERS
 
 ACTIONS = ("create", "update", "replace", "delete", "same")
 _ABSENT = object()
-
-
-class BaselineError(ValueError):
-    """A baseline that is not a plan this command can compare with."""
 
 
 @dataclass(frozen=True)
@@ -80,29 +74,6 @@ class PlanDiff:
             "summary": {action: self.count(action) for action in ACTIONS},
             "resources": [r.to_json() for r in self.resources if r.action != "same"],
         }
-
-
-def load_baseline(path: Path) -> list[Mapping[str, Any]]:
-    """The resources of a plan JSON; BaselineError naming the file when it holds none."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise BaselineError(f"{path}: not a plan JSON ({error})") from None
-    if isinstance(document, dict) and "error" in document:
-        raise BaselineError(f"{path}: the baseline plan failed ({document['error']})")
-    resources = document.get("resources") if isinstance(document, dict) else None
-    if not isinstance(resources, list) or not all(
-        isinstance(r, dict)
-        and isinstance(r.get("urn"), str)
-        and isinstance(r.get("type"), str)
-        and isinstance(r.get("inputs", {}), dict)
-        for r in resources
-    ):
-        raise BaselineError(
-            f"{path}: not a plan JSON (`synapse-dl plan --json` writes one: resources with "
-            "urn, type, name and inputs)"
-        )
-    return resources
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -166,11 +137,19 @@ def _verdict(
     return ("replace" if reasons else "update"), reasons
 
 
+def _unjudged(value: Any, stand_ins: Collection[str]) -> bool:
+    return isinstance(value, str) and any(s in value for s in stand_ins)
+
+
 def diff_plans(
-    base_name: str, base: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]
+    base_name: str,
+    base: Sequence[Mapping[str, Any]],
+    current: Sequence[Mapping[str, Any]],
+    stand_ins: Collection[str] = (),
 ) -> PlanDiff:
     """Each resource of either plan, matched by URN, in the current plan's order (then the
-    baseline's deletions)."""
+    baseline's deletions). A new value holding one of `stand_ins` (an id the offline plan made
+    up, compared with the deployed state) is not judged: the deployed value stands."""
     old_by_urn = {r["urn"]: r for r in base}
     new_urns = {r["urn"] for r in current}
     found = []
@@ -186,6 +165,7 @@ def diff_plans(
             for change in property_changes(olds, news)
             # azure-native's own leniency; a dynamic provider compares exactly
             if kind in DYNAMIC_PROVIDERS or not same_to_azure(change.path, change.old, change.new)
+            if not _unjudged(change.new, stand_ins)
         ]
         action, reasons = _verdict(kind, changes, olds, news) if changes else ("same", [])
         found.append(

@@ -238,6 +238,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "resources": [r.as_json() for r in plan.resources],
         "outputs": plan.outputs,
         "warnings": plan.warnings,
+        "standIns": plan.stand_ins,
     }
 
 
@@ -265,10 +266,11 @@ def render_policy(report: PolicyReport) -> str:
 _MARKS = {"create": "+ ", "update": "~ ", "replace": "+-", "delete": "- "}
 
 
-def render_diff(diff: PlanDiff, findings: Sequence[Finding] = ()) -> str:
+def render_diff(diff: PlanDiff, findings: Sequence[Finding] = (), notes: Sequence[str] = ()) -> str:
     """What the plan does to the baseline's resources, each change with its inputs, then the
     findings (blocking first)."""
     lines = ["", f"Against {diff.base}: {diff.summary()}"]
+    lines += [f"  ({note})" for note in notes]
     for change in diff.resources:
         if change.action == "same":
             continue

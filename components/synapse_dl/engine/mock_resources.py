@@ -199,8 +199,17 @@ def provider_outputs(type_: str, inputs: dict[str, Any], arm_id: str, name: str)
     return outputs
 
 
+CLIENT_ID = "22222222-2222-2222-2222-222222222222"
+OBJECT_ID = "33333333-3333-3333-3333-333333333333"
+
+
 class PlanMocks(pulumi.runtime.Mocks):
     """Outputs as Azure would compute them, deterministic so plans can be compared."""
+
+    def __init__(self) -> None:
+        # The ids the mocks make up where Azure assigns its own: a plan compared with what is
+        # deployed (`pulumi stack export`) cannot judge a value that holds one.
+        self.stand_ins = {MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, CLIENT_ID, OBJECT_ID}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         if not args.custom:
@@ -231,9 +240,11 @@ class PlanMocks(pulumi.runtime.Mocks):
                 for service in ("blob", "dfs", "queue", "table", "web", "file")
             }
         if args.typ == "azure-native:synapse:Workspace":
+            principal = str(uuid.uuid5(uuid.NAMESPACE_URL, arm_id))
+            self.stand_ins.add(principal)
             outputs["identity"] = {
                 **inputs.get("identity", {}),
-                "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, arm_id)),
+                "principalId": principal,
                 "tenantId": MOCK_TENANT_ID,
             }
             outputs["connectivityEndpoints"] = {
@@ -247,8 +258,8 @@ class PlanMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list]:
         if args.token == "azure-native:authorization:getClientConfig":
             return {
-                "clientId": "22222222-2222-2222-2222-222222222222",
-                "objectId": "33333333-3333-3333-3333-333333333333",
+                "clientId": CLIENT_ID,
+                "objectId": OBJECT_ID,
                 "subscriptionId": MOCK_SUBSCRIPTION_ID,
                 "tenantId": MOCK_TENANT_ID,
             }, []

@@ -92,6 +92,8 @@ class Plan:
     resources: list[PlannedResource]
     warnings: list[str]
     outputs: dict[str, Any]
+    # Ids the mocks made up where Azure assigns its own (PlanMocks.stand_ins).
+    stand_ins: list[str] = field(default_factory=list)
 
     def by_type(self, type_: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -293,4 +295,5 @@ def plan_stack(
         resources=sorted(monitor.planned, key=lambda r: r.urn),
         warnings=encrypted + collector.messages,
         outputs=monitor.stack_outputs,
+        stand_ins=sorted(getattr(monitor.answers, "stand_ins", ())),
     )
