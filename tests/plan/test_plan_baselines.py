@@ -169,6 +169,6 @@ def test_a_stack_the_ref_does_not_have_is_all_new(repository, tmp_path):
 def test_the_state_signatures_are_the_sdks():
     from pulumi.runtime import rpc
 
-    assert (SIG_KEY, SECRET_SIG, ASSET_SIG) == (
+    assert (
         rpc._special_sig_key, rpc._special_secret_sig, rpc._special_asset_sig
-    )  # fmt: skip
+    ) == (SIG_KEY, SECRET_SIG, ASSET_SIG)  # fmt: skip
