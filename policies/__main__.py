@@ -5,6 +5,7 @@ resource policies of their area. No module repeats a name of the synapse_dl pack
 pack's modules import as top-level names.
 """
 
+import cost
 import gpu_pools
 import network
 import security
@@ -13,7 +14,7 @@ import spark_pools
 import storage
 from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
 
-AREAS = (gpu_pools, spark_pools, spark_jobs, network, security, storage)
+AREAS = (gpu_pools, spark_pools, spark_jobs, network, security, storage, cost)
 # Resource policies first, then whole-stack ones, the order the engine calls them in (Analyze,
 # then AnalyzeStack) and the pack always listed them in; config errors name them in this order.
 POLICIES = [p for a in AREAS for p in a.POLICIES if not isinstance(p, StackValidationPolicy)]

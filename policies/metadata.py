@@ -54,6 +54,11 @@ _METADATA: dict[str, dict[str, Any]] = {
         "policy's maxNodes in the policy pack config.",
         "url": f"{_LEARN}/spark/apache-spark-concepts",
     },
+    "monthly-budget": {
+        "remediation_steps": "Lower the pools' maximum nodes or node size, or raise "
+        "monthlyCeiling in the policy pack config; the plan's Cost section shows each pool.",
+        "url": f"{_LEARN}/plan-manage-costs",
+    },
     "pool-libraries-pinned": {
         "remediation_steps": "Pin every requirement to one version (name==version).",
         "url": f"{_LEARN}/spark/apache-spark-manage-pool-packages",

@@ -38,3 +38,11 @@ def write_stack(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _no_price_requests(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Plans in tests ask no price API (as where no network is) and keep no cache outside
+    the test: tests/plan/test_plan_cost.py serves the API itself."""
+    monkeypatch.setenv("SYNAPSE_DL_PRICES_URL", "none")
+    monkeypatch.setenv("SYNAPSE_DL_CACHE", str(tmp_path / "synapse-dl-cache"))

@@ -47,6 +47,10 @@ BAD = [
     (["plan", "--against", A_FILE], "argument --against"),
     (["plan", "--against", FOLDER], "argument --against"),
     (["plan", "--against", "no-such-branch"], "argument --against"),
+    (["plan", "--prices", MISSING], "argument --prices"),
+    (["plan", "--prices", A_FILE], "argument --prices"),
+    (["plan", "--active-hours", "0"], "argument --active-hours"),
+    (["plan", "--active-hours", "-3"], "argument --active-hours"),
     (["plan", "--project-dir", FOLDER], "argument --project-dir"),
     (["libraries", "--index-url", "not-a-url"], "argument --index-url"),
     (["libraries", "--index-url", "ftp://pypi.org/simple"], "argument --index-url"),
@@ -119,7 +123,7 @@ def test_a_usage_error_leaves_the_files_it_names_alone():
 # Each option that takes a value, per command: what a property throws at it.
 VALUE_OPTIONS = {
     "plan": ["--stack", "--stack-file", "--json", "--policy-config", "--policy-pack",
-             "--against", "--project-dir"],
+             "--against", "--prices", "--active-hours", "--project-dir"],
     "libraries": ["--stack", "--stack-file", "--index-url", "--json", "--project-dir"],
     "packages": ["--stack", "--stack-file", "--index-url", "--project-dir"],
     "pr-check": ["--out", "--summary", "--note", "--policy-config", "--policy-pack",

@@ -82,6 +82,7 @@ def test_the_plan_as_json_holds_the_stack_resources_outputs_and_warnings():
         "resources": [r.as_json() for r in PLAN.resources],
         "outputs": {"pools": ["gpu", "cpu"], "lake": "dlake"},
         "warnings": ["a GPU pool costs money"],
+        "standIns": [],
     }
 
 

@@ -49,7 +49,7 @@ def test_pack_reports_its_name_and_the_version_from_pulumipolicy_yaml():
 
 
 def test_every_policy_is_kebab_case_with_a_description_and_a_level(pack):
-    assert len(pack.policies) == 23
+    assert len(pack.policies) == 24
     for policy in pack.policies:
         assert policy.name == policy.name.lower() and " " not in policy.name
         assert policy.enforcement_level in ("mandatory", "advisory")

@@ -28,7 +28,12 @@ import traceback
 from pathlib import Path
 
 import synapse_dl
-from synapse_dl.cli.argument_types import existing_file, file_or_ref, policy_pack_folder
+from synapse_dl.cli.argument_types import (
+    existing_file,
+    file_or_ref,
+    policy_pack_folder,
+    positive_number,
+)
 from synapse_dl.cli.arguments import add_project_dir_argument, add_stack_arguments
 from synapse_dl.cli.baseline import (
     Baseline,
@@ -50,12 +55,31 @@ from synapse_dl.cli.plan_contract import (
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
 )
+from synapse_dl.cli.plan_cost import (
+    BUDGET_POLICY,
+    DEFAULT_ACTIVE_HOURS,
+    judge_budget,
+    prices_for,
+    read_prices_file,
+    stack_cost,
+)
 from synapse_dl.cli.plan_diff import diff_plans
 from synapse_dl.cli.plan_findings import plan_findings
-from synapse_dl.cli.plan_report import plan_json, render_diff, render_policy, render_text
+from synapse_dl.cli.plan_report import (
+    plan_json,
+    render_cost,
+    render_diff,
+    render_policy,
+    render_text,
+)
 from synapse_dl.config.errors import ConfigError
-from synapse_dl.engine.analyzer import PolicyConfigError, PolicyPackStartError, run_policy_pack
-from synapse_dl.engine.offline_runtime import plan_stack
+from synapse_dl.engine.analyzer import (
+    PolicyConfigError,
+    PolicyPackStartError,
+    PolicyReport,
+    run_policy_pack,
+)
+from synapse_dl.engine.offline_runtime import Plan, plan_stack
 from synapse_dl.project import (
     POLICY_PACK_FOLDER,
     stack_name,
@@ -84,6 +108,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the policy pack's folder (default: the project's {POLICY_PACK_FOLDER}/)",
     )
     parser.add_argument(
+        "--prices",
+        type=existing_file,
+        metavar="FILE",
+        help="a saved answer of the Azure Retail Prices API to price the pools with (default: "
+        "the API itself, cached for a day)",
+    )
+    parser.add_argument(
+        "--active-hours",
+        type=positive_number,
+        default=DEFAULT_ACTIVE_HOURS,
+        metavar="HOURS",
+        help="the hours a month the pools are assumed to run, for the monthly cost "
+        "(default: %(default)g, 22 working days of 8 hours)",
+    )
+    parser.add_argument(
         "--against",
         type=file_or_ref,
         metavar="BASE",
@@ -96,6 +135,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """The baseline is read before anything is planned: a file that is no plan, or a name that
     is neither a file nor a commit, is misuse. A ref is planned when the plan runs."""
+    args.price_book = None
+    if args.prices is not None:
+        try:
+            args.price_book = read_prices_file(args.prices)
+        except ValueError as error:
+            parser.error(f"argument --prices: {error}")
     args.baseline = None
     if args.against is None:
         return
@@ -118,6 +163,25 @@ def _against(base: Baseline, document: dict, stand_ins: list[str]) -> dict:
     findings = plan_findings(diff, base.resources, document["resources"])
     print(render_diff(diff, findings, base.notes))
     return {**diff.to_json(), "findings": [f.to_json() for f in findings], "notes": base.notes}
+
+
+def _judge_budget(report: PolicyReport, cost: dict, plan: Plan) -> None:
+    """The policy config's monthly budget, judged here (the pack has no prices): a violation
+    at the policy's level, or a warning when it cannot be judged."""
+    setting = report.settings.get(BUDGET_POLICY)
+    if setting is None:
+        return
+    found, cannot = judge_budget(setting.enforcement_level, setting.properties, cost)
+    if found:
+        stack_urn = f"urn:pulumi:{plan.stack}::{plan.project}::pulumi:pulumi:Stack::" + (
+            f"{plan.project}-{plan.stack}"
+        )
+        report.violations.append(
+            {"policy": BUDGET_POLICY, "level": setting.enforcement_level, "urn": stack_urn,
+             "message": found}
+        )  # fmt: skip
+    if cannot:
+        plan.warnings.append(cannot)
 
 
 def _where(error: BaseException, project: Path) -> str:
@@ -153,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
             args.policy_config,
             args.policy_pack,
             Path(args.against) if args.baseline is not None else None,
+            args.prices,
         )
         try:
             check_output_file("--json", args.json, inputs)
@@ -194,17 +259,29 @@ def run(args: argparse.Namespace) -> int:
         reason = str(error).strip().splitlines()[-1]
         return _fail(args.json, stack, f"the policy pack in {pack} did not start: {reason}")
 
-    print(render_text(plan))
-    print(render_policy(report))
-    document = {**plan_json(plan), "policy": report.to_json()}
-    blocking = False
+    base = None
     if args.against is not None:
         try:
             base = args.baseline or planned_at(args.against, stack_file, project)
         except BaselineError as error:
             return _fail(args.json, stack, f"--against {args.against}: {error}")
+    document = plan_json(plan)
+    cost = stack_cost(
+        document["resources"],
+        *prices_for(document["resources"], args.price_book),
+        args.active_hours,
+        base.resources if base else None,
+    )
+    _judge_budget(report, cost, plan)
+    print(render_text(plan))
+    print(render_policy(report))
+    document["policy"] = report.to_json()
+    blocking = False
+    if base is not None:
         document["against"] = against = _against(base, document, plan.stand_ins)
         blocking = any(f["blocking"] for f in against["findings"])
+    print(render_cost(cost))
+    document["cost"] = cost
     write_json(args.json, document)
     if report.has_mandatory:
         return EXIT_MANDATORY_VIOLATION

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import heapq
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from synapse_dl.cli.plan_cost import money
 from synapse_dl.cli.plan_diff import PlanDiff
 from synapse_dl.cli.plan_findings import Finding
 from synapse_dl.engine.analyzer import PolicyReport
@@ -290,3 +291,53 @@ def render_diff(diff: PlanDiff, findings: Sequence[Finding] = (), notes: Sequenc
             "A blocking change: the deploy would stop halfway; this plan must not go as it is."
         )
     return "\n".join(lines)
+
+
+def _range(values: Mapping[str, float] | None, currency: str | None) -> str:
+    if values is None:
+        return "unknown"
+    low, high = money(values["min"], currency), money(values["max"], currency)
+    return low if low == high else f"{low} to {high}"
+
+
+def render_cost(cost: Mapping[str, Any]) -> str:
+    """Each pool's size and price, the month's total and, against a baseline, its change."""
+    lines = ["", f"Cost, at {cost['assumption']}; prices from {cost['source']}:"]
+    currency = cost.get("currency")
+    for pool in cost["pools"]:
+        nodes, vcores = pool["nodes"], pool["vcores"]
+        gpus = f", {pool['gpusPerNode']} GPU a node" if pool["gpusPerNode"] else ""
+        pause = (
+            f"auto-pause after {pool['autoPauseMinutes']:g} min"
+            if pool["autoPauseMinutes"] is not None
+            else "no auto-pause"
+        )
+        size = f"{pool['nodeSizeFamily']} {pool['nodeSize']}"
+        cores = f" ({_span(vcores)} vCores{gpus})" if vcores else ""
+        lines.append(f"  {pool['name']}: {size}, {_span(nodes)} nodes{cores}, {pause}")
+        if pool["perActiveHour"] is None:
+            lines.append(f"      {pool['unknownBecause']}")
+        else:
+            lines.append(
+                f"      {_range(pool['perActiveHour'], pool['currency'])} an active hour; "
+                f"{_range(pool['monthly'], pool['currency'])} a month"
+            )
+    lines.append(f"  total: {_range(cost['monthly'], currency)} a month")
+    if "delta" in cost:
+        delta = cost["delta"]
+        change = "unknown (a price is unknown)" if delta is None else _signed(delta, currency)
+        lines.append(f"  change against the baseline: {change} a month")
+    return "\n".join(lines)
+
+
+def _span(values: Mapping[str, float]) -> str:
+    low, high = f"{values['min']:g}", f"{values['max']:g}"
+    return low if low == high else f"{low}-{high}"
+
+
+def _signed(delta: Mapping[str, float], currency: str | None) -> str:
+    def one(amount: float) -> str:
+        return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
+
+    low, high = one(delta["min"]), one(delta["max"])
+    return low if low == high else f"{low} to {high}"

@@ -258,7 +258,11 @@ class PolicyPackSession:
         violations = [v for r in resources for v in self.analyze(r)]
         violations += self.analyze_stack(resources)
         return PolicyReport(
-            pack=self.name, version=self.version, violations=violations, weakened=self.weakened()
+            pack=self.name,
+            version=self.version,
+            violations=violations,
+            weakened=self.weakened(),
+            settings=dict(self.config),
         )
 
 

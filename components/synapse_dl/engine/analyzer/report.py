@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from synapse_dl.engine.analyzer.levels import ENFORCEMENT_LEVELS, MANDATORY
+from synapse_dl.engine.analyzer.policy_config import PolicyConfig
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class PolicyReport:
     # Each {"policy", "default", "configured"}: a policy the config set below the pack's own
     # level (disabled, or a mandatory one made advisory), in the pack's order.
     weakened: list[dict[str, str]] = field(default_factory=list)
+    # Each policy's level and settings as the config left them: for the policies the plan
+    # judges itself (a budget needs prices, which the pack does not have).
+    settings: dict[str, PolicyConfig] = field(default_factory=dict)
 
     @property
     def has_mandatory(self) -> bool:
