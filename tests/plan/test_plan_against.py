@@ -326,3 +326,20 @@ def test_every_dynamic_type_the_program_declares_has_its_provider(baseline):
     planned = {r["type"] for r in json.loads(baseline.read_text())["resources"]}
     dynamic = {kind for kind in planned if kind.startswith("pulumi-python:dynamic")}
     assert dynamic and dynamic <= set(DYNAMIC_PROVIDERS)
+
+
+def test_the_json_lists_every_resource_under_changes_with_its_blocking_message(tmp_path, baseline):
+    out = tmp_path / "plan.json"
+    stack = _changed_stack(
+        tmp_path, ("accountName: stsynapsedldev001", "accountName: stsynapsedldev002")
+    )
+    code, _, _ = _plan("--stack-file", str(stack), "--against", str(baseline), "--json", str(out))
+    assert code == 4
+    document = json.loads(out.read_text())
+    changes = {c["urn"]: c for c in document["changes"]}
+    assert set(changes) == {r["urn"] for r in document["resources"]}  # nothing was deleted
+    [lake] = [c for c in changes.values() if c["type"] == "azure-native:storage:StorageAccount"]
+    assert (lake["action"], lake["paths"]) == ("replace", ["accountName"])
+    assert lake["reasons"] == ["`accountName` is part of the ARM id"]
+    assert "is protected: the engine refuses to replace it" in lake["blocking"]
+    assert {c["blocking"] for c in changes.values() if c["action"] == "same"} == {None}

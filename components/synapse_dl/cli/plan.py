@@ -156,13 +156,29 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         )
 
 
-def _against(base: Baseline, document: dict, stand_ins: list[str]) -> dict:
-    """The plan against its baseline, printed, and as the JSON's "against"."""
+def _against(base: Baseline, document: dict, stand_ins: list[str]) -> None:
+    """The plan against its baseline, printed, and in the JSON: "changes" (one entry per
+    resource) and "against" (the values that changed, the findings)."""
     unjudged = stand_ins if base.deployed else []
     diff = diff_plans(base.name, base.resources, document["resources"], unjudged)
     findings = plan_findings(diff, base.resources, document["resources"])
     print(render_diff(diff, findings, base.notes))
-    return {**diff.to_json(), "findings": [f.to_json() for f in findings], "notes": base.notes}
+    blocking: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.blocking:
+            blocking.setdefault(finding.urn, []).append(finding.message)
+    document["changes"] = [
+        {
+            **{k: v for k, v in change.to_json().items() if k != "changes"},
+            "blocking": "; ".join(blocking[change.urn]) if change.urn in blocking else None,
+        }
+        for change in diff.resources
+    ]
+    document["against"] = {
+        **diff.to_json(),
+        "findings": [f.to_json() for f in findings],
+        "notes": base.notes,
+    }
 
 
 def _judge_budget(report: PolicyReport, cost: dict, plan: Plan) -> None:
@@ -278,8 +294,8 @@ def run(args: argparse.Namespace) -> int:
     document["policy"] = report.to_json()
     blocking = False
     if base is not None:
-        document["against"] = against = _against(base, document, plan.stand_ins)
-        blocking = any(f["blocking"] for f in against["findings"])
+        _against(base, document, plan.stand_ins)
+        blocking = any(f["blocking"] for f in document["against"]["findings"])
     print(render_cost(cost))
     document["cost"] = cost
     write_json(args.json, document)

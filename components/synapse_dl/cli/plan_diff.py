@@ -50,6 +50,7 @@ class ResourceChange:
             "type": self.type,
             "name": self.name,
             "action": self.action,
+            "paths": [c.path for c in self.changes],
             "changes": [c.to_json() for c in self.changes],
             "reasons": list(self.reasons),
             "rulesKnown": self.rules_known,
