@@ -23,9 +23,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.
 venv: $(VENV)/.installed
 
 ## plan: the offline plan of Pulumi.$(STACK).yaml under Pulumi's mock runtime, with policy verdicts
+## and cost; AGAINST=main (or a plan JSON, or a `pulumi stack export`) shows what it changes
 plan: $(VENV)/.installed
 	$(SYNAPSE_DL) plan --stack $(STACK) $(if $(PLAN_JSON),--json $(PLAN_JSON)) \
-		$(if $(POLICY_CONFIG),--policy-config $(POLICY_CONFIG))
+		$(if $(POLICY_CONFIG),--policy-config $(POLICY_CONFIG)) $(if $(AGAINST),--against $(AGAINST))
 
 ## libraries: each pool's libraries of Pulumi.$(STACK).yaml resolved with pip for its runtime
 ## (Python, platform, preinstalled packages), before anything is deployed

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The pull-request check that every pipeline runs (GitHub Actions, Azure DevOps):
-# offline plan + policy pack for each stack, Markdown summary, non-zero exit on a
-# mandatory violation or a config error. All logic is in `synapse-dl pr-check`
-# (synapse_dl/cli/pr_check.py); this script finds the environment that has it.
-#   bash gitops/pr_check.sh [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
+# offline plan + policy pack for each stack (against the pull request's base with --base),
+# Markdown summary, non-zero exit on a mandatory violation, a blocking change or a config
+# error. All logic is in `synapse-dl pr-check` (synapse_dl/cli/pr_check.py); this script finds
+# the environment that has it.
+#   bash gitops/pr_check.sh [STACK_FILE ...] [--base REF] [--out DIR] [--summary PATH] [--note TEXT]
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${PR_CHECK_PYTHON:-$repo_root/.venv/bin/python}"

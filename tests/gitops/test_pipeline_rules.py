@@ -106,7 +106,12 @@ def test_pull_requests_run_make_test(pull_request):
 def test_the_pull_request_check_runs_the_shared_script_and_uploads_the_plans(pull_request):
     job = pull_request["jobs"]["plan-check"]
 
-    assert f'{PR_CHECK} --out out/plan-check --note "$CLOUD_NOTE"' in runs(job)
+    assert f'{PR_CHECK} --out out/plan-check --base "$BASE_SHA" --note "$CLOUD_NOTE"' in runs(job)
+    [step] = [s for s in steps(job) if PR_CHECK in s.get("run", "")]
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    # The base commit must be there to be planned: the whole history is checked out.
+    [checkout] = uses(job, "actions/checkout")
+    assert checkout["with"]["fetch-depth"] == 0
     [upload] = uses(job, "actions/upload-artifact")
     assert upload["with"]["path"] == "out/plan-check/"
     assert upload["if"] == "${{ !cancelled() }}"
@@ -235,7 +240,13 @@ def test_azure_pull_requests_run_make_test_and_the_shared_script(azure):
     jobs = {j["job"]: j for j in _jobs(_stage(azure, "Validate"))}
 
     assert "make test" in _scripts(jobs["Test"]).splitlines()
-    assert f'{PR_CHECK} --out "$(planCheckDir)" --note "$note"' in _scripts(jobs["PlanCheck"])
+    script = _scripts(jobs["PlanCheck"])
+    assert f'{PR_CHECK} --out "$(planCheckDir)" "${{base[@]}}" --note "$note"' in script
+    assert 'base=(--base "origin/${TARGET_BRANCH#refs/heads/}")' in script
+    [check] = [s for s in jobs["PlanCheck"]["steps"] if PR_CHECK in s.get("script", "")]
+    assert check["env"]["TARGET_BRANCH"] == "$(System.PullRequest.TargetBranch)"
+    [checkout] = [s for s in jobs["PlanCheck"]["steps"] if "checkout" in s]
+    assert checkout["fetchDepth"] == "0"
 
 
 def test_azure_deploys_only_from_main_after_validation(azure):

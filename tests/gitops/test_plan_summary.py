@@ -68,13 +68,13 @@ def test_a_clean_plan_lists_resources_by_type_with_counts():
     section = render_stack(_result(CLEAN, 0))
 
     assert "### ✅ Stack `dev`: passed" in section
-    assert "**Resources planned (3)**, policy pack `synapse-dl-guard`:" in section
-    # The most frequent type first; a blank line ends the table (GitHub's Markdown would take
-    # the next line for a row).
-    assert (
-        f"| Type | Count |\n|---|---:|\n| `{POOL}` | 2 |\n| `{WORKSPACE}` | 1 |\n\n"
-        "**Policy violations, mandatory (0)**"
-    ) in section
+    assert "**Resources planned (3)**\n\nPolicy pack `synapse-dl-guard`:" in section
+    # Folded at the end, the most frequent type first; a blank line ends the table (GitHub's
+    # Markdown would take the next line for a row).
+    assert section.endswith(
+        "<summary>Resources planned (3), by type</summary>\n\n"
+        f"| Type | Count |\n|---|---:|\n| `{POOL}` | 2 |\n| `{WORKSPACE}` | 1 |\n\n</details>\n"
+    )
 
 
 def test_a_clean_plan_shows_advisory_violations_but_no_mandatory_ones():
@@ -140,7 +140,7 @@ def test_an_exit_outside_the_contract_shows_the_error_and_the_plan_it_wrote():
 
     assert "**The plan failed:**" in section
     assert "synapse-dl plan exited 137, which its contract does not define:\nKilled" in section
-    assert "**Resources planned (3)**, policy pack `synapse-dl-guard`:" in section
+    assert "**Resources planned (3)**\n\nPolicy pack `synapse-dl-guard`:" in section
 
 
 def test_an_exit_code_and_plan_that_disagree_are_shown_as_inconsistent():
@@ -156,8 +156,8 @@ def test_the_summary_says_the_check_is_offline_and_tabulates_every_stack():
 
     assert summary.startswith("## ❌ synapse-dl plan check: 1 of 2 stacks failed\n")
     assert OFFLINE_NOTE in summary
-    assert "| `dev` | ✅ passed | 3 | 0 | 1 | 0 |" in summary
-    assert "| `open-firewall` | ❌ mandatory policy violation | 2 | 1 | 0 | 1 |" in summary
+    assert "| `dev` | ✅ passed | – | – | – | 0 | 1 | 0 |" in summary
+    assert "| `open-firewall` | ❌ mandatory policy violation | – | – | – | 1 | 0 | 1 |" in summary
 
 
 def test_a_summary_of_clean_stacks_says_all_passed():
@@ -197,7 +197,7 @@ def test_a_summary_over_the_size_limit_keeps_the_table_and_points_to_the_artifac
     summary = render_summary([_result(many, 0)], max_chars=4_000)
 
     assert len(summary) <= 4_000
-    assert "| `dev` | ✅ passed | 400 | 0 | 0 | 0 |" in summary
+    assert "| `dev` | ✅ passed | – | – | – | 0 | 0 | 0 |" in summary
     assert "`plan-check` artifact" in summary
 
 
@@ -220,7 +220,7 @@ def test_each_pools_libraries_end_the_section_with_what_to_look_at():
     gpu = PoolVerdict("gpu", "3.2", "3.8.10", "absent==1.0", problems=["absent==1.0: not found"])
     result = _result(CLEAN, 0).with_libraries([etl, gpu])
 
-    section = render_stack(result)
+    section = render_stack(result, details=False)
 
     assert section.endswith(
         "**Libraries (2 pools)**, checked with pip for each runtime:\n"
@@ -230,3 +230,50 @@ def test_each_pools_libraries_end_the_section_with_what_to_look_at():
         "- ❌ pool gpu (Spark 3.2, Python 3.8.10): CANNOT INSTALL\n"
         "  - absent==1.0: not found\n"
     )
+
+
+# --- against a base: the change line, blocking findings, cost, diagram, size ----------------
+
+GITHUB_COMMENT_LIMIT = 65_536
+
+
+def _against_plan(stack: str, count: int, blocking: bool = False) -> dict:
+    plan = _plan(stack, [(POOL, f"pool{i}") for i in range(count)])
+    for resource in plan["resources"]:
+        resource["dependsOn"] = []
+    urns = [r["urn"] for r in plan["resources"]]
+    plan["against"] = {
+        "base": "main (0123456789ab)",
+        "summary": {"create": count, "update": 0, "replace": 0, "delete": 0, "same": 0},
+        "resources": [{"urn": u, "type": POOL, "name": u.rsplit("::", 1)[-1],
+                       "action": "create", "paths": [], "reasons": []} for u in urns],
+        "findings": [{"blocking": True, "urn": urns[0], "message": "lake is <protected>"}]
+        if blocking else [],
+    }  # fmt: skip
+    plan["cost"] = {"currency": "USD", "assumption": "176 active hours a month",
+                    "source": "a saved answer", "monthly": {"min": 10, "max": 20},
+                    "delta": {"min": -5, "max": 20}}  # fmt: skip
+    return plan
+
+
+def test_exit_4_with_a_blocking_finding_is_a_blocking_change_which_fails_the_stack():
+    result = _result(_against_plan("dev", 2, blocking=True), 4)
+    assert (result.outcome.value, result.failed, result.error) == ("blocking change", True, None)
+    section = render_stack(result)
+    assert "**2 to create, 0 to update, 0 to replace, 0 to delete** against `main (" in section
+    assert "**⛔ Blocking (1)**: the deploy would stop halfway.\n\n- lake is &lt;protected&gt;" in (
+        section
+    )
+    assert "**Cost**: USD 10.00 to USD 20.00 a month (-USD 5.00 to +USD 20.00)" in section
+
+
+def test_a_large_plan_is_cut_under_githubs_comment_limit_saying_what_was_left_out():
+    results = [_result(_against_plan(f"s{n}", 1500), 0) for n in range(3)]
+
+    summary = render_summary(results)
+
+    assert len(summary) < GITHUB_COMMENT_LIMIT
+    assert "| `s2` | ✅ passed | +1500 ~0 ±0 -0 | 0 | USD 10.00 to USD 20.00 a month" in summary
+    assert "left out to keep this summary under 60,000 characters" in summary
+    # However large, the reviewer's lines stay: each stack's change line.
+    assert summary.count("**1500 to create, 0 to update, 0 to replace, 0 to delete**") == 3

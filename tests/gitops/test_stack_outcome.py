@@ -71,7 +71,7 @@ def test_exit_zero_without_a_plan_file_is_a_plan_error():
     assert "something odd" in result.error
 
 
-@pytest.mark.parametrize("exit_code", [2, 4, -9, 137])
+@pytest.mark.parametrize("exit_code", [2, 5, -9, 137])
 def test_an_exit_code_outside_the_contract_is_a_plan_error(exit_code):
     result = classify("dev", exit_code, json.dumps(PLAN_OK), "killed")
 

@@ -33,6 +33,8 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 
+# The key of a base plan's JSON that names the ref and commit it was planned at.
+PLANNED_AT = "plannedAt"
 # Where this repository keeps the package: a ref that has it is planned by its own code.
 _OWN_PACKAGE = Path("components") / "synapse_dl" / "__init__.py"
 
@@ -58,7 +60,9 @@ def read_baseline(path: Path) -> Baseline:
         raise BaselineError(f"{path}: not a plan JSON or a stack export ({error})") from None
     if isinstance(document, dict) and isinstance(document.get("deployment"), dict):
         return Baseline(str(path), _exported(document["deployment"], path), deployed=True)
-    return Baseline(str(path), _planned(document, path))
+    # A plan made at a git ref says so (`pr-check --base` writes it): the name reviewers know.
+    name = document.get(PLANNED_AT) if isinstance(document, dict) else None
+    return Baseline(name if isinstance(name, str) else str(path), _planned(document, path))
 
 
 def _planned(document: Any, path: Path) -> list[Mapping[str, Any]]:
@@ -126,6 +130,11 @@ def _git(project: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def repository_top(project: Path) -> str | None:
+    """The root of the git repository the project is in; None outside one."""
+    return _git(project, "rev-parse", "--show-toplevel")
+
+
 def commit_of(project: Path, ref: str) -> str | None:
     """The commit `ref` names in the project's repository; None when it names none."""
     if ref.startswith("-"):  # never an option to git
@@ -136,7 +145,7 @@ def commit_of(project: Path, ref: str) -> str | None:
 @contextmanager
 def worktree_at(project: Path, commit: str) -> Iterator[Path]:
     """The repository at `commit`, checked out in a temporary folder, then removed."""
-    top = _git(project, "rev-parse", "--show-toplevel")
+    top = repository_top(project)
     if top is None:
         raise BaselineError(f"{project} is not in a git repository")
     with tempfile.TemporaryDirectory(prefix="synapse-dl-base-") as folder:
@@ -177,7 +186,7 @@ def plan_in_tree(
 def planned_at(ref: str, stack_file: Path, project: Path, timeout_s: float = 900) -> Baseline:
     """`stack_file` planned at the commit `ref` names."""
     commit = commit_of(project, ref)
-    top = _git(project, "rev-parse", "--show-toplevel")
+    top = repository_top(project)
     if commit is None or top is None:
         raise BaselineError(f"{ref!r} is neither a file nor a commit of {project}'s repository")
     name = f"{ref} ({commit[:12]})"

@@ -13,7 +13,7 @@ from synapse_dl.engine.analyzer.levels import REPORTED_LEVELS
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
 
 class Violation(_Model):
@@ -56,6 +56,52 @@ class PlannedResource(_Model):
     type: str
     name: str
     parent: str | None = None
+    depends_on: list[str] = Field(default_factory=list, alias="dependsOn")
+
+
+class Change(_Model):
+    """What the plan does to one resource of its baseline (`plan --against`)."""
+
+    urn: str
+    type: str
+    name: str
+    action: str
+    paths: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Finding(_Model):
+    blocking: bool
+    urn: str
+    message: str
+
+
+class Against(_Model):
+    base: str
+    summary: dict[str, int]
+    resources: list[Change] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return self.summary.get(action, 0)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.count(a) for a in ("create", "update", "replace", "delete"))
+
+
+class MoneyRange(_Model):
+    min: float
+    max: float
+
+
+class Cost(_Model):
+    currency: str | None = None
+    assumption: str
+    source: str
+    monthly: MoneyRange | None = None
+    delta: MoneyRange | None = None
 
 
 class Plan(_Model):
@@ -65,6 +111,12 @@ class Plan(_Model):
     resources: list[PlannedResource]
     warnings: list[str] = Field(default_factory=list)
     policy: PolicyReport
+    against: Against | None = None
+    cost: Cost | None = None
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.against.findings if f.blocking] if self.against else []
 
 
 class PlanError(_Model):

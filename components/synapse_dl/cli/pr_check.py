@@ -3,9 +3,9 @@
 Both pipelines (GitHub Actions and Azure DevOps) call this, through `gitops/pr_check.sh`, and
 so does `make pr-check`, so what a pull request is judged by is one piece of code.
 
-    synapse-dl pr-check [STACK_FILE ...] [--out DIR] [--summary PATH] [--note TEXT]
-                        [--policy-config FILE] [--policy-pack DIR] [--index-url URL]
-                        [--project-dir DIR]
+    synapse-dl pr-check [STACK_FILE ...] [--base REF] [--out DIR] [--summary PATH]
+                        [--note TEXT] [--policy-config FILE] [--policy-pack DIR]
+                        [--index-url URL] [--prices FILE] [--project-dir DIR]
 
 With no STACK_FILE, every `Pulumi.<stack>.yaml` of the project is checked. Each stack is
 planned by `synapse-dl plan` in its own process (Pulumi's runtime is one per process). Writes
@@ -13,30 +13,47 @@ planned by `synapse-dl plan` in its own process (Pulumi's runtime is one per pro
 summary (`<out>/summary.md` unless --summary), and appends the summary to
 `$GITHUB_STEP_SUMMARY` when that is set.
 
+With --base REF (the pull request's base branch), each stack is first planned as it is at REF,
+in one temporary worktree (`<out>/<stack>.base.json`), then planned here against that plan:
+the summary says what the change creates, updates, replaces and deletes, what blocks the deploy
+and what it does to the cost. A stack REF does not have is all new.
+
 When the package index answers, each stack's pools also get the library preflight
 (`synapse-dl libraries`), written to `<out>/<stack>.libraries.json`; when it does not, the
 summary says that the libraries were not checked.
 
-Exit codes: 0 every stack planned without a mandatory violation, and every checked pool can
-install its libraries; 1 a stack has a mandatory violation, a config error, a failed plan or
-a pool that cannot install; 2 bad arguments.
+Exit codes: 0 every stack planned without a mandatory violation or a blocking change, and
+every checked pool can install its libraries; 1 a stack has a mandatory violation, a blocking
+change, a config error, a failed plan or a pool that cannot install; 2 bad arguments.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from synapse_dl.cli.argument_types import (
     existing_file,
+    file_or_ref,
     from_environment,
     policy_pack_folder,
     positive_number,
 )
 from synapse_dl.cli.arguments import add_project_dir_argument
+from synapse_dl.cli.baseline import (
+    PLANNED_AT,
+    BaselineError,
+    commit_of,
+    plan_in_tree,
+    read_baseline,
+    repository_top,
+    worktree_at,
+)
 from synapse_dl.cli.output_files import (
     EXIT_USAGE,
     OutputPathError,
@@ -74,7 +91,7 @@ EXIT_FAILED = 1
 
 DEFAULT_TIMEOUT_S = 900
 # What the check writes in its folder for each stack: the plan, its output, the preflight.
-_STACK_FILES = (".json", ".log", ".libraries.json")
+_STACK_FILES = (".json", ".log", ".libraries.json", ".base.json")
 
 
 def plan_stack(
@@ -84,12 +101,14 @@ def plan_stack(
     timeout_s: float,
     policy_config: Path | None = None,
     policy_pack: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> StackResult:
-    """Plan one stack file in its own `synapse-dl plan` and classify what came back."""
+    """Plan one stack file in its own `synapse-dl plan` and classify what came back; `extra`:
+    more options for the plan (--against, --prices)."""
     json_path = out_dir / f"{stack.name}.json"
     json_path.unlink(missing_ok=True)  # a stale plan from an earlier run must not be read
     cmd = [sys.executable, "-m", "synapse_dl", "plan", "--stack-file", str(stack.path)]
-    cmd += ["--json", str(json_path), "--project-dir", str(project)]
+    cmd += ["--json", str(json_path), "--project-dir", str(project), *extra]
     if policy_config is not None:
         cmd += ["--policy-config", str(policy_config)]
     if policy_pack is not None:
@@ -105,6 +124,37 @@ def plan_stack(
     write_text(out_dir / f"{stack.name}.log", proc.stdout + proc.stderr)
     plan_text = json_path.read_text(encoding="utf-8") if json_path.is_file() else None
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
+
+
+def plan_bases(
+    ref: str, stacks: Sequence[StackFile], out_dir: Path, project: Path, timeout_s: float
+) -> tuple[dict[str, Path], list[str]]:
+    """Each stack planned as it is at `ref`, in one worktree: the plan JSON of each stack that
+    planned there, and a note for each that could not be compared."""
+    found: dict[str, Path] = {}
+    notes: list[str] = []
+    commit = commit_of(project, ref) or ref
+    name = f"{ref} ({commit[:12]})"
+    top = Path(repository_top(project) or project)
+    with worktree_at(project, commit) as tree:
+        for stack in stacks:
+            base = out_dir / f"{stack.name}.base.json"
+            base.unlink(missing_ok=True)
+            print(f"pr_check: planning stack {stack.name} at {ref}", file=sys.stderr)
+            if plan_in_tree(tree, top, stack.path, project, base, timeout_s) is None:
+                notes.append(f"Stack {stack.name} is not at {name}: all of it is new.")
+                write_json(base, {"stack": stack.name, "resources": [], PLANNED_AT: name})
+                found[stack.name] = base
+                continue
+            try:
+                document = json.loads(base.read_text(encoding="utf-8"))
+                write_json(base, {**document, PLANNED_AT: name})
+                read_baseline(base)
+            except (OSError, ValueError) as error:  # BaselineError is a ValueError
+                notes.append(f"Stack {stack.name} not compared with {name}: {error}")
+                continue
+            found[stack.name] = base
+    return found, notes
 
 
 def check_libraries(
@@ -145,10 +195,24 @@ def _check_outputs(
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """The defaults the pipelines set in the environment, checked as their options are."""
+    """The defaults the pipelines set in the environment, checked as their options are; a
+    base that names no commit is misuse."""
     check_index_url(parser, args)
+    if args.base is not None:
+        project = args.project_dir or _project_or_none()
+        if project is None or commit_of(project, args.base) is None:
+            parser.error(
+                f"argument --base: {args.base!r} is not a commit of the project's git repository"
+            )
     if args.policy_config is None:
         args.policy_config = from_environment(parser, "POLICY_PACK_CONFIG", existing_file)
+
+
+def _project_or_none() -> Path | None:
+    try:
+        return find_project_dir()
+    except ProjectNotFoundError:
+        return None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -191,6 +255,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser,
         "the package index for the library preflight; when it does not answer, the libraries "
         "are not checked and the summary says so",
+    )
+    parser.add_argument(
+        "--base",
+        type=file_or_ref,
+        metavar="REF",
+        help="the pull request's base (a branch or commit): plan each stack there too, and "
+        "show what this change does to it",
+    )
+    parser.add_argument(
+        "--prices",
+        type=existing_file,
+        metavar="FILE",
+        help="a saved answer of the Azure Retail Prices API (default: the API, cached a day)",
     )
     parser.add_argument(
         "--timeout",
@@ -238,11 +315,23 @@ def run(args: argparse.Namespace) -> int:
 
     out_dir: Path = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    bases: dict[str, Path] = {}
+    if args.base is not None:
+        try:
+            bases, more = plan_bases(args.base, stacks, out_dir, project, args.timeout)
+        except BaselineError as error:
+            more = [f"Not compared with {args.base}: {error}"]
+        notes += more
     results = []
     for stack in stacks:
         print(f"pr_check: planning stack {stack.name} ({stack.path})", file=sys.stderr)
         (out_dir / f"{stack.name}.libraries.json").unlink(missing_ok=True)  # not an old one
-        result = plan_stack(stack, out_dir, project, args.timeout, policy_config, policy_pack)
+        extra = ["--prices", str(args.prices.resolve())] if args.prices else []
+        if stack.name in bases:
+            extra += ["--against", str(bases[stack.name])]
+        result = plan_stack(
+            stack, out_dir, project, args.timeout, policy_config, policy_pack, extra
+        )
         if index_url is not None:
             result = check_libraries(result, stack, out_dir, index_url, project)
         print(f"pr_check: {stack.name}: {result.outcome.value}", file=sys.stderr)

@@ -1,9 +1,12 @@
-"""Render the offline plan results of a pull request as Markdown.
+"""Render the offline plan results of a pull request as Markdown, for a reviewer to read first.
 
-The same text goes to the GitHub job summary, the pull-request comment and the
-Azure DevOps build summary, so it uses only Markdown that all three render.
-Text from plans (messages, names) is HTML-escaped and folded onto one line
-where it sits in a list or table, so a config value cannot break the layout.
+Per stack: one line of what changes against the base (`N to create, M to update, K to replace,
+J to delete`), the blocking findings, the cost and its change, then the policy verdicts; the
+diagram, the changes and the resources folded (`<details>`). A stack with no change takes one
+line. The same text goes to the GitHub job summary, the pull-request comment and the Azure DevOps
+build summary, so it uses only Markdown that all three render. Text from plans (messages, names)
+is HTML-escaped and folded onto one line where it sits in a list or table, so a config value
+cannot break the layout.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from synapse_dl.cli.plan_json import Violation, Weakened
+from synapse_dl.cli.plan_cost import money
+from synapse_dl.cli.plan_json import Against, Cost, MoneyRange, Plan, Violation, Weakened
+from synapse_dl.cli.pr_diagram import mermaid
 from synapse_dl.cli.preflight.check import PoolVerdict
 from synapse_dl.cli.stack_outcome import Outcome, StackResult
 from synapse_dl.engine.analyzer.levels import ADVISORY, MANDATORY, REPORTED_LEVELS
@@ -25,9 +30,15 @@ OFFLINE_NOTE = (
     "under Pulumi's mock runtime and judged by the policy pack. It shows the resources the "
     "program declares, not a diff against what is deployed."
 )
+BASE_NOTE = (
+    "**Offline check, no cloud credentials used.** Each stack was planned by `synapse-dl plan` "
+    "under Pulumi's mock runtime, at the base and here, and judged by the policy pack. The "
+    "changes are against the base's plan, not against what is deployed."
+)
 
 # GitHub rejects comments over 65,536 characters; stay well under it.
 MAX_CHARS = 60_000
+_ACTIONS = ("create", "update", "replace", "delete")
 
 # The levels a summary counts: what blocks a merge, and what only advises.
 _LEVELS = REPORTED_LEVELS
@@ -73,18 +84,60 @@ def _libraries_cell(result: StackResult) -> str:
     return f"❌ {failed} of {pools} pools" if failed else f"✅ {pools} pools"
 
 
+def change_line(against: Against) -> str:
+    """`N to create, M to update, K to replace, J to delete`, or that nothing changes."""
+    if not against.changed:
+        return f"no change ({against.count('same')} resources the same)"
+    return ", ".join(f"{against.count(a)} to {a}" for a in _ACTIONS)
+
+
+def _money_range(values: MoneyRange | None, currency: str | None) -> str:
+    if values is None:
+        return "unknown"
+    low, high = money(values.min, currency), money(values.max, currency)
+    return low if low == high else f"{low} to {high}"
+
+
+def _signed(values: MoneyRange, currency: str | None) -> str:
+    def one(amount: float) -> str:
+        return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
+
+    low, high = one(values.min), one(values.max)
+    return low if low == high else f"{low} to {high}"
+
+
+def cost_line(cost: Cost) -> str:
+    """The month's cost and, against a base, its change; unknown where a price is."""
+    line = f"{_money_range(cost.monthly, cost.currency)} a month"
+    if cost.delta is not None:
+        line += f" ({_signed(cost.delta, cost.currency)})"
+    return line
+
+
+def _changes_cell(plan: Plan | None) -> str:
+    if plan is None or plan.against is None:
+        return "–"
+    if not plan.against.changed:
+        return "no change"
+    marks = {"create": "+", "update": "~", "replace": "±", "delete": "-"}
+    return " ".join(f"{marks[a]}{plan.against.count(a)}" for a in _ACTIONS)
+
+
 def _overview(results: Sequence[StackResult]) -> list[str]:
     lines = [
-        "| Stack | Result | Resources | Mandatory | Advisory | Warnings | Libraries |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| Stack | Result | Changes | Blocking | Cost | Mandatory | Advisory | Warnings "
+        "| Libraries |",
+        "|---|---|---|---:|---|---:|---:|---:|---|",
     ]
     for r in results:
-        resources = str(len(r.plan.resources)) if r.plan else "–"
-        warnings = str(len(r.plan.warnings)) if r.plan else "–"
+        plan = r.plan
+        warnings = str(len(plan.warnings)) if plan else "–"
+        blocking = str(len(plan.blocking)) if plan and plan.against else "–"
+        cost = cost_line(plan.cost) if plan and plan.cost else "–"
         lines.append(
-            f"| {_code(r.stack)} | {r.outcome.icon} {r.outcome.value} | {resources} "
-            f"| {_count(r, MANDATORY)} | {_count(r, ADVISORY)} | {warnings} "
-            f"| {_libraries_cell(r)} |"
+            f"| {_code(r.stack)} | {r.outcome.icon} {r.outcome.value} | {_changes_cell(plan)} "
+            f"| {blocking} | {_inline(cost)} | {_count(r, MANDATORY)} | {_count(r, ADVISORY)} "
+            f"| {warnings} | {_libraries_cell(r)} |"
         )
     return lines
 
@@ -121,8 +174,42 @@ def _weakened_lines(weakened: Sequence[Weakened]) -> list[str]:
     return lines + [""]
 
 
-def render_stack(result: StackResult) -> str:
-    """The section for one stack: resources by type, violations by level, warnings, errors."""
+def _folded(summary: str, body: list[str]) -> list[str]:
+    """A <details> block; blank lines around the body so Markdown inside it renders."""
+    return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
+
+
+def _change_lines(against: Against) -> list[str]:
+    lines = []
+    for change in against.resources:
+        why = f": {_inline('; '.join(change.reasons))}" if change.reasons else ""
+        paths = f" ({', '.join(_code(p) for p in change.paths)})" if change.paths else ""
+        lines.append(f"- **{change.action}** {_code(change.type)} {_code(change.name)}{paths}{why}")
+    return lines
+
+
+def _resource_table(plan: Plan) -> list[str]:
+    by_type = Counter(r.type for r in plan.resources)
+    if not by_type:
+        return ["_No resources._"]
+    lines = ["| Type | Count |", "|---|---:|"]
+    for rtype, n in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"| {_code(rtype)} | {n} |")
+    return lines
+
+
+def _unchanged(result: StackResult) -> bool:
+    plan = result.plan
+    return bool(plan and plan.against and not plan.against.changed and not result.failed)
+
+
+def render_stack(result: StackResult, *, details: bool = True) -> str:
+    """The section for one stack: what changes, what blocks, the cost, the policy verdicts,
+    then (with `details`) the diagram, the changes and the resources, folded."""
+    plan = result.plan
+    if _unchanged(result) and plan and plan.against:
+        # What it was at the base it still is: the overview's row has its verdicts and cost.
+        return f"- ✅ Stack {_code(result.stack)}: {change_line(plan.against)}.\n"
     lines = [f"### {result.outcome.icon} Stack {_code(result.stack)}: {result.outcome.value}", ""]
     if result.error:
         heading = {
@@ -130,23 +217,28 @@ def render_stack(result: StackResult) -> str:
             Outcome.PLAN_ERROR: "The plan failed:",
         }.get(result.outcome, "Inconsistent result:")
         lines += [f"**{heading}**", "", _block(result.error), ""]
-    plan = result.plan
     if plan is None:
         return "\n".join(lines).rstrip() + "\n"
 
-    by_type = Counter(r.type for r in plan.resources)
-    lines.append(
-        f"**Resources planned ({len(plan.resources)})**, policy pack {_code(plan.policy.pack)}:"
-    )
-    lines.append("")
-    if by_type:
-        lines += ["| Type | Count |", "|---|---:|"]
-        for rtype, n in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"| {_code(rtype)} | {n} |")
+    if plan.against:
+        lines += [f"**{change_line(plan.against)}** against {_code(plan.against.base)}", ""]
+        lines += [f"> {_inline(note)}" for note in plan.against.notes]
+        if plan.blocking:
+            lines += [f"**⛔ Blocking ({len(plan.blocking)})**: the deploy would stop halfway.", ""]
+            lines += [f"- {_inline(f.message)}" for f in plan.blocking] + [""]
+        warned = [f for f in plan.against.findings if not f.blocking]
+        lines += [f"- ⚠️ {_inline(f.message)}" for f in warned] + ([""] if warned else [])
     else:
-        lines.append("_No resources._")
-    lines.append("")
+        lines += [f"**Resources planned ({len(plan.resources)})**", ""]
+    if plan.cost:
+        lines += [
+            f"**Cost**: {_inline(cost_line(plan.cost))}, at {_inline(plan.cost.assumption)}; "
+            f"prices from {_inline(plan.cost.source)}.",
+            "",
+        ]
 
+    lines.append(f"Policy pack {_code(plan.policy.pack)}:")
+    lines.append("")
     lines += _weakened_lines(plan.policy.weakened)
     for level in _LEVELS:
         found = result.violations(level)
@@ -161,6 +253,15 @@ def render_stack(result: StackResult) -> str:
         lines.append("")
     if result.libraries is not None:
         lines += _libraries_lines(result.libraries)
+    if details:
+        changes = plan.against.resources if plan.against else None
+        lines += _folded("Diagram", [mermaid(plan.resources, changes)])
+        if plan.against and plan.against.resources:
+            count = len(plan.against.resources)
+            lines += _folded(f"Changes ({count})", _change_lines(plan.against))
+        lines += _folded(
+            f"Resources planned ({len(plan.resources)}), by type", _resource_table(plan)
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -180,10 +281,12 @@ def render_summary(
     notes: Sequence[str] = (),
     max_chars: int = MAX_CHARS,
 ) -> str:
-    """The whole summary; past `max_chars` the per-stack details give way to a pointer."""
+    """The whole summary, under `max_chars` however large the plans: past it the folded
+    details give way first, then the per-stack sections, each time with a note saying so."""
     head = [_headline(results), ""]
     if offline:
-        head += [f"> {OFFLINE_NOTE}", ""]
+        against = any(r.plan and r.plan.against for r in results)
+        head += [f"> {BASE_NOTE if against else OFFLINE_NOTE}", ""]
     for note in notes:
         head += [f"> {_inline(note)}", ""]
     head += _overview(results) + [""]
@@ -191,12 +294,18 @@ def render_summary(
     if any(n for _, n in weakened):
         named = ", ".join(f"{_code(stack)} ({n})" for stack, n in weakened if n)
         head += [f"> ⚠️ The policy config weakens policies of the pack in: {named}.", ""]
+    top = "\n".join(head) + "\n"
 
-    full = "\n".join(head) + "\n" + "\n".join(render_stack(r) for r in results)
+    full = top + "\n".join(render_stack(r) for r in results)
     if len(full) <= max_chars:
         return full
-    short = "\n".join(head) + (
-        "\n_The per-stack details are too long for this summary; they are in the "
-        "`plan-check` artifact (summary.md and one plan JSON per stack)._\n"
+    pointer = (
+        "_{what} left out to keep this summary under {limit:,} characters; everything is in "
+        "the `plan-check` artifact (summary.md and one plan JSON per stack)._\n"
     )
-    return short[:max_chars]
+    compact = top + "\n".join(render_stack(r, details=False) for r in results)
+    note = pointer.format(what="The diagrams, changes and resource tables were", limit=max_chars)
+    if len(compact) + len(note) + 1 <= max_chars:
+        return compact + "\n" + note
+    note = pointer.format(what="The per-stack sections were", limit=max_chars)
+    return (top + "\n" + note)[:max_chars]

@@ -1,7 +1,8 @@
 """What one stack's offline plan came to: exit code + plan JSON -> an outcome.
 
 `synapse-dl plan`'s exit codes (its contract): 0 planned, no mandatory violation;
-1 invalid config or program error; 3 planned with a mandatory violation.
+1 invalid config or program error; 3 planned with a mandatory violation; 4 planned against a
+baseline with a blocking finding (and no mandatory violation).
 The JSON and the exit code must agree; where they do not, the stack fails,
 because a check that passes on contradictory evidence is no check.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from synapse_dl.cli.plan_contract import (
+    EXIT_BLOCKING_CHANGE,
     EXIT_INVALID_INPUT,
     EXIT_MANDATORY_VIOLATION,
     EXIT_PLANNED,
@@ -32,6 +34,7 @@ from synapse_dl.engine.analyzer.levels import MANDATORY
 class Outcome(Enum):
     PASSED = "passed"
     POLICY_VIOLATION = "mandatory policy violation"
+    BLOCKING_CHANGE = "blocking change"
     CONFIG_ERROR = "config error"
     PLAN_ERROR = "plan error"
     LIBRARIES = "libraries cannot install"
@@ -96,7 +99,7 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
             + _stderr_tail(stderr),
         )
 
-    if exit_code not in (EXIT_PLANNED, EXIT_MANDATORY_VIOLATION):
+    if exit_code not in (EXIT_PLANNED, EXIT_MANDATORY_VIOLATION, EXIT_BLOCKING_CHANGE):
         return StackResult(
             stack,
             Outcome.PLAN_ERROR,
@@ -119,5 +122,11 @@ def classify(stack: str, exit_code: int, plan_text: str | None, stderr: str) -> 
         if not has_mandatory:
             error = "synapse-dl plan exited 3 (mandatory violation) but the plan JSON lists none"
         return StackResult(stack, Outcome.POLICY_VIOLATION, plan=parsed, error=error)
+
+    if exit_code == EXIT_BLOCKING_CHANGE or parsed.blocking:
+        error = None
+        if not parsed.blocking:
+            error = "synapse-dl plan exited 4 (blocking change) but the plan JSON lists none"
+        return StackResult(stack, Outcome.BLOCKING_CHANGE, plan=parsed, error=error)
 
     return StackResult(stack, Outcome.PASSED, plan=parsed)
