@@ -123,3 +123,14 @@ def test_a_base_that_names_no_commit_is_a_usage_error(repository, tmp_path, caps
         _pr_check(repository, tmp_path / "out", "--base", "no-such-branch")
     assert exited.value.code == 2
     assert "argument --base: 'no-such-branch' is not a commit" in capsys.readouterr().err
+
+
+def test_a_commits_plan_is_planned_once_then_reused(repository, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _pr_check(repository, out, "--base", "main") == 0
+    first = (out / "cpu.base.json").read_text()
+    assert _pr_check(repository, out, "--base", "main") == 0
+
+    err = capsys.readouterr().err
+    assert err.count("pr_check: planning stack cpu at main") == 1
+    assert (out / "cpu.base.json").read_text() == first

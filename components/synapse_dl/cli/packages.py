@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     pools: dict[str, PoolLock] = {}
     for i in needing:
         pool = config.spark_pools[i]
-        verdict = preflight_pool(pool, args.index_url)
+        # A lock is made from a resolution of now, never a cached verdict.
+        verdict = preflight_pool(pool, args.index_url, fresh=True)
         print(render(verdict))
         if not verdict.ok:
             return fail(

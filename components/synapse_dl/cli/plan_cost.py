@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from synapse_dl.atomic_write import write_text_atomically
+from synapse_dl.cli.user_cache import cache_dir, read_fresh, save
 from synapse_dl.clients.retail_prices import (
     RETAIL_PRICES_ENDPOINT,
     PricesUnavailableError,
@@ -32,11 +32,9 @@ from synapse_dl.facts.runtimes import NODE_SPECS
 BIG_DATA_POOL = "azure-native:synapse:BigDataPool"
 # 22 working days of 8 hours: an assumption, stated wherever a monthly figure is.
 DEFAULT_ACTIVE_HOURS = 176.0
-CACHE_HOURS = 24
-# Where the API is asked (`none`: not at all, as where no network is) and where its answers
-# are kept; set for a mirror, an air-gapped pipeline, or in tests.
+# Where the API is asked (`none`: not at all, as where no network is); set for a mirror, an
+# air-gapped pipeline, or in tests. Its answers are kept a day (cli/user_cache.py).
 ENDPOINT_VARIABLE = "SYNAPSE_DL_PRICES_URL"
-CACHE_VARIABLE = "SYNAPSE_DL_CACHE"
 _HOURS = re.compile(r"(\d+(?:\.\d+)?)? ?Hours?")
 
 
@@ -248,13 +246,6 @@ def stack_cost(
 # --- where the prices come from -------------------------------------------------------------
 
 
-def _cache_dir() -> Path:
-    if folder := os.environ.get(CACHE_VARIABLE):
-        return Path(folder)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "synapse-dl"
-
-
 def read_prices_file(path: Path) -> Prices:
     """A saved answer: one page of the API (`{"Items": [...]}`), a list of pages, or a list
     of items. ValueError naming the file when it is none of them."""
@@ -293,42 +284,27 @@ def prices_for(
 def fetch_prices(regions: Iterable[str], now: dt.datetime | None = None) -> Prices:
     """Synapse's prices in each region: from the cache when it is less than a day old, else
     from the API (and cached). A region the API does not answer for is `missing`."""
-    now = now or dt.datetime.now(dt.UTC)
     endpoint = os.environ.get(ENDPOINT_VARIABLE) or RETAIL_PRICES_ENDPOINT
     client = RetailPricesClient(endpoint)
     items: list[Mapping[str, Any]] = []
     missing: dict[str, str] = {}
     dates = set()
     for region in sorted(set(regions)):
-        cache = _cache_dir() / "retail-prices" / f"{region}.json"
-        cached = _fresh(cache, endpoint, now)
+        path = cache_dir() / "retail-prices" / f"{region}.json"
+        cached = read_fresh(path, endpoint, now)
         if cached is None:
             try:
                 found = client.items(odata_filter(serviceName=SERVICE_NAME, armRegionName=region))
             except PricesUnavailableError as error:
                 missing[region] = f"the Azure Retail Prices API did not answer ({error})"
                 continue
-            cached = {"endpoint": endpoint, "fetched": now.isoformat(), "items": found}
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomically(cache, json.dumps(cached))
-        items += cached["items"]
-        dates.add(str(cached["fetched"])[:10])
+            stamp = now or dt.datetime.now(dt.UTC)
+            save(path, endpoint, found, stamp)
+            cached = (found, stamp.isoformat())
+        items += cached[0]
+        dates.add(cached[1][:10])
     when = f", fetched {', '.join(sorted(dates))}" if dates else ""
     return Prices(items, f"the Azure Retail Prices API{when}", missing)
-
-
-def _fresh(cache: Path, endpoint: str, now: dt.datetime) -> dict[str, Any] | None:
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        fetched = dt.datetime.fromisoformat(cached["fetched"])
-        items = cached["items"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # none yet, or not one this code wrote: ask again
-    if cached.get("endpoint") != endpoint or not isinstance(items, list):
-        return None
-    if not dt.timedelta(0) <= now - fetched < dt.timedelta(hours=CACHE_HOURS):
-        return None
-    return cached
 
 
 # --- a budget, from the policy config -------------------------------------------------------

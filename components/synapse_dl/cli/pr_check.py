@@ -30,11 +30,12 @@ change, a config error, a failed plan or a pool that cannot install; 2 bad argum
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 from synapse_dl.cli.argument_types import (
@@ -45,15 +46,7 @@ from synapse_dl.cli.argument_types import (
     positive_number,
 )
 from synapse_dl.cli.arguments import add_project_dir_argument
-from synapse_dl.cli.baseline import (
-    PLANNED_AT,
-    BaselineError,
-    commit_of,
-    plan_in_tree,
-    read_baseline,
-    repository_top,
-    worktree_at,
-)
+from synapse_dl.cli.baseline import BaselineError, commit_of, repository_top, worktree_at
 from synapse_dl.cli.output_files import (
     EXIT_USAGE,
     OutputPathError,
@@ -63,6 +56,7 @@ from synapse_dl.cli.output_files import (
     write_json,
     write_text,
 )
+from synapse_dl.cli.pr_base import BaseTree, base_plan
 from synapse_dl.cli.pr_summary import render_summary
 from synapse_dl.cli.preflight.check import stack_verdicts
 from synapse_dl.cli.preflight.index import (
@@ -124,37 +118,6 @@ def plan_stack(
     write_text(out_dir / f"{stack.name}.log", proc.stdout + proc.stderr)
     plan_text = json_path.read_text(encoding="utf-8") if json_path.is_file() else None
     return classify(stack.name, proc.returncode, plan_text, proc.stderr)
-
-
-def plan_bases(
-    ref: str, stacks: Sequence[StackFile], out_dir: Path, project: Path, timeout_s: float
-) -> tuple[dict[str, Path], list[str]]:
-    """Each stack planned as it is at `ref`, in one worktree: the plan JSON of each stack that
-    planned there, and a note for each that could not be compared."""
-    found: dict[str, Path] = {}
-    notes: list[str] = []
-    commit = commit_of(project, ref) or ref
-    name = f"{ref} ({commit[:12]})"
-    top = Path(repository_top(project) or project)
-    with worktree_at(project, commit) as tree:
-        for stack in stacks:
-            base = out_dir / f"{stack.name}.base.json"
-            base.unlink(missing_ok=True)
-            print(f"pr_check: planning stack {stack.name} at {ref}", file=sys.stderr)
-            if plan_in_tree(tree, top, stack.path, project, base, timeout_s) is None:
-                notes.append(f"Stack {stack.name} is not at {name}: all of it is new.")
-                write_json(base, {"stack": stack.name, "resources": [], PLANNED_AT: name})
-                found[stack.name] = base
-                continue
-            try:
-                document = json.loads(base.read_text(encoding="utf-8"))
-                write_json(base, {**document, PLANNED_AT: name})
-                read_baseline(base)
-            except (OSError, ValueError) as error:  # BaselineError is a ValueError
-                notes.append(f"Stack {stack.name} not compared with {name}: {error}")
-                continue
-            found[stack.name] = base
-    return found, notes
 
 
 def check_libraries(
@@ -315,27 +278,40 @@ def run(args: argparse.Namespace) -> int:
 
     out_dir: Path = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    bases: dict[str, Path] = {}
-    if args.base is not None:
-        try:
-            bases, more = plan_bases(args.base, stacks, out_dir, project, args.timeout)
-        except BaselineError as error:
-            more = [f"Not compared with {args.base}: {error}"]
-        notes += more
-    results = []
-    for stack in stacks:
+    prices = ["--prices", str(args.prices.resolve())] if args.prices else []
+
+    def check(stack: StackFile, base: BaseTree | None) -> tuple[StackResult, str | None]:
+        """One stack: planned at the base, then here against it, then its libraries."""
+        extra, note = list(prices), None
+        if base is not None:
+            against, note = base_plan(base, stack, out_dir, project, args.timeout)
+            extra += ["--against", str(against)] if against else []
         print(f"pr_check: planning stack {stack.name} ({stack.path})", file=sys.stderr)
         (out_dir / f"{stack.name}.libraries.json").unlink(missing_ok=True)  # not an old one
-        extra = ["--prices", str(args.prices.resolve())] if args.prices else []
-        if stack.name in bases:
-            extra += ["--against", str(bases[stack.name])]
         result = plan_stack(
             stack, out_dir, project, args.timeout, policy_config, policy_pack, extra
         )
         if index_url is not None:
             result = check_libraries(result, stack, out_dir, index_url, project)
         print(f"pr_check: {stack.name}: {result.outcome.value}", file=sys.stderr)
-        results.append(result)
+        return result, note
+
+    with ExitStack() as cleanup:
+        base = None
+        if args.base is not None:
+            commit = commit_of(project, args.base) or args.base
+            try:
+                tree = cleanup.enter_context(worktree_at(project, commit))
+                top = Path(repository_top(project) or project)
+                base = BaseTree(args.base, commit, tree, top)
+            except BaselineError as error:
+                notes.append(f"Not compared with {args.base}: {error}")
+        # Each stack in its own processes, side by side: a plan is mostly imports and the
+        # program under mocks, one core each.
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as workers:
+            checked = list(workers.map(lambda stack: check(stack, base), stacks))
+    results = [result for result, _ in checked]
+    notes += [note for _, note in checked if note]
 
     summary = render_summary(results, offline=True, notes=notes)
     write_text(summary_path, summary)

@@ -7,9 +7,12 @@ own packages it would break, and, when pip finds nothing to install, why.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
+from synapse_dl.cli import user_cache
 from synapse_dl.cli.preflight.environment import RuntimeEnvironment, runtime_environment
 from synapse_dl.cli.preflight.index import display_url, download_size, project_files
 from synapse_dl.cli.preflight.resolver import Install, resolve
@@ -34,6 +38,8 @@ from synapse_dl.package_lock import LockedPackage, pools_needing_packages, stack
 if TYPE_CHECKING:
     from synapse_dl.config.models import SparkPoolConfig, StackConfig
 
+# The shape of a cached verdict: a change to PoolVerdict.to_json changes it.
+VERDICT_FORMAT = 1
 # `.+` ends at the line's end: pip names the requirement last on its line.
 _NO_DISTRIBUTION = re.compile(r"No matching distribution found for (.+)")
 
@@ -90,7 +96,8 @@ class PoolVerdict:
             "python": self.python,
             "ok": self.ok,
             "downloads": [
-                {"name": i.name, "version": i.version, "url": i.url} for i in self.installs
+                {"name": i.name, "version": i.version, "url": i.url, "sha256": i.sha256}
+                for i in self.installs
             ],
             "downloadBytes": self.download_bytes,
             "replaces": [
@@ -190,14 +197,71 @@ def _downloads_size(installs: list[Install], index_url: str) -> int | None:
     return None if any(size is None for size in sizes) else sum(s for s in sizes if s)
 
 
+def verdict_key(environment: RuntimeEnvironment, requirements: str, index_url: str) -> str:
+    """What decides a verdict besides the index's content: the runtime (Python, platform, its
+    packages and their requirements), the requirements, the index and the pip that resolves."""
+    decides = [
+        VERDICT_FORMAT,
+        environment.spark_version,
+        environment.python,
+        list(environment.glibc),
+        sorted((p.name, p.version, list(p.requires or ())) for p in environment.packages.values()),
+        requirements,
+        index_url,
+        metadata.version("pip"),
+    ]
+    return hashlib.sha256(json.dumps(decides).encode()).hexdigest()
+
+
+def _verdict_from_json(pool: str, requirements: str, data: dict) -> PoolVerdict:
+    return PoolVerdict(
+        pool,
+        data["sparkVersion"],
+        data["python"],
+        requirements,
+        installs=[
+            Install(i["name"], i["version"], i["url"], i["sha256"]) for i in data["downloads"]
+        ],
+        download_bytes=data["downloadBytes"],
+        replacements=[
+            Replacement(r["name"], r["runtimeVersion"], r["version"]) for r in data["replaces"]
+        ],
+        problems=list(data["problems"]),
+    )
+
+
 def preflight_pool(
-    pool: SparkPoolConfig, index_url: str, cache_dir: Path | None = None
+    pool: SparkPoolConfig, index_url: str, cache_dir: Path | None = None, *, fresh: bool = False
 ) -> PoolVerdict:
+    """The pool's verdict: from the cache when one was reached for the same runtime,
+    requirements, index and pip less than a day ago (an index's new release can change it
+    only after that), else resolved with pip. `cache_dir` is pip's own; `fresh` skips the
+    verdict cache."""
     environment = runtime_environment(pool)
     requirements = render_requirements(pool)
-    verdict = PoolVerdict(pool.name, pool.spark_version, environment.python, requirements)
     if not requirements:
-        return verdict
+        return PoolVerdict(pool.name, pool.spark_version, environment.python, requirements)
+    key = verdict_key(environment, requirements, index_url)
+    path = user_cache.cache_dir() / "preflight" / f"{key}.json"
+    cached = None if fresh else user_cache.read_fresh(path, key)
+    if cached is not None:
+        try:
+            return _verdict_from_json(pool.name, requirements, cached[0])
+        except (KeyError, TypeError):
+            pass  # an entry of another shape: resolve again
+    verdict = _resolved_verdict(pool, environment, requirements, index_url, cache_dir)
+    user_cache.save(path, key, verdict.to_json())
+    return verdict
+
+
+def _resolved_verdict(
+    pool: SparkPoolConfig,
+    environment: RuntimeEnvironment,
+    requirements: str,
+    index_url: str,
+    cache_dir: Path | None,
+) -> PoolVerdict:
+    verdict = PoolVerdict(pool.name, pool.spark_version, environment.python, requirements)
     resolution = resolve(environment, requirements, index_url, cache_dir)
     if resolution.error is not None:
         missing = _NO_DISTRIBUTION.search(resolution.error)
