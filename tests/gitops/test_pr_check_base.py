@@ -4,15 +4,13 @@ summary a reviewer reads first: what changes, what blocks, what it costs, a diag
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from synapse_dl.cli import main
 from synapse_dl.cli.pr_summary import MAX_CHARS
-from tests.conftest import ROOT
+from tests.cli_runs import committed, project_copy
 from tests.fakes.retail_prices import item
 
 # Test data, not Azure's price: the memory-optimized vCore-hour in westeurope.
@@ -20,24 +18,12 @@ PRICE = 0.5
 UNREACHABLE_INDEX = "http://127.0.0.1:9/simple"
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com",
-                    *args], check=True, capture_output=True)  # fmt: skip
-
-
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
     """This project's cpu stack in a git repository of its own, committed on `main`."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.cpu.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, repo / name)
-    for folder in ("policies", "training_jobs", "workspace_packages"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "base")
-    return repo
+    files = ("Pulumi.yaml", "Pulumi.cpu.yaml", "__main__.py")
+    folders = ("policies", "training_jobs", "workspace_packages")
+    return committed(project_copy(tmp_path / "repo", files, folders))
 
 
 SECOND_POOL = """  synapse-dl:sparkPools:

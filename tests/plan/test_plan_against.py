@@ -3,15 +3,11 @@ resource matched by URN and classified as the provider would apply it."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from synapse_dl.cli import main
 from synapse_dl.cli.plan_diff import diff_plans, property_changes
 from synapse_dl.facts.replace_on_change import (
     REPLACE_ON_CHANGE,
@@ -19,24 +15,16 @@ from synapse_dl.facts.replace_on_change import (
     same_to_azure,
 )
 from synapse_dl.providers.registry import DYNAMIC_PROVIDERS
-from tests.conftest import DEV_STACK, ROOT
-
-
-def _plan(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(["plan", *argv])
-        except SystemExit as exited:
-            code = int(exited.code or 0)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli_runs import project_copy as copy_of
+from tests.cli_runs import run_plan
+from tests.conftest import DEV_STACK
 
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> Path:
     """The dev stack's plan JSON, as a base branch's pipeline keeps it."""
     path = tmp_path_factory.mktemp("base") / "plan.json"
-    code, _, err = _plan("--stack", "dev", "--json", str(path))
+    code, _, err = run_plan("--stack", "dev", "--json", str(path))
     assert code == 0, err
     return path
 
@@ -55,7 +43,7 @@ def _changed_stack(tmp_path: Path, *edits: tuple[str, str]) -> Path:
 def _against(tmp_path: Path, baseline: Path, *edits: tuple[str, str], code: int = 0) -> dict:
     out = tmp_path / "plan.json"
     stack = _changed_stack(tmp_path, *edits)
-    status, stdout, err = _plan("--stack-file", str(stack), "--against", str(baseline), "--json",
+    status, stdout, err = run_plan("--stack-file", str(stack), "--against", str(baseline), "--json",
                                 str(out))  # fmt: skip
     assert status == code, stdout + err
     document = json.loads(out.read_text())["against"]
@@ -141,7 +129,7 @@ def test_a_baseline_that_is_not_a_plan_is_a_usage_error(tmp_path):
     ]:
         base = tmp_path / "base.json"
         base.write_text(text)
-        code, _, err = _plan("--against", str(base))
+        code, _, err = run_plan("--against", str(base))
         assert code == 2
         assert err.count("\n") == 1 and f"argument --against: {base}: {why}" in err
 
@@ -149,7 +137,7 @@ def test_a_baseline_that_is_not_a_plan_is_a_usage_error(tmp_path):
 def test_the_json_never_overwrites_the_baseline(tmp_path, baseline):
     copy = tmp_path / "base.json"
     copy.write_text(baseline.read_text())
-    code, _, err = _plan("--against", str(copy), "--json", str(copy))
+    code, _, err = run_plan("--against", str(copy), "--json", str(copy))
     assert code == 2 and "is a file this command reads" in err
     assert copy.read_text() == baseline.read_text()
 
@@ -273,13 +261,8 @@ def test_a_resource_in_neither_plan_twice_is_matched_once_by_urn():
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of this project whose job files a test may edit."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, copy / name)
-    for folder in ("policies", "training_jobs"):
-        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
+    files = ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py")
+    return copy_of(tmp_path / "project", files, ("policies", "training_jobs"))
 
 
 def test_a_changed_job_script_changes_its_file_and_its_definition_only(project_copy, baseline):
@@ -287,7 +270,7 @@ def test_a_changed_job_script_changes_its_file_and_its_definition_only(project_c
     script.write_text(script.read_text() + "\n# a reviewer's comment\n")
     out = project_copy / "plan.json"
 
-    status, stdout, err = _plan("--stack", "dev", "--project-dir", str(project_copy),
+    status, stdout, err = run_plan("--stack", "dev", "--project-dir", str(project_copy),
                                 "--against", str(baseline), "--json", str(out))  # fmt: skip
 
     assert status == 0, stdout + err
@@ -333,7 +316,9 @@ def test_the_json_lists_every_resource_under_changes_with_its_blocking_message(t
     stack = _changed_stack(
         tmp_path, ("accountName: stsynapsedldev001", "accountName: stsynapsedldev002")
     )
-    code, _, _ = _plan("--stack-file", str(stack), "--against", str(baseline), "--json", str(out))
+    code, _, _ = run_plan(
+        "--stack-file", str(stack), "--against", str(baseline), "--json", str(out)
+    )
     assert code == 4
     document = json.loads(out.read_text())
     changes = {c["urn"]: c for c in document["changes"]}
@@ -343,3 +328,16 @@ def test_the_json_lists_every_resource_under_changes_with_its_blocking_message(t
     assert lake["reasons"] == ["`accountName` is part of the ARM id"]
     assert "is protected: the engine refuses to replace it" in lake["blocking"]
     assert {c["blocking"] for c in changes.values() if c["action"] == "same"} == {None}
+
+
+def test_the_cpu_stack_against_its_own_plan_is_all_same(tmp_path):
+    base, out = tmp_path / "base.json", tmp_path / "plan.json"
+    assert run_plan("--stack", "cpu", "--json", str(base))[0] == 0
+
+    code, stdout, err = run_plan("--stack", "cpu", "--against", str(base), "--json", str(out))
+
+    assert code == 0, stdout + err
+    document = json.loads(out.read_text())
+    assert {c["action"] for c in document["changes"]} == {"same"}
+    assert len(document["changes"]) == len(document["resources"]) > 80
+    assert document["cost"]["pools"][0]["name"] == "cpumedium"

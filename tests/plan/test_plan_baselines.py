@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import subprocess
@@ -13,26 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from synapse_dl.cli import main
 from synapse_dl.cli.baseline import ASSET_SIG, SECRET_SIG, SIG_KEY
 from synapse_dl.engine.mock_resources import MOCK_SUBSCRIPTION_ID
-from tests.conftest import ROOT
-
-
-def _plan(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(["plan", *argv])
-        except SystemExit as exited:
-            code = int(exited.code or 0)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli_runs import committed, project_copy, run_plan
 
 
 @pytest.fixture(scope="module")
 def dev_plan(tmp_path_factory) -> dict:
     path = tmp_path_factory.mktemp("dev") / "plan.json"
-    code, _, err = _plan("--stack", "dev", "--json", str(path))
+    code, _, err = run_plan("--stack", "dev", "--json", str(path))
     assert code == 0, err
     return json.loads(path.read_text())
 
@@ -83,7 +70,7 @@ def test_the_deployed_state_of_the_same_stack_is_all_same(tmp_path, dev_plan):
     export.write_text(json.dumps(_export(dev_plan)))
     out = tmp_path / "plan.json"
 
-    code, stdout, err = _plan("--stack", "dev", "--against", str(export), "--json", str(out))
+    code, stdout, err = run_plan("--stack", "dev", "--against", str(export), "--json", str(out))
 
     assert code == 0, stdout + err
     against = json.loads(out.read_text())["against"]
@@ -104,7 +91,7 @@ def test_against_the_deployed_state_a_real_difference_still_shows(tmp_path, dev_
     export.write_text(json.dumps(document))
     out = tmp_path / "plan.json"
 
-    code, stdout, _ = _plan("--stack", "dev", "--against", str(export), "--json", str(out))
+    code, stdout, _ = run_plan("--stack", "dev", "--against", str(export), "--json", str(out))
 
     # The protected lake (its protection read from the state) would be replaced: blocking.
     assert code == 4, stdout
@@ -115,24 +102,11 @@ def test_against_the_deployed_state_a_real_difference_still_shows(tmp_path, dev_
     assert by_name["synw-dl-dev-001-datalake"]["action"] == "replace"
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com",
-                    *args], check=True, capture_output=True)  # fmt: skip
-
-
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
     """A project of its own in a git repository, one commit: it uses the installed package."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, repo / name)
-    for folder in ("policies", "training_jobs"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "base")
-    return repo
+    files = ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py")
+    return committed(project_copy(tmp_path / "repo", files, ("policies", "training_jobs")))
 
 
 def test_a_git_ref_is_planned_at_its_commit(repository, tmp_path):
@@ -140,7 +114,7 @@ def test_a_git_ref_is_planned_at_its_commit(repository, tmp_path):
     stack.write_text(stack.read_text().replace("maxNodeCount: 5", "maxNodeCount: 7", 1))
     out = tmp_path / "plan.json"
 
-    code, stdout, err = _plan("--stack", "dev", "--project-dir", str(repository),
+    code, stdout, err = run_plan("--stack", "dev", "--project-dir", str(repository),
                               "--against", "main", "--json", str(out))  # fmt: skip
 
     assert code == 0, stdout + err
@@ -157,7 +131,7 @@ def test_a_stack_the_ref_does_not_have_is_all_new(repository, tmp_path):
     shutil.copy(repository / "Pulumi.dev.yaml", repository / "Pulumi.new.yaml")
     out = tmp_path / "plan.json"
 
-    code, stdout, _ = _plan("--stack", "new", "--project-dir", str(repository),
+    code, stdout, _ = run_plan("--stack", "new", "--project-dir", str(repository),
                             "--against", "HEAD", "--json", str(out))  # fmt: skip
 
     assert code == 0, stdout

@@ -3,16 +3,14 @@ API (a local server answering as its docs describe, with paging), a saved answer
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from synapse_dl.cli import main
 from synapse_dl.cli.plan_cost import pool_quantities
 from synapse_dl.clients.retail_prices import RetailPricesClient, odata_filter
+from tests.cli_runs import run_plan
 from tests.fakes.https_server import ServedFake
 from tests.fakes.retail_prices import PATH, FakeRetailPrices, item
 
@@ -31,16 +29,6 @@ ITEMS = [
 ]
 
 
-def _plan(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(["plan", *argv])
-        except SystemExit as exited:
-            code = int(exited.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def prices_api(trusted_ca, monkeypatch):
     with ServedFake(FakeRetailPrices(list(ITEMS)), trusted_ca) as fake:
@@ -50,7 +38,7 @@ def prices_api(trusted_ca, monkeypatch):
 
 def _cost(tmp_path: Path, *argv: str, code: int = 0) -> tuple[dict, str]:
     out = tmp_path / "plan.json"
-    status, stdout, err = _plan("--stack", "cpu", "--json", str(out), *argv)
+    status, stdout, err = run_plan("--stack", "cpu", "--json", str(out), *argv)
     assert status == code, stdout + err
     return json.loads(out.read_text())["cost"], stdout
 
@@ -111,13 +99,13 @@ def test_a_saved_answer_prices_without_the_network(tmp_path, monkeypatch):
 def test_a_saved_answer_that_is_none_is_a_usage_error(tmp_path):
     saved = tmp_path / "prices.json"
     saved.write_text(json.dumps({"items": []}))
-    code, _, err = _plan("--stack", "cpu", "--prices", str(saved))
+    code, _, err = run_plan("--stack", "cpu", "--prices", str(saved))
     assert code == 2 and "argument --prices" in err and err.count("\n") == 1
 
 
 def test_a_gpu_pool_has_no_known_meter_so_no_price(tmp_path, prices_api):
     out = tmp_path / "plan.json"
-    code, _, err = _plan("--stack", "dev", "--json", str(out))
+    code, _, err = run_plan("--stack", "dev", "--json", str(out))
     assert code == 0, err
     pools = {p["name"]: p for p in json.loads(out.read_text())["cost"]["pools"]}
     gpu = pools["gpularge"]
@@ -134,7 +122,7 @@ def _budget(tmp_path: Path, level: str, ceiling: float) -> str:
 
 def test_a_budget_under_the_maximum_is_a_violation_at_its_level(tmp_path, prices_api):
     out = tmp_path / "plan.json"
-    code, text, _ = _plan("--stack", "cpu", "--json", str(out),
+    code, text, _ = run_plan("--stack", "cpu", "--json", str(out),
                           "--policy-config", _budget(tmp_path, "mandatory", 4000))  # fmt: skip
     assert code == 3
     [violation] = [v for v in json.loads(out.read_text())["policy"]["violations"]
@@ -143,13 +131,13 @@ def test_a_budget_under_the_maximum_is_a_violation_at_its_level(tmp_path, prices
     assert "up to USD 4,224.00 a month" in violation["message"]
     assert "over the budget of USD 4,000.00" in violation["message"]
 
-    code, _, _ = _plan("--stack", "cpu", "--policy-config", _budget(tmp_path, "mandatory", 4300))
+    code, _, _ = run_plan("--stack", "cpu", "--policy-config", _budget(tmp_path, "mandatory", 4300))
     assert code == 0
 
 
 def test_a_budget_that_cannot_be_judged_says_so_and_blocks_nothing(tmp_path):
     out = tmp_path / "plan.json"
-    code, _, _ = _plan("--stack", "cpu", "--json", str(out),
+    code, _, _ = run_plan("--stack", "cpu", "--json", str(out),
                        "--policy-config", _budget(tmp_path, "mandatory", 1))  # fmt: skip
     assert code == 0
     assert (
@@ -160,14 +148,14 @@ def test_a_budget_that_cannot_be_judged_says_so_and_blocks_nothing(tmp_path):
 
 def test_against_a_baseline_the_cost_change_is_shown(tmp_path, prices_api):
     base = tmp_path / "base.json"
-    assert _plan("--stack", "cpu", "--json", str(base))[0] == 0
+    assert run_plan("--stack", "cpu", "--json", str(base))[0] == 0
     stack = tmp_path / "Pulumi.cpu.yaml"
     cpu = (Path(__file__).parents[2] / "Pulumi.cpu.yaml").read_text()
     assert "maxNodeCount: 6" in cpu
     stack.write_text(cpu.replace("maxNodeCount: 6", "maxNodeCount: 8", 1))
     out = tmp_path / "plan.json"
 
-    code, text, err = _plan("--stack-file", str(stack), "--against", str(base),
+    code, text, err = run_plan("--stack-file", str(stack), "--against", str(base),
                             "--json", str(out))  # fmt: skip
 
     assert code == 0, text + err
