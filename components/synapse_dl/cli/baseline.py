@@ -167,7 +167,8 @@ def plan_in_tree(
     if not there.is_file():
         return None
     project_there = tree / project.resolve().relative_to(top)
-    env = dict(os.environ)
+    # The base's cost is priced with this plan's prices: the base plan asks for none.
+    env = {**os.environ, "SYNAPSE_DL_PRICES_URL": "none"}
     if (tree / _OWN_PACKAGE).is_file():
         env["PYTHONPATH"] = os.pathsep.join(
             [str(tree / _OWN_PACKAGE.parent.parent), env.get("PYTHONPATH", "")]
