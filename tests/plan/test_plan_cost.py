@@ -176,3 +176,14 @@ def test_quantities_follow_autoscale_or_the_fixed_count():
     ])  # fmt: skip
     assert (fixed.nodes.low, fixed.nodes.high, fixed.region) == (5, 5, "eastus")
     assert (scaled.nodes.low, scaled.nodes.high, scaled.vcores_per_node) == (3, 9, 4)
+
+
+def test_a_price_is_per_hour_whatever_the_unit_counts():
+    from synapse_dl.cli.plan_cost import Prices
+
+    hundred = Prices([item(retailPrice=50.0, unitOfMeasure="100 Hours")], "test")
+    assert hundred.per_vcore_hour("westeurope", "MemoryOptimized") == (0.5, "USD")
+    other_unit = Prices([item(retailPrice=0.5, unitOfMeasure="1 GB/Month")], "test")
+    assert "lists no Consumption price" in str(
+        other_unit.per_vcore_hour("westeurope", "MemoryOptimized")
+    )
