@@ -146,3 +146,15 @@ def test_the_state_signatures_are_the_sdks():
     assert (
         rpc._special_sig_key, rpc._special_secret_sig, rpc._special_asset_sig
     ) == (SIG_KEY, SECRET_SIG, ASSET_SIG)  # fmt: skip
+
+
+def test_a_stack_file_outside_the_repository_cannot_be_planned_at_a_ref(repository, tmp_path):
+    outside = tmp_path / "elsewhere" / "Pulumi.dev.yaml"
+    outside.parent.mkdir()
+    shutil.copy(repository / "Pulumi.dev.yaml", outside)
+
+    code, _, err = run_plan("--stack-file", str(outside), "--project-dir", str(repository),
+                            "--against", "main")  # fmt: skip
+
+    assert code == 1
+    assert err.count("\n") == 1 and "is outside the git repository" in err

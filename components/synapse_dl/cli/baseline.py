@@ -163,10 +163,16 @@ def plan_in_tree(
 ) -> Path | None:
     """Plan `stack_file` as it is in `tree` (the repository `top` at another commit), its JSON
     written to `out`; None when the commit has no such stack file."""
-    there = tree / stack_file.resolve().relative_to(top)
+    try:
+        there = tree / stack_file.resolve().relative_to(top)
+        project_there = tree / project.resolve().relative_to(top)
+    except ValueError:
+        raise BaselineError(
+            f"{stack_file} or {project} is outside the git repository {top}: a commit of it "
+            "holds neither"
+        ) from None
     if not there.is_file():
         return None
-    project_there = tree / project.resolve().relative_to(top)
     # The base's cost is priced with this plan's prices: the base plan asks for none.
     env = {**os.environ, "SYNAPSE_DL_PRICES_URL": "none"}
     if (tree / _OWN_PACKAGE).is_file():

@@ -38,23 +38,27 @@ def base_plan(
     plan does not change."""
     path = out_dir / f"{stack.name}.base.json"
     path.unlink(missing_ok=True)
-    key = _base_key(base, stack, project)
-    cached = user_cache.read_fresh(user_cache.cache_dir() / "base-plans" / f"{key}.json", key)
-    if cached is not None:
-        write_json(path, cached[0])
-        return path, None
-    print(f"pr_check: planning stack {stack.name} at {base.ref}", file=sys.stderr)
-    if plan_in_tree(base.tree, base.top, stack.path, project, path, timeout_s) is None:
-        write_json(path, {"stack": stack.name, "resources": [], PLANNED_AT: base.name})
-        return path, f"Stack {stack.name} is not at {base.name}: all of it is new."
     try:
+        key = _base_key(base, stack, project)
+        cached = user_cache.read_fresh(_cached(key), key)
+        if cached is not None:
+            write_json(path, {**cached[0], PLANNED_AT: base.name})
+            return path, None
+        print(f"pr_check: planning stack {stack.name} at {base.ref}", file=sys.stderr)
+        if plan_in_tree(base.tree, base.top, stack.path, project, path, timeout_s) is None:
+            write_json(path, {"stack": stack.name, "resources": [], PLANNED_AT: base.name})
+            return path, f"Stack {stack.name} is not at {base.name}: all of it is new."
         document = {**json.loads(path.read_text(encoding="utf-8")), PLANNED_AT: base.name}
         write_json(path, document)
         read_baseline(path)
     except (OSError, ValueError) as error:  # BaselineError is a ValueError
         return None, f"Stack {stack.name} not compared with {base.name}: {error}"
-    user_cache.save(user_cache.cache_dir() / "base-plans" / f"{key}.json", key, document)
+    user_cache.save(_cached(key), key, document)
     return path, None
+
+
+def _cached(key: str) -> Path:
+    return user_cache.cache_dir() / "base-plans" / f"{key}.json"
 
 
 def _base_key(base: BaseTree, stack: StackFile, project: Path) -> str:
@@ -62,8 +66,8 @@ def _base_key(base: BaseTree, stack: StackFile, project: Path) -> str:
     plans it when the commit does not carry it (the installed package and provider SDK)."""
     decides = [
         base.commit,
-        stack.path.resolve().relative_to(base.top).as_posix(),
-        project.resolve().relative_to(base.top).as_posix(),
+        stack.path.resolve().as_posix(),
+        project.resolve().as_posix(),
         metadata.version("synapse-dl"),
         metadata.version("pulumi-azure-native"),
     ]
