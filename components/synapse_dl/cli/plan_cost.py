@@ -35,7 +35,7 @@ DEFAULT_ACTIVE_HOURS = 176.0
 # Where the API is asked (`none`: not at all, as where no network is); set for a mirror, an
 # air-gapped pipeline, or in tests. Its answers are kept a day (cli/user_cache.py).
 ENDPOINT_VARIABLE = "SYNAPSE_DL_PRICES_URL"
-_HOURS = re.compile(r"(\d+(?:\.\d+)?)? ?Hours?")
+_HOURS = re.compile(r"([0-9]+(?:\.[0-9]+)?)? ?Hours?")
 
 
 @dataclass(frozen=True)
