@@ -339,6 +339,12 @@ def test_the_command_exits_0_when_every_pool_can_install(
     assert document["pools"][0]["downloads"][0]["name"] == "helper"
 
 
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config, tmp_path, capsys):
     helper = index.add_wheel("helper", "2.1")
     arrow = index.add_wheel("pyarrow", "19.0.1", tag=LINUX_311)
@@ -375,8 +381,18 @@ def test_the_json_report_gives_each_pool_in_full(index, write_stack, dev_config,
                 "python": "3.11.11",
                 "ok": True,
                 "downloads": [
-                    {"name": "helper", "version": "2.1", "url": file_url(url, helper)},
-                    {"name": "pyarrow", "version": "19.0.1", "url": file_url(url, arrow)},
+                    {
+                        "name": "helper",
+                        "version": "2.1",
+                        "url": file_url(url, helper),
+                        "sha256": _sha256(helper),
+                    },
+                    {
+                        "name": "pyarrow",
+                        "version": "19.0.1",
+                        "url": file_url(url, arrow),
+                        "sha256": _sha256(arrow),
+                    },
                 ],
                 "downloadBytes": helper.stat().st_size + arrow.stat().st_size,
                 "replaces": [{"name": "pyarrow", "runtimeVersion": "19.0.0", "version": "19.0.1"}],
