@@ -29,6 +29,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from synapse_dl.archive import shipped
 from synapse_dl.config.job_definition import (
     JobDefinition,
     JobDefinitionError,
@@ -105,7 +106,8 @@ def submit_command(
 def submit_env(job_dir: Path, master: str = LOCAL_MASTER) -> dict[str, str]:
     """The driver's environment: spark-submit's options for the JVM that pyspark starts."""
     job = load_job_definition(job_dir)
-    py_files = [(job_dir / f).resolve() for f in job.pyFiles]
+    # What a pool is given: a folder as its zip (common.zip), the same bytes the deploy uploads.
+    py_files = [shipped((job_dir / f).resolve()) for f in job.pyFiles]
     options = ["--master", master]
     if py_files:
         options += ["--py-files", ",".join(map(str, py_files))]
@@ -121,9 +123,10 @@ def submit_env(job_dir: Path, master: str = LOCAL_MASTER) -> dict[str, str]:
         options += ["--conf", setting]
     env = dict(os.environ)
     env["PYSPARK_SUBMIT_ARGS"] = shlex.join([*options, "pyspark-shell"])
-    # spark-submit puts the pyFiles on the driver's path; the executors get them from Spark.
-    folders = sorted({str(path.parent) for path in py_files})
-    env["PYTHONPATH"] = os.pathsep.join([*folders, *filter(None, [env.get("PYTHONPATH")])])
+    # spark-submit puts the pyFiles on the driver's path (a zip itself, a module's folder);
+    # the executors get them from Spark.
+    paths = sorted({str(p if p.suffix in (".zip", ".egg") else p.parent) for p in py_files})
+    env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])
     # Driver, executors and the training processes all run this interpreter (this venv).
     env["PYSPARK_PYTHON"] = sys.executable
     env["PYSPARK_DRIVER_PYTHON"] = sys.executable

@@ -20,11 +20,16 @@ def _mode_for_new_file() -> int:
 
 def write_text_atomically(path: Path, text: str) -> None:
     """`text` (UTF-8) in `path`, its folder made: a temporary file beside it, renamed over it."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """`data` in `path`, its folder made: a temporary file beside it, renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.chmod(temporary, _mode_for_new_file())
         os.replace(temporary, path)
     except BaseException:

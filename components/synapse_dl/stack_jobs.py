@@ -15,6 +15,7 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from synapse_dl.archive import shipped
 from synapse_dl.config.component_args import ARGS, heading
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.job_definition import (
@@ -41,9 +42,10 @@ class StackJob:
 
     @property
     def files(self) -> list[Path]:
-        """The entry script first, then its pyFiles."""
+        """The entry script first, then its pyFiles, a folder as its zip (synapse_dl.archive):
+        the files Spark is given."""
         job = self.definition
-        return [(self.folder / f).resolve() for f in (job.entry, *job.pyFiles)]
+        return [shipped((self.folder / f).resolve()) for f in (job.entry, *job.pyFiles)]
 
 
 def pool_packages(pool: SparkPoolConfig) -> frozenset[str]:

@@ -25,6 +25,8 @@ from synapse_dl.providers.spark_job_definition import SparkJobDefinition
 from synapse_dl.spark_pool import SparkPoolSettings
 from synapse_dl.stack_jobs import StackJob, component_job
 
+# What the lake says each shipped file is.
+CONTENT_TYPES = {".py": "text/x-python", ".zip": "application/zip", ".egg": "application/zip"}
 # The package's own folder in the workspace's filesystem, apart from the data people keep there.
 JOBS_PREFIX = "synapse-dl/jobs"
 PREVIOUS_TYPE = "synapse-dl:jobs:TrainingJob"
@@ -158,7 +160,7 @@ class TrainingJob(pulumi.ComponentResource):
                     container=args["filesystem"],
                     path=key,
                     source=path,
-                    content_type="text/x-python",
+                    content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             )

@@ -89,7 +89,7 @@ def test_the_python_example_registers_what_the_cpu_stack_does(tmp_path):
     by_stack = plan_stack(ROOT / "Pulumi.cpu.yaml")
 
     assert sorted(map(shape, by_args.resources)) == sorted(map(shape, by_stack.resources))
-    assert len(by_args.resources) == 86
+    assert len(by_args.resources) == 72
 
 
 def test_the_python_example_plans_under_its_own_projects_name(tmp_path):

@@ -518,7 +518,7 @@ def test_a_count_below_one_is_refused_by_the_jobs_own_check(tmp_path, option):
 def test_a_job_with_its_own_arguments_is_not_judged_on_them(tmp_path):
     job_dir = write_job(tmp_path, args=["--anything", "goes"])
     raw = yaml.safe_load((job_dir / "job.yaml").read_text())
-    raw["pyFiles"] = [f for f in raw["pyFiles"] if not f.endswith("job_arguments.py")]
+    raw["pyFiles"] = []  # none of the shared code: no job_arguments.py to read them with
     (job_dir / "job.yaml").write_text(yaml.safe_dump(raw))
 
     assert load_job_definition(job_dir).requested_processes() is None
@@ -582,13 +582,23 @@ def test_a_py_file_name_spark_or_a_url_splits_is_refused(tmp_path, name):
 
 @pytest.mark.parametrize(("key", "name"), [
     ("entry", "train.sh"), ("entry", "train.zip"), ("entry", "train"), ("entry", "train.PY"),
-    ("pyFiles", "helpers.txt"), ("pyFiles", "helpers.whl"), ("pyFiles", "helpers"),
+    ("pyFiles", "helpers.txt"), ("pyFiles", "helpers.whl"),
 ])  # fmt: skip
 def test_a_file_spark_does_not_run_as_python_is_refused(tmp_path, key, name):
     job_dir = write_job(tmp_path, **{key: name if key == "entry" else [name]})
-    allowed = ".py" if key == "entry" else ".py or .zip or .egg"
+    allowed = (
+        ".py files here" if key == "entry"
+        else ".py or .zip or .egg files here or a folder of modules (shipped as one .zip)"
+    )  # fmt: skip
     where = "entry" if key == "entry" else "pyFiles[0]"
-    assert _problems(job_dir) == [f"{where} = {name!r}: Spark runs only {allowed} files here"]
+    assert _problems(job_dir) == [f"{where} = {name!r}: Spark runs only {allowed}"]
+
+
+def test_a_pyfiles_folder_must_be_one(tmp_path):
+    job_dir = write_job(tmp_path, pyFiles=["helpers"])
+    assert _problems(job_dir) == [f"pyFiles[0] = 'helpers': no such folder {job_dir / 'helpers'}"]
+    (job_dir / "helpers").mkdir()
+    assert load_job_definition(job_dir).pyFiles == ["helpers"]
 
 
 @pytest.mark.parametrize("name", ["helpers.zip", "helpers.egg", "helpers.py"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from synapse_dl.archive import folder_zip
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.job_definition import PLACEMENT_KEYS
 from synapse_dl.config.loading import parse_stack_config
@@ -31,7 +32,13 @@ def plan() -> Plan:
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """A file's content address; a folder's is its zip's (tests/components/test_archive.py)."""
+    data = folder_zip(path) if path.is_dir() else path.read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def shipped_name(path: Path) -> str:
+    return f"{path.name}.zip" if path.is_dir() else path.name
 
 
 def test_each_job_file_is_uploaded_under_a_content_addressed_name(plan: Plan):
@@ -73,7 +80,7 @@ def test_the_pytorch_job_definition_has_the_exact_properties(plan: Plan):
     folder = JOBS_ROOT / "pytorch_digits"
 
     def url(path: Path) -> str:
-        return f"{LAKE}synapse-dl/jobs/pytorch_digits/{digest(path)}/{path.name}"
+        return f"{LAKE}synapse-dl/jobs/pytorch_digits/{digest(path)}/{shipped_name(path)}"
 
     assert definition.inputs["workspaceName"] == "synw-dl-dev-001"
     assert definition.inputs["endpoint"] == "https://synw-dl-dev-001.dev.azuresynapse.net"
@@ -216,7 +223,7 @@ def test_the_cpu_stack_deploys_the_pytorch_job_on_its_spark_3_5_pool(cpu_plan: P
 
     def url(relative: str) -> str:
         path = folder / relative
-        return f"{CPU_LAKE}synapse-dl/jobs/pytorch_digits/{digest(path)}/{path.name}"
+        return f"{CPU_LAKE}synapse-dl/jobs/pytorch_digits/{digest(path)}/{shipped_name(path)}"
 
     assert definition.inputs["targetBigDataPool"] == "cpumedium"
     assert definition.inputs["requiredSparkVersion"] == "3.5"

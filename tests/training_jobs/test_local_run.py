@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from synapse_dl.archive import folder_zip, shipped
 from synapse_dl.config.job_definition import discover_jobs, load_job_definition
 from training_jobs import local_run
 
@@ -53,16 +54,18 @@ def test_a_job_whose_launcher_the_runtime_cannot_run_is_refused(tmp_path):
     )
 
 
-def test_the_driver_gets_spark_submits_options_and_the_pyfiles_on_its_path():
+def test_the_driver_gets_spark_submits_options_and_the_shared_zip_on_its_path():
     job_dir = JOBS_ROOT / "pytorch_digits"
     env = local_run.submit_env(job_dir)
     options = shlex.split(env["PYSPARK_SUBMIT_ARGS"])
-    py_files = [str((job_dir / f).resolve()) for f in load_job_definition(job_dir).pyFiles]
+    [common] = [shipped((job_dir / f).resolve()) for f in load_job_definition(job_dir).pyFiles]
 
-    assert options[:4] == ["--master", "local[2]", "--py-files", ",".join(py_files)]
+    # The folder goes as one zip, the same bytes the deploy uploads.
+    assert common.name == "common.zip" and common.read_bytes() == folder_zip(JOBS_ROOT / "common")
+    assert options[:4] == ["--master", "local[2]", "--py-files", str(common)]
     assert options[-1] == "pyspark-shell"
     assert "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures=1" in options
-    assert env["PYTHONPATH"].split(":")[0] == str((JOBS_ROOT / "common").resolve())
+    assert env["PYTHONPATH"].split(":")[0] == str(common)
     assert env["PYSPARK_PYTHON"] == env["PYSPARK_DRIVER_PYTHON"] == sys.executable
 
 
@@ -74,22 +77,10 @@ def test_an_unknown_job_is_refused_listing_the_jobs(capsys):
     )
 
 
-def test_every_shared_module_is_listed_once_and_every_job_ships_only_shared_modules():
-    import launcher  # a pyFiles module (conftest.py puts training_jobs/common on the path)
+def test_the_shared_modules_are_the_folders_and_every_job_ships_the_folder():
+    import launcher  # a shared module (conftest.py puts training_jobs/common on the path)
 
-    common = {p.stem for p in (JOBS_ROOT / "common").glob("*.py")}
-    assert sorted(launcher.SHARED_MODULES) == sorted(common)
+    common = sorted(p.stem for p in (JOBS_ROOT / "common").glob("*.py"))
+    assert launcher.shared_module_names() == common
     for job_dir in discover_jobs(JOBS_ROOT):
-        job = load_job_definition(job_dir)
-        shipped = {Path(f).stem for f in job.pyFiles}
-        assert shipped <= common, job.name
-        # What the launchers and the digits reader import at the top must travel too.
-        assert {
-            "launcher",
-            "job_arguments",
-            "horovod_launcher",
-            "spark_launcher",
-            "digits_data",
-            "parquet_shards",
-            "checkpoints",
-        } <= shipped, job.name
+        assert load_job_definition(job_dir).pyFiles == ["../common"], job_dir.name

@@ -5,7 +5,7 @@ serialization (torch.save, numpy .npz). fsspec reaches local paths and, on Synap
 `abfss://` (adlfs). A checkpoint is written under a temporary name and then renamed, so
 an interrupted write never passes for the latest checkpoint.
 
-Shipped to the cluster as a `pyFiles` entry of each job.yaml.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ Two readers over the same shards (row groups i % size == rank): Petastorm, the H
 launcher's (the GPU runtimes ship it), and `parquet_shards`, pyarrow alone, the spark
 launcher's (Petastorm cannot import on Spark 3.5's pyarrow 19). Both yield `Batch`es.
 
-Shipped to the cluster as a `pyFiles` entry of each job.yaml: imports only what the Spark
-runtime has, and imports Spark and Petastorm inside the functions that need them, because
-the training processes use this module without a Spark session, and Spark 3.5 has no
-Petastorm.
+Shipped to the cluster in common.zip (the jobs' `../common` pyFiles entry): imports only
+what the Spark runtime has, and imports Spark and Petastorm inside the functions that need
+them, because the training processes use this module without a Spark session, and Spark 3.5
+has no Petastorm.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The Spark 3.1/3.2 GPU runtimes ship Horovod and Petastorm; nothing later can run
 (synapse_dl/facts/runtimes.py). Gloo connects the processes; on a GPU each pins the GPU of its
 local rank.
 
-Shipped to the cluster as a `pyFiles` entry of each job.yaml.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ Both keep one contract: disjoint shards, the learning rate scaled by the number 
 checkpoints by rank 0 every epoch and a re-run resuming from the last one, every rank's result
 in the summary.
 
-Shipped to the cluster as a `pyFiles` entry of each job.yaml.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from __future__ import annotations
 import importlib
 import json
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from types import ModuleType
 
 import checkpoints
@@ -36,18 +38,8 @@ import job_arguments
 SUMMARY_FILE = "run_summary.json"
 LAUNCHERS = job_arguments.LAUNCHERS
 FRAMEWORKS = ("pytorch", "tensorflow")
-# The modules of training_jobs/common. A job ships those it uses as pyFiles.
-SHARED_MODULES = (
-    "job_arguments",
-    "checkpoints",
-    "digits_data",
-    "parquet_shards",
-    "launcher",
-    "horovod_launcher",
-    "spark_launcher",
-    "torch_parallel",
-    "tf_parallel",
-)
+# The shared modules are the ones beside this one: training_jobs/common, which a job ships
+# as one file (common.zip). Adding a module to the folder is the whole change.
 
 
 @dataclass(frozen=True)
@@ -113,20 +105,31 @@ def rank_result(
     }
 
 
+def shared_module_names() -> list[str]:
+    """The modules beside this one: in its zip (on a pool, and under `make train`) or its
+    folder (imported from the source tree)."""
+    here = Path(__file__).parent
+    if zipfile.is_zipfile(here):
+        with zipfile.ZipFile(here) as archive:
+            names = [n for n in archive.namelist() if "/" not in n and n.endswith(".py")]
+    else:
+        names = [p.name for p in here.glob("*.py")]
+    return sorted(name.removesuffix(".py") for name in names)
+
+
 def shared_modules() -> list[ModuleType]:
-    """The shared modules this job ships (its pyFiles), imported.
+    """The shared modules, imported.
 
     The launchers pickle them by value with the training function, because the processes
-    they start (torchrun, a TensorFlow worker, Horovod's tasks) have no path to them. By
-    name, not by folder: Spark may load one pyFile from its submit folder and the next from
-    its own copy of it.
+    they start (torchrun, a TensorFlow worker, Horovod's tasks) have no path to them. A module
+    that cannot import here (one of the other framework's) is not needed by this job.
     """
     modules = []
-    for name in SHARED_MODULES:
+    for name in shared_module_names():
         try:
             modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:
+        except ImportError as error:
+            if getattr(error, "name", None) == name:
                 raise
     return modules
 

@@ -6,7 +6,7 @@ groups of all the data set's files, in file-name order, and rank r reads those w
 has i % size == r. So shards are disjoint, cover the data set together, and differ in size by
 at most one row group.
 
-Shipped to the cluster as a `pyFiles` entry of each job.yaml.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations

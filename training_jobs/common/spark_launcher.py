@@ -13,7 +13,7 @@ GPUs: a task that Spark gives GPUs (`spark.task.resource.gpu.amount`) sees only 
 otherwise it sees none. Both pickle with pyspark's cloudpickle, so the job's shared modules are
 registered by value there: the processes have no path to the job's pyFiles.
 
-Shipped to the cluster as a `pyFiles` entry of each job.yaml.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Keras 2 everywhere: TF_USE_LEGACY_KERAS=1 makes `tf.keras` tf_keras on TensorFlo
 (Horovod's Keras integration fails with Keras 3, horovod issue 4290), and it is Keras 2
 anyway on older TensorFlow (2.15 on Spark 3.4, 2.8 on the 3.2 GPU runtime).
 
-Shipped to the cluster as a `pyFiles` entry of the TensorFlow job.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations

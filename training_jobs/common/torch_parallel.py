@@ -6,7 +6,7 @@ averaged differs:
 - spark: `DistributedDataParallel` over the process group the spark launcher initialised in
   each TorchDistributor process (gloo on CPU, nccl on a GPU).
 
-Shipped to the cluster as a `pyFiles` entry of the PyTorch job.
+Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
 
 from __future__ import annotations

@@ -84,7 +84,10 @@ def read_arguments(
 ) -> Reading:
     """The job's `args` as its own parser reads them after the options the plan sets; the
     problems name the args. `launchers`: the values the parser takes for --launcher."""
-    module = next((path for path in files if path.name == MODULE_FILE), None)
+    candidates = [path / MODULE_FILE if path.is_dir() else path for path in files]
+    module = next(
+        (path for path in candidates if path.name == MODULE_FILE and path.is_file()), None
+    )
     if module is None:
         return Reading(None, [])
     shown = f"args = {args!r}"

@@ -109,10 +109,11 @@ def _lake_location(value: str) -> str:
     return value
 
 
-def _file_name(suffixes: tuple[str, ...]) -> Any:
+def _file_name(suffixes: tuple[str, ...], folders: bool = False) -> Any:
     """A file Spark is given by name: entry (`.py`), pyFiles (`.py`, `.zip`, `.egg`, docs
-    "Submitting Applications"). The name goes into a URL and into `spark.submit.pyFiles`,
-    which Spark splits at commas, so it is letters, digits, '.', '_' and '-' only."""
+    "Submitting Applications", or with `folders` a folder without a suffix, shipped as
+    `<name>.zip`). The name goes into a URL and into `spark.submit.pyFiles`, which Spark
+    splits at commas, so it is letters, digits, '.', '_' and '-' only."""
 
     def check(value: str) -> str:
         name = Path(value).name
@@ -121,8 +122,9 @@ def _file_name(suffixes: tuple[str, ...]) -> Any:
                 f"the file name {name!r} holds a character Spark or a URL reads differently "
                 "(a comma splits spark.submit.pyFiles); use letters, digits, '.', '_', '-'"
             )
-        if not name.endswith(suffixes):
-            raise ValueError(f"Spark runs only {' or '.join(suffixes)} files here")
+        if not name.endswith(suffixes) and not (folders and not Path(name).suffix):
+            also = " or a folder of modules (shipped as one .zip)" if folders else ""
+            raise ValueError(f"Spark runs only {' or '.join(suffixes)} files here{also}")
         return value
 
     return AfterValidator(check)
@@ -151,7 +153,7 @@ class JobDefinition(_Model):
     # horovod or spark (facts/runtimes.py LAUNCHERS); absent: the target runtime's default.
     launcher: Literal["horovod", "spark"] | None = None
     entry: Annotated[str, _file_name((".py",))]
-    pyFiles: list[Annotated[str, _file_name((".py", ".zip", ".egg"))]] = []
+    pyFiles: list[Annotated[str, _file_name((".py", ".zip", ".egg"), folders=True)]] = []
     args: list[str] = []
     driver: Resources
     executor: Resources
@@ -223,9 +225,13 @@ def _files_problems(job: JobDefinition, job_dir: Path) -> list[Problem]:
                     "and training_jobs/common; a job ships only files from those two",
                 )
             )
-        elif not resolved.is_file():
+        elif Path(relative).suffix and not resolved.is_file():
             problems.append(
                 Problem(root, f"{key} = {relative!r}: no such file {job_dir / relative}")
+            )
+        elif not Path(relative).suffix and not resolved.is_dir():
+            problems.append(
+                Problem(root, f"{key} = {relative!r}: no such folder {job_dir / relative}")
             )
     return problems
 
