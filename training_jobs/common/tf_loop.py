@@ -96,6 +96,7 @@ def train(job: training.Job, config) -> dict:
                 inputs, labels = job.arrays(batch)
                 loss = step(tf.constant(inputs), tf.constant(labels))
                 progress.trained(batch, float(loss) * loss_scale)
+            progress.epoch_trained()
             if rank == 0:
                 payload = checkpoint_payload(epoch, start_epoch - 1, model, optimizer)
                 checkpoints.save(config.output_url, epoch, payload)

@@ -90,6 +90,7 @@ def train(job: training.Job, config) -> dict:
                 loss.backward()
                 optimizer.step()
                 progress.trained(batch, float(loss))
+            progress.epoch_trained()
             if rank == 0:
                 buffer = io.BytesIO()
                 torch.save(

@@ -80,6 +80,9 @@ class Progress:
     _started: float = field(default_factory=time.perf_counter)
     _epoch: list[float] = field(default_factory=lambda: [0.0, 0.0])  # loss sum, rows
     _epoch_started: float = field(default_factory=time.perf_counter)
+    # Seconds spent in training steps: this epoch's, and all epochs' (not checkpoints or tests).
+    _epoch_seconds: float = 0.0
+    _training_seconds: float = 0.0
 
     def trained(self, batch, mean_loss: float) -> None:
         if batch.ids is not None:
@@ -88,10 +91,15 @@ class Progress:
         self._epoch[0] += mean_loss * len(batch)
         self._epoch[1] += len(batch)
 
+    def epoch_trained(self) -> None:
+        """The epoch's steps are done: what follows (checkpoint, test) is not training time."""
+        self._epoch_seconds = time.perf_counter() - self._epoch_started
+        self._training_seconds += self._epoch_seconds
+
     def epoch_done(self, epoch: int, epochs: int, tested: tuple[float, float, float]) -> None:
         """`tested`: this rank's test loss sum, metric sum and rows; every rank calls it."""
         loss_sum, rows, test_loss, metric_sum, test_rows = self.all_sum([*self._epoch, *tested])
-        seconds = time.perf_counter() - self._epoch_started
+        seconds = self._epoch_seconds
         entry = {
             "epoch": epoch,
             "loss": loss_sum / rows if rows else None,
@@ -112,7 +120,7 @@ class Progress:
     def result(self, steps_per_epoch: int, weights_sha256: str) -> dict:
         """What this rank reports to the driver: the same shape for every job."""
         last = self.history[-1] if self.history else {}
-        seconds = time.perf_counter() - self._started
+        seconds = self._training_seconds
         return {
             "rank": self.rank,
             "size": self.size,
@@ -128,7 +136,7 @@ class Progress:
             ),
             # All ranks' samples: every rank trains the same number of steps in lockstep.
             "samples_per_second": self.trained_samples * self.size / seconds
-            if self.trained_samples
+            if self.trained_samples and seconds
             else 0.0,
             # Wall clock (time.time()) when training began in this process: launch overhead.
             "first_step_at": self.first_step_at,
