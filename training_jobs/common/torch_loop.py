@@ -89,7 +89,7 @@ def train(job: training.Job, config) -> dict:
                 loss = loss_fn(trained(inputs), labels)
                 loss.backward()
                 optimizer.step()
-                progress.trained(batch, float(loss))
+                progress.trained(batch, loss.item())
             progress.epoch_trained()
             if rank == 0:
                 buffer = io.BytesIO()
