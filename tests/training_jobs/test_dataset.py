@@ -70,3 +70,18 @@ def test_the_named_columns_become_a_float_matrix_and_labels_keep_their_kind(
     kind = np.int64 if isinstance(labels[0], int) else np.float32
     assert batch.labels.dtype == kind
     assert (batch.ids is None) == (columns.id is None)
+
+
+@pytest.mark.parametrize(
+    "features",
+    [np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32),  # Petastorm's 2-D array
+     np.array([np.array([1.0, 2.0]), np.array([3.0, 4.0])], dtype=object)],  # or n arrays
+)  # fmt: skip
+def test_a_petastorm_batch_keeps_each_rows_features_together(features):
+    from collections import namedtuple
+
+    rows = namedtuple("rows", "id features label")(np.array([7, 8]), features, np.array([1, 0]))
+
+    batch = dataset._petastorm_batch(rows, DIGITS)
+
+    assert batch.features.tolist() == [[1, 2], [3, 4]] and batch.ids.tolist() == [7, 8]

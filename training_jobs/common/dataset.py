@@ -83,13 +83,16 @@ class Batch:
         return Batch(self.features[index], self.labels[index], ids)
 
 
+def _block(part: np.ndarray) -> np.ndarray:
+    """A column as [n, k]: an array column (Petastorm gives [n, k], or n arrays) or scalars."""
+    if part.dtype == object:
+        part = np.stack(part)
+    return part.reshape(len(part), -1)
+
+
 def _matrix(parts: list[np.ndarray]) -> np.ndarray:
-    """One [n, width] float32 matrix from array columns (each a list per row) or scalars."""
-    blocks = [
-        np.stack(part).reshape(len(part), -1) if part.dtype == object else part.reshape(-1, 1)
-        for part in parts
-    ]
-    return np.concatenate(blocks, axis=1).astype(np.float32, copy=False)
+    """One [n, width] float32 matrix from array columns and scalar ones."""
+    return np.concatenate([_block(p) for p in parts], axis=1).astype(np.float32, copy=False)
 
 
 def _labels(values: np.ndarray) -> np.ndarray:

@@ -98,14 +98,18 @@ class Progress:
 
     def epoch_done(self, epoch: int, epochs: int, tested: tuple[float, float, float]) -> None:
         """`tested`: this rank's test loss sum, metric sum and rows; every rank calls it."""
-        loss_sum, rows, test_loss, metric_sum, test_rows = self.all_sum([*self._epoch, *tested])
-        seconds = self._epoch_seconds
+        elapsed = time.perf_counter() - self._started
+        # Times too are summed (then averaged): every rank ends with the same entry.
+        loss_sum, rows, test_loss, metric_sum, test_rows, seconds, elapsed = self.all_sum(
+            [*self._epoch, *tested, self._epoch_seconds, elapsed]
+        )
+        seconds, elapsed = seconds / self.size, elapsed / self.size
         entry = {
             "epoch": epoch,
             "loss": loss_sum / rows if rows else None,
             "test_loss": test_loss / test_rows if test_rows else None,
             "samples_per_second": rows / seconds if seconds else 0.0,
-            "elapsed_seconds": time.perf_counter() - self._started,
+            "elapsed_seconds": elapsed,
         }
         if self.job.metric_name:
             entry[self.job.metric_name] = metric_sum / test_rows if test_rows else None
