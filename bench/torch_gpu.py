@@ -47,30 +47,36 @@ def prepare(data: str) -> None:
 
     spark = SparkSession.builder.master("local[2]").appName("torch_gpu").getOrCreate()
     try:
-        print(json.dumps(digits_data.prepare_digits(spark, data).__dict__))
+        digits_data.prepare_digits(spark, data)
     finally:
         spark.stop()
 
 
 def worker(data: str, output: str, epochs: int, result_file: str) -> None:
     """One torchrun process: the spark launcher's process function on the job's `train`."""
-    import pyarrow.dataset as ds
     import torch
 
     launcher, spark_launcher, train = _import_job()
-    import checkpoints
-    import digits_data
+    import functools
 
-    train_url = digits_data.split_url(data, "train")
-    output_url = digits_data.as_url(output)
+    import checkpoints
+    import dataset
+    import torch_loop
+    import training
+
+    train_url = dataset.split_url(data, "train")
+    output_url = dataset.as_url(output)
     saved = checkpoints.saved_epochs(output_url)
+    columns = dataset.Columns(("features",), "label", "id")
     config = launcher.TrainConfig(
-        job=train.JOB,
+        job="pytorch_digits",
         launcher="spark",
-        reader=digits_data.READERS["spark"],
+        reader=dataset.READERS["spark"],
         train_url=train_url,
-        test_url=digits_data.split_url(data, "test"),
-        train_rows=ds.dataset(train_url.removeprefix("file://")).count_rows(),
+        test_url=dataset.split_url(data, "test"),
+        train_rows=dataset.count_rows(train_url),
+        columns=columns,
+        width=dataset.feature_width(train_url, columns),
         output_url=output_url,
         epochs=epochs,
         batch_size=32,
@@ -79,7 +85,8 @@ def worker(data: str, output: str, epochs: int, result_file: str) -> None:
         seed=0,
         threads=1,
     )
-    ranks = spark_launcher._torch_process(train.train, config)
+    job = training.Job("pytorch_digits", "pytorch", train.model)
+    ranks = spark_launcher._torch_process(functools.partial(torch_loop.train, job), config)
     if ranks is not None:
         seen = {
             "torch": torch.__version__,

@@ -180,13 +180,14 @@ def raw_pyarrow_rows_per_second(folder: Path) -> float:
 
 
 def petastorm_rows_per_second(folder: Path) -> float:
-    import digits_data
+    import dataset
 
     started = time.perf_counter()
-    with digits_data.open_shard_reader(
-        digits_data.as_url(str(folder)), 0, 1, epochs=1, reader="petastorm"
+    columns = dataset.Columns(("features",), "label", "id")
+    with dataset.open_shard_reader(
+        dataset.as_url(str(folder)), 0, 1, columns, epochs=1, reader="petastorm"
     ) as groups:
-        rows = sum(len(batch.ids) for batch in groups)
+        rows = sum(len(batch) for batch in groups)
     return rows / (time.perf_counter() - started)
 
 

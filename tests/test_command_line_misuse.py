@@ -64,6 +64,10 @@ BAD = [
     (["pr-check", MISSING], "does not exist"),
     (["pr-check", "--timeout", "-1"], "argument --timeout"),
     (["pr-check", "--base", "no-such-branch"], "argument --base"),
+    (["new-job", "x"], "--framework"),
+    (["new-job", "1x", "--framework", "pytorch"], "argument NAME"),
+    (["new-job", "x", "--framework", "jax"], "argument --framework"),
+    (["new-job", "x", "--framework", "pytorch", "--pool", "nope"], "argument --pool"),
     (["pr-check", "--prices", MISSING], "argument --prices"),
     (["pr-check", "--timeout", "0"], "argument --timeout"),
     (["pr-check", "--timeout", "nan"], "argument --timeout"),
@@ -133,6 +137,7 @@ VALUE_OPTIONS = {
     "run-job": ["--stack", "--stack-file", "--endpoint", "--poll-seconds", "--timeout-minutes",
                 "--project-dir"],
     "schema": ["--out", "--project-dir"],
+    "new-job": ["--framework", "--pool", "--project-dir"],
 }  # fmt: skip
 NASTY = st.one_of(
     st.text(max_size=30),

@@ -99,6 +99,8 @@ def submit_command(
         launcher_for(job, spark_version),
         "--num-proc",
         str(LOCAL_PROCESSES),
+        # The columns the job reads, as the plan passes them on a pool.
+        *job.data.column_args(),
         *job_args,
     ]
 

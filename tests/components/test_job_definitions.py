@@ -90,7 +90,11 @@ def test_bundled_job_submits_its_data_and_output_on_the_stacks_lake_then_its_arg
         "--launcher",
         "horovod",
     ]
-    assert job.submit_args(lake, "horovod")[6:] == job.args
+    # The columns the job.yaml names for its dataset, then its own args.
+    assert job.submit_args(lake, "horovod")[6:12] == [
+        "--features", "features", "--label", "label", "--id-column", "id"
+    ]  # fmt: skip
+    assert job.submit_args(lake, "horovod")[12:] == job.args
 
 
 def test_a_full_abfss_location_is_kept_as_it_is():
@@ -450,9 +454,12 @@ def test_conf_keys_and_values_are_checked_not_pasted(tmp_path, conf, expected):
         (["--launcher", "horovod"], "launcher", "horovod"),
         (["--launcher=spark"], "launcher", "spark"),
         (["--launch", "horovod"], "launcher", "horovod"),
-        (["--num-proc", "2", "--la", "spark"], "launcher", "spark"),
+        (["--num-proc", "2", "--laun", "spark"], "launcher", "spark"),
         (["--data", "abfss://elsewhere"], "data", "abfss://elsewhere"),
         (["--out=out/x"], "output", "out/x"),
+        (["--features", "pixels"], "features", "pixels"),
+        (["--lab=y"], "label", "y"),
+        (["--id-column", "row"], "id-column", "row"),
     ],
 )
 def test_args_may_not_set_what_the_plan_sets_in_any_spelling_the_job_reads(
@@ -461,7 +468,10 @@ def test_args_may_not_set_what_the_plan_sets_in_any_spelling_the_job_reads(
     with pytest.raises(JobDefinitionError) as raised:
         load_job_definition(write_job(tmp_path, args=args))
 
-    key = {"launcher": "launcher", "data": "data.path", "output": "output.path"}[option]
+    key = {
+        "launcher": "launcher", "data": "data.path", "output": "output.path",
+        "features": "data.features", "label": "data.label", "id-column": "data.id",
+    }[option]  # fmt: skip
     assert [str(p) for p in raised.value.problems] == [
         f"args = {args!r}: set --{option} ({value!r}), which the plan sets from the job's "
         f"{key}; drop it from args"
@@ -663,3 +673,24 @@ def test_a_conf_key_that_a_job_file_key_sets_is_refused(tmp_path, key, instead):
     conf = {"spark.dynamicAllocation.enabled": "false", key: "8"}
     [problem] = _problems(write_job(tmp_path, conf=conf))
     assert problem.endswith(f": {key}: set by the job file's own keys; write {instead} instead")
+
+
+# --- the dataset's columns ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [({"features": ["a,b"]}, "data.features"), ({"features": []}, "data.features"),
+     ({"label": "my label"}, "data.label"), ({"id": "1st"}, "data.id"),
+     ({"features": "x"}, "data.features")],
+)  # fmt: skip
+def test_a_column_the_job_cannot_be_given_is_refused_naming_the_key(tmp_path, data, key):
+    job_dir = write_job(tmp_path, data={"path": "training/data/x", **data})
+    with pytest.raises(JobDefinitionError) as raised:
+        load_job_definition(job_dir)
+    assert key in str(raised.value)
+
+
+def test_columns_default_to_features_and_label(tmp_path):
+    job = load_job_definition(write_job(tmp_path, data={"path": "training/data/x"}))
+    assert job.data.column_args() == ["--features", "features", "--label", "label"]

@@ -100,6 +100,8 @@ def test_the_pytorch_job_definition_has_the_exact_properties(plan: Plan):
             # Spark 3.2's launcher: the job.yaml names none.
             "--launcher",
             "horovod",
+            # The columns of the job.yaml's dataset.
+            *["--features", "features", "--label", "label", "--id-column", "id"],
             *job["args"],
         ],
         "conf": {
@@ -238,6 +240,7 @@ def test_the_cpu_stack_deploys_the_pytorch_job_on_its_spark_3_5_pool(cpu_plan: P
             # Spark 3.5's launcher, though neither the job.yaml nor the stack names one.
             "--launcher",
             "spark",
+            *["--features", "features", "--label", "label", "--id-column", "id"],
             # The stack's own args, sizes and conf replace the job.yaml's GPU ones.
             "--num-proc",
             "2",

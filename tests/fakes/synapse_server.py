@@ -55,6 +55,8 @@ class Batch:
     job: str
     states: list[str]
     errors: list[dict[str, str]] = field(default_factory=list)
+    # Livy's `log` window at each read (the last one repeats), as the states are.
+    logs: list[list[str]] = field(default_factory=list)
 
 
 class FakeSynapse:
@@ -69,6 +71,8 @@ class FakeSynapse:
         self.fail_next_operation: dict[str, str] | None = None
         # The states the next executed batch goes through, one per status read.
         self.next_batch_states = ["not_started", "starting", "running", "success"]
+        # Livy's log window at each read of the next batch (none: an empty log).
+        self.next_batch_logs: list[list[str]] = []
         self.next_batch_errors: list[dict[str, str]] = []
         self.writes: Counter[str] = Counter()
         self.firewall_refuses = False
@@ -196,7 +200,12 @@ class FakeSynapse:
         batch_id = len(self.batches) + 1
         pool = definition["properties"]["targetBigDataPool"]["referenceName"]
         self.batches[batch_id] = Batch(
-            batch_id, pool, name, list(self.next_batch_states), list(self.next_batch_errors)
+            batch_id,
+            pool,
+            name,
+            list(self.next_batch_states),
+            list(self.next_batch_errors),
+            [list(window) for window in self.next_batch_logs],
         )
         return self._accept(self._batch_body(self.batches[batch_id], "not_started", detailed=True))
 
@@ -227,7 +236,9 @@ class FakeSynapse:
         if batch is None or batch.pool != pool:
             return 404, {}, error_body("NotFound", f"batch {batch_id} in pool {pool}")
         state = batch.states.pop(0) if len(batch.states) > 1 else batch.states[0]
-        return 200, {}, self._batch_body(batch, state, detailed == "true")
+        log = (batch.logs.pop(0) if len(batch.logs) > 1 else batch.logs[0]) if batch.logs else []
+        body = self._batch_body(batch, state, detailed == "true")
+        return 200, {}, {**body, "log": log} if detailed == "true" else body
 
     @staticmethod
     def _batch_body(batch: Batch, state: str, detailed: bool) -> dict[str, Any]:

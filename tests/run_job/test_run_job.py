@@ -435,3 +435,40 @@ def test_a_stack_that_deploys_no_jobs_says_so(tmp_path, dev_config, write_stack,
     assert capsys.readouterr().err == (
         "error: --job 'pytorch_digits': Pulumi.nojobs.yaml deploys no such job; it deploys: none\n"
     )
+
+
+# --- the driver's log while the batch runs ---------------------------------------------------
+
+
+def test_the_runner_shows_each_new_log_line_once_as_livys_window_slides(synapse: FakeSynapse):
+    deploy(synapse)
+    synapse.next_batch_logs = [
+        [],
+        ["stdout:", "epoch 1/3: loss 1.2"],
+        ["epoch 1/3: loss 1.2", "epoch 2/3: loss 0.6"],  # the window moved on
+        ["epoch 2/3: loss 0.6", "epoch 3/3: loss 0.3", '{"job": "pytorch_digits"}'],
+    ]
+    from synapse_dl.cli.spark_batch import run_job_definition
+
+    reported: list[str] = []
+    clock = FakeClock()
+    run_job_definition(synapse.base_url, "pytorch_digits", "gpularge", report=reported.append,
+                       sleep=clock.sleep, clock=clock.time,
+                       credential_factory=FakeCredential)  # fmt: skip
+
+    logged = [line.removeprefix("  | ") for line in reported if line.startswith("  | ")]
+    assert logged == ["stdout:", "epoch 1/3: loss 1.2", "epoch 2/3: loss 0.6",
+                      "epoch 3/3: loss 0.3", '{"job": "pytorch_digits"}']  # fmt: skip
+    # in order with the states
+    assert reported.index("  | epoch 1/3: loss 1.2") > reported.index("batch 1: starting")
+
+
+@pytest.mark.parametrize(
+    ("shown", "window", "new"),
+    [([], ["a"], ["a"]), (["a", "b"], ["b", "c"], ["c"]), (["a", "b"], ["a", "b"], []),
+     (["x"], ["a", "b"], ["a", "b"]), (["a", "a"], ["a", "a", "b"], ["b"])],
+)  # fmt: skip
+def test_new_lines_are_what_follows_the_shown_end(shown, window, new):
+    from synapse_dl.cli.spark_batch import new_lines
+
+    assert new_lines(shown, window) == new

@@ -35,6 +35,8 @@ def test_a_default_run_plays_the_gpu_runtime_with_the_horovod_launcher():
         "horovod",
         "--num-proc",
         "2",
+        # the columns of the job.yaml's dataset, as the plan passes them on a pool
+        *["--features", "features", "--label", "label", "--id-column", "id"],
         "--epochs",
         "2",
     ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import digits_data
+import dataset
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from parquet_shards import ParquetShard
+
+WIDTH = 64
+DIGITS = dataset.Columns(("features",), "label", "id")
 
 
 def write_dataset(folder: Path, groups_per_file: list[int], rows_per_group: int = 10) -> Path:
@@ -20,9 +23,7 @@ def write_dataset(folder: Path, groups_per_file: list[int], rows_per_group: int 
     next_id = 0
     for i, groups in enumerate(groups_per_file):
         ids = np.arange(next_id, next_id + groups * rows_per_group, dtype=np.int64)
-        features = pa.array(
-            [[float(x)] * digits_data.FEATURES for x in ids], pa.list_(pa.float32())
-        )
+        features = pa.array([[float(x)] * WIDTH for x in ids], pa.list_(pa.float32()))
         table = pa.table({"id": ids, "features": features, "label": ids % 10})
         pq.write_table(table, folder / f"part-{i}.parquet", row_group_size=rows_per_group)
         next_id += len(ids)
@@ -107,16 +108,16 @@ def test_a_rank_outside_the_world_is_an_error(tmp_path):
         ParquetShard(str(data), 2, 2)
 
 
-def test_the_digits_reader_turns_row_groups_into_batches_with_their_rows_together(tmp_path):
+def test_the_reader_turns_row_groups_into_batches_with_their_rows_together(tmp_path):
     data = write_dataset(tmp_path / "data", [2, 1])
 
-    with digits_data.open_shard_reader(str(data), 0, 1, epochs=1, reader="pyarrow") as row_groups:
-        batches = list(row_groups)
+    with dataset.open_shard_reader(str(data), 0, 1, DIGITS, epochs=1, reader="pyarrow") as groups:
+        batches = list(groups)
 
-    assert [len(b.ids) for b in batches] == [10, 10, 10]
+    assert [len(b) for b in batches] == [10, 10, 10]
     for batch in batches:
         assert batch.features.dtype == np.float32
-        assert batch.features.shape == (10, digits_data.FEATURES)
+        assert batch.features.shape == (10, WIDTH)
         assert (batch.features[:, 0] == batch.ids).all()
         assert (batch.labels == batch.ids % 10).all()
 
@@ -124,7 +125,7 @@ def test_the_digits_reader_turns_row_groups_into_batches_with_their_rows_togethe
 def test_an_unknown_reader_is_an_error(tmp_path):
     data = write_dataset(tmp_path / "data", [1])
 
-    reader = digits_data.open_shard_reader(str(data), 0, 1, epochs=1, reader="arrow")
+    reader = dataset.open_shard_reader(str(data), 0, 1, DIGITS, epochs=1, reader="arrow")
     with pytest.raises(ValueError, match=r"reader 'arrow' is not one of petastorm, pyarrow"):
         reader.__enter__()
 
@@ -132,11 +133,11 @@ def test_an_unknown_reader_is_an_error(tmp_path):
 @pytest.mark.environment("horovod")
 def test_petastorm_and_pyarrow_give_a_rank_the_same_rows(tmp_path):
     data = write_dataset(tmp_path / "data", [3, 2, 2])
-    url = digits_data.as_url(str(data))
+    url = dataset.as_url(str(data))
 
     for rank in range(2):
         shards = {}
         for reader in ("petastorm", "pyarrow"):
-            with digits_data.open_shard_reader(url, rank, 2, epochs=1, reader=reader) as groups:
+            with dataset.open_shard_reader(url, rank, 2, DIGITS, epochs=1, reader=reader) as groups:
                 shards[reader] = sorted(i for batch in groups for i in batch.ids.tolist())
         assert shards["petastorm"] == shards["pyarrow"]

@@ -188,3 +188,18 @@ def test_spark_wrote_the_digits_as_parquet_files_the_readers_can_shard(job_runs)
     for split in ("train", "test"):
         files = list((job_runs["data"] / split).glob("*.parquet"))
         assert len(files) >= 4, f"{split}: {len(files)} files, too few to split in 2 shards"
+
+
+def test_each_epoch_of_the_run_has_its_loss_metric_speed_and_time(job_runs):
+    history = job_runs["resumed"]["epochs"]
+    # The resumed run trained epochs 3..8: one entry each, the same on every rank.
+    assert [e["epoch"] for e in history] == list(range(INTERRUPTED_AFTER + 1, EPOCHS + 1))
+    assert job_runs["resumed"]["ranks"][1]["history"] == history
+    for entry in history:
+        assert set(entry) == {"epoch", "loss", "test_loss", "accuracy", "samples_per_second",
+                              "elapsed_seconds"}  # fmt: skip
+        assert entry["loss"] > 0 and entry["test_loss"] > 0 and entry["samples_per_second"] > 0
+    assert history[-1]["accuracy"] == job_runs["resumed"]["final"]["test_accuracy"]
+    assert history[-1]["test_loss"] < job_runs["first"]["epochs"][0]["test_loss"]
+    times = [e["elapsed_seconds"] for e in history]
+    assert times == sorted(times)

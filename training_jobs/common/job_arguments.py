@@ -20,8 +20,18 @@ def build_parser(
     parser = argparse.ArgumentParser(prog=job, description=f"Train {job} on Spark.")
     parser.add_argument(
         "--data",
-        default="out/data/digits",
-        help="where the digits Parquet is (written if missing): a local path or abfss:// URL",
+        default=f"out/data/{job}",
+        help="the Parquet dataset (train/ and test/; the job may write it if missing): a "
+        "local path or abfss:// URL",
+    )
+    parser.add_argument(
+        "--features",
+        default="features",
+        help="the feature columns, comma-separated: one array column or several numeric ones",
+    )
+    parser.add_argument("--label", default="label", help="the label column")
+    parser.add_argument(
+        "--id-column", default=None, help="a column of row ids, to check the shards (optional)"
     )
     parser.add_argument(
         "--output", default=f"out/{job}", help="checkpoints and run summary: path or URL"

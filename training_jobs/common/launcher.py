@@ -1,10 +1,11 @@
 """The driver side of a training job: arguments, data preparation, launch, result.
 
-An entry script defines `train(config) -> dict` for one training process and calls
-`main(job_name, train, framework=...)`. The driver prepares the data with Spark, starts
-`--num-proc` processes as Spark tasks with the `--launcher` the job's runtime can run, writes
-every rank's result to `<output>/run_summary.json` and prints one JSON line:
-{"job", "epochs", "test_accuracy", "samples_per_second"}.
+An entry script calls `training.main(...)` with what is its own (training.py); this module
+reads the arguments, lets the job prepare its data with Spark, starts `--num-proc` processes
+as Spark tasks with the `--launcher` the job's runtime can run, each running its framework's
+loop (torch_loop, tf_loop), writes every rank's result and each epoch's figures to
+`<output>/run_summary.json` and prints one JSON line: {"job", "epochs", "test_loss",
+"test_<metric>", "samples_per_second"}.
 
 Launchers (synapse_dl/facts/runtimes.py says which runtime runs which):
 - horovod: `horovod.spark.run` (horovod_launcher), data through Petastorm; the 3.1/3.2 GPU
@@ -21,17 +22,18 @@ Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 
 import checkpoints
-import digits_data
+import dataset
 import fsspec
 import job_arguments
 
@@ -48,10 +50,12 @@ class TrainConfig:
 
     job: str
     launcher: str
-    reader: str  # petastorm or pyarrow: digits_data.READERS[launcher]
+    reader: str  # petastorm or pyarrow: dataset.READERS[launcher]
     train_url: str
     test_url: str
     train_rows: int
+    columns: dataset.Columns
+    width: int  # the numbers in one row's features
     output_url: str
     epochs: int
     batch_size: int
@@ -73,36 +77,6 @@ class TrainConfig:
 def parse_args(job: str, argv: Sequence[str] | None, *, epochs: int, learning_rate: float):
     parser = job_arguments.build_parser(job, epochs=epochs, learning_rate=learning_rate)
     return job_arguments.parse(parser, None if argv is None else list(argv))
-
-
-def rank_result(
-    *,
-    rank: int,
-    size: int,
-    start_epoch: int,
-    steps_per_epoch: int,
-    ids_seen: set[int],
-    weights_sha256: str,
-    correct: float,
-    total: float,
-    trained_samples: int,
-    seconds: float,
-    first_step_at: float,
-) -> dict:
-    """What one training process reports to the driver: the same shape for every job."""
-    return {
-        "rank": rank,
-        "size": size,
-        "start_epoch": start_epoch,
-        "steps_per_epoch": steps_per_epoch,
-        "ids_seen": sorted(ids_seen),
-        "weights_sha256": weights_sha256,
-        "test_accuracy": correct / total,
-        # All ranks' samples: every rank trains the same number of steps in lockstep.
-        "samples_per_second": trained_samples * size / seconds if trained_samples else 0.0,
-        # Wall clock (time.time()) when training began in this process: launch overhead.
-        "first_step_at": first_step_at,
-    }
 
 
 def shared_module_names() -> list[str]:
@@ -134,22 +108,19 @@ def shared_modules() -> list[ModuleType]:
     return modules
 
 
-def launch(
-    launcher: str,
-    framework: str,
-    train: Callable[[TrainConfig], dict],
-    config: TrainConfig,
-    num_proc: int,
-) -> list[dict]:
-    """Run `train` in `num_proc` processes with `launcher`; every rank's result, by rank."""
-    if launcher == "horovod":
+def launch(job, config: TrainConfig, num_proc: int) -> list[dict]:
+    """Run the job's framework loop in `num_proc` processes with the config's launcher; every
+    rank's result, by rank."""
+    loop = importlib.import_module("torch_loop" if job.framework == "pytorch" else "tf_loop")
+    train = functools.partial(loop.train, job)
+    if config.launcher == "horovod":
         import horovod_launcher
 
         ranks = horovod_launcher.run(train, config, num_proc, shared_modules())
     else:
         import spark_launcher
 
-        ranks = spark_launcher.run(framework, train, config, num_proc, shared_modules())
+        ranks = spark_launcher.run(job.framework, train, config, num_proc, shared_modules())
     return sorted(ranks, key=lambda r: r["rank"])
 
 
@@ -160,32 +131,28 @@ def write_summary(output_url: str, summary: dict) -> None:
         json.dump(summary, f, indent=2)
 
 
-def main(
-    job: str,
-    train: Callable[[TrainConfig], dict],
-    argv: Sequence[str] | None = None,
-    *,
-    framework: str,
-    epochs: int,
-    learning_rate: float,
-) -> dict:
-    if framework not in FRAMEWORKS:
-        raise ValueError(f"framework {framework!r} is not one of {', '.join(FRAMEWORKS)}")
-    args = parse_args(job, argv, epochs=epochs, learning_rate=learning_rate)
+def run(job, argv: Sequence[str] | None = None, *, epochs: int, learning_rate: float) -> dict:
+    """The job's driver: its final JSON line, printed and returned."""
+    args = parse_args(job.name, argv, epochs=epochs, learning_rate=learning_rate)
+    columns = dataset.Columns(tuple(args.features.split(",")), args.label, args.id_column)
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.appName(job).getOrCreate()
+    spark = SparkSession.builder.appName(job.name).getOrCreate()
     try:
-        data = digits_data.prepare_digits(spark, args.data)
-        output_url = digits_data.as_url(args.output)
+        if job.prepare is not None:
+            job.prepare(spark, args.data)
+        train_url = dataset.split_url(args.data, "train")
+        output_url = dataset.as_url(args.output)
         saved = checkpoints.saved_epochs(output_url) if args.resume else []
         config = TrainConfig(
-            job=job,
+            job=job.name,
             launcher=args.launcher,
-            reader=digits_data.READERS[args.launcher],
-            train_url=data.train_url,
-            test_url=data.test_url,
-            train_rows=data.train_rows,
+            reader=dataset.READERS[args.launcher],
+            train_url=train_url,
+            test_url=dataset.split_url(args.data, "test"),
+            train_rows=dataset.count_rows(train_url),
+            columns=columns,
+            width=dataset.feature_width(train_url, columns),
             output_url=output_url,
             epochs=args.epochs,
             batch_size=args.batch_size,
@@ -195,13 +162,15 @@ def main(
             threads=int(spark.conf.get("spark.task.cpus", "1")),
         )
         launched_at = time.time()
-        ranks = launch(args.launcher, framework, train, config, args.num_proc)
+        ranks = launch(job, config, args.num_proc)
     finally:
         spark.stop()
+    metric = f"test_{job.metric_name}" if job.metric_name else None
     final = {
-        "job": job,
+        "job": job.name,
         "epochs": args.epochs,
-        "test_accuracy": ranks[0]["test_accuracy"],
+        "test_loss": ranks[0]["test_loss"],
+        **({metric: ranks[0][metric]} if metric else {}),
         "samples_per_second": ranks[0]["samples_per_second"],
     }
     launch_info = {
@@ -211,7 +180,13 @@ def main(
     }
     write_summary(
         output_url,
-        {"final": final, "launch": launch_info, "config": asdict(config), "ranks": ranks},
+        {
+            "final": final,
+            "launch": launch_info,
+            "config": asdict(config),
+            "epochs": ranks[0]["history"],
+            "ranks": ranks,
+        },
     )
     print(json.dumps(final), flush=True)
     return final

@@ -6,6 +6,7 @@
     synapse-dl pr-check [STACK_FILE ...] every stack planned and summarised (the pipelines' check)
     synapse-dl run-job --job NAME        a deployed training job, run on its pool and followed
     synapse-dl schema                    the component package's schema, checked
+    synapse-dl new-job NAME --framework F a training job of your own, on the job API
 
 Each command works on the Pulumi project around the working directory (the nearest folder
 with a Pulumi.yaml), or on --project-dir. Exit status: each command's help gives its own;
@@ -20,7 +21,7 @@ import os
 import sys
 from types import ModuleType
 
-from synapse_dl.cli import libraries, packages, plan, pr_check, run_job, schema
+from synapse_dl.cli import libraries, new_job, packages, plan, pr_check, run_job, schema
 from synapse_dl.cli.argument_types import Parser
 from synapse_dl.cli.arguments import UsageError, check_project_and_stack, report_usage_error
 from synapse_dl.version import PACKAGE, VERSION
@@ -32,6 +33,7 @@ COMMANDS: dict[str, ModuleType] = {
     "pr-check": pr_check,
     "run-job": run_job,
     "schema": schema,
+    "new-job": new_job,
 }
 
 

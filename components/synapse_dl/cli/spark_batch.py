@@ -47,6 +47,15 @@ class RunResult:
         return self.state in SUCCEEDED
 
 
+def new_lines(shown: list[str], window: list[str]) -> list[str]:
+    """The lines of Livy's latest log window that come after what was shown: the window
+    slides, so the longest end of `shown` that starts `window` was shown already."""
+    for overlap in range(min(len(shown), len(window)), 0, -1):
+        if shown[-overlap:] == window[:overlap]:
+            return window[overlap:]
+    return list(window)
+
+
 def run_job_definition(
     endpoint: str,
     definition: str,
@@ -59,7 +68,8 @@ def run_job_definition(
     clock: Callable[[], float] = time.monotonic,
     credential_factory: CredentialFactory = default_credential,
 ) -> RunResult:
-    """Execute `definition` and wait for its batch; reports each state change.
+    """Execute `definition` and wait for its batch; reports each state change and the
+    driver's new log lines (the epoch lines a job prints among them).
 
     Raises RunTimeout when the batch is still running after `timeout_seconds`, and
     UnknownBatchState for a state Livy does not document.
@@ -75,11 +85,15 @@ def run_job_definition(
         livy = LivyBatches(endpoint, pool, credential)
         deadline = clock() + timeout_seconds
         last_state = None
+        shown: list[str] = []
         while True:
             status = livy.status(batch.id)
             if status.state != last_state:
                 report(f"batch {batch.id}: {status.state}")
                 last_state = status.state
+            for line in new_lines(shown, status.log):
+                report(f"  | {line}")
+            shown = status.log or shown
             if status.state in SUCCEEDED | FAILED:
                 return RunResult(batch.id, status.state, status.errors)
             if status.state not in RUNNING:

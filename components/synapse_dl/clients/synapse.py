@@ -10,7 +10,7 @@ declaring it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from azure.core import PipelineClient
@@ -88,6 +88,9 @@ def permission_error(error: HttpResponseError, action: str, role: str) -> Except
 class BatchStatus:
     state: str
     errors: list[str]
+    # The driver's latest log lines, as Livy keeps them (`log`, SparkBatchJob.logLines in
+    # sparkJob.json 2019-11-01-preview): a window of the newest, not the whole log.
+    log: list[str] = field(default_factory=list)
 
 
 class LivyBatches:
@@ -105,4 +108,5 @@ class LivyBatches:
             raise HttpResponseError(response=response)
         body = response.json()
         errors = body.get("errorInfo") or []
-        return BatchStatus(body["state"], [m for e in errors if (m := e.get("message"))])
+        log = [line for line in body.get("log") or [] if isinstance(line, str)]
+        return BatchStatus(body["state"], [m for e in errors if (m := e.get("message"))], log)

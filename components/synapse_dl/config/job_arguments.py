@@ -28,7 +28,14 @@ from typing import Any, NamedTuple, NoReturn
 MODULE_FILE = "job_arguments.py"
 FUNCTIONS = ("build_parser", "parse")
 # The options the plan sets itself (the job.yaml keys that set each): args must not.
-PLAN_SET = {"data": "data.path", "output": "output.path", "launcher": "launcher"}
+PLAN_SET = {
+    "data": "data.path",
+    "output": "output.path",
+    "launcher": "launcher",
+    "features": "data.features",
+    "label": "data.label",
+    "id_column": "data.id",
+}
 # Stand-ins for the plan's values while the args are read: never a value a job's args give.
 _MARK = "\x00synapse-dl-plan-sets-this"
 
@@ -98,6 +105,7 @@ def read_arguments(
         readings = []
         for launcher in launchers:
             plan = ["--data", _MARK, "--output", _MARK, "--launcher", launcher]
+            plan += ["--features", _MARK, "--label", _MARK, "--id-column", _MARK]
             readings.append((launcher, parser.parse([*plan, *args])))
     except _Refused as error:
         refused = f"{shown}: the job's own parser ({module.name}) refuses them: {error}"
@@ -112,7 +120,8 @@ def read_arguments(
             planned = launcher if option == "launcher" else _MARK
             if getattr(namespace, option, planned) != planned:
                 problems.append(
-                    f"{shown}: set --{option} ({getattr(namespace, option)!r}), which the plan "
+                    f"{shown}: set --{option.replace('_', '-')} ({getattr(namespace, option)!r}), "
+                    "which the plan "
                     f"sets from the job's {key}; drop it from args"
                 )
                 break

@@ -145,6 +145,26 @@ class Location(_Model):
         return theirs == mine or theirs.startswith(mine + "/")
 
 
+# A Parquet column the job reads: its name goes into an argument that commas split.
+_COLUMN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
+Column = Annotated[str, Field(pattern=_COLUMN, max_length=128)]
+
+
+class Dataset(Location):
+    """The job's Parquet dataset (`train/` and `test/` under `path`) and which columns it
+    reads: the features (one array column, or several numeric ones), the label, and an id
+    column that lets a run check its shards (optional)."""
+
+    features: list[Column] = Field(default=["features"], min_length=1)
+    label: Column = "label"
+    id: Column | None = None
+
+    def column_args(self) -> list[str]:
+        """The entry script's column arguments (common/job_arguments.py)."""
+        args = ["--features", ",".join(self.features), "--label", self.label]
+        return args + (["--id-column", self.id] if self.id else [])
+
+
 class JobDefinition(_Model):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
     description: str
@@ -159,7 +179,7 @@ class JobDefinition(_Model):
     executor: Resources
     numExecutors: int = Field(ge=1)
     conf: SparkProperties = {}
-    data: Location
+    data: Dataset
     output: Location
     # Read from the args with the job's own parser (config.job_arguments).
     _processes: int | None = PrivateAttr(default=None)
@@ -188,6 +208,7 @@ class JobDefinition(_Model):
             self.output.url(lake_url),
             "--launcher",
             launcher,
+            *self.data.column_args(),
             *self.args,
         ]
 
