@@ -68,3 +68,14 @@ def test_another_index_or_runtime_is_another_key(index):
     assert key != preflight.verdict_key(environment_35, "a==2", "https://one.example/simple")
     gpu = preflight.runtime_environment(pool_35().model_copy(update={"spark_version": "3.4"}))
     assert key != preflight.verdict_key(gpu, "a==1", "https://one.example/simple")
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(index, resolutions, monkeypatch, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("SYNAPSE_DL_CACHE", str(blocked / "cache"))  # under a file: unwritable
+    index.add_wheel("demo-lib", "1.0")
+    with index.serve() as url:
+        first = preflight_pool(pool_35("demo-lib==1.0"), url)
+        again = preflight_pool(pool_35("demo-lib==1.0"), url)
+    assert first.ok and again.ok and len(resolutions) == 2

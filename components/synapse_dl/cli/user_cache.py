@@ -8,6 +8,7 @@ removing it loses nothing but time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -41,6 +42,8 @@ def read_fresh(path: Path, key: str, now: dt.datetime | None = None) -> tuple[An
 
 
 def save(path: Path, key: str, value: Any, now: dt.datetime | None = None) -> None:
+    """Keep `value` under `key`; a cache that cannot be written costs time, never the run."""
     now = now or dt.datetime.now(dt.UTC)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(path, json.dumps({"key": key, "saved": now.isoformat(), "value": value}))
+    entry = json.dumps({"key": key, "saved": now.isoformat(), "value": value})
+    with contextlib.suppress(OSError):
+        write_text_atomically(path, entry)
