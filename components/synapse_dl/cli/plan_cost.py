@@ -316,6 +316,18 @@ def money(amount: float, currency: str | None) -> str:
     return f"{currency or ''} {amount:,.2f}".strip()
 
 
+def money_span(low: float, high: float, currency: str | None, *, signed: bool = False) -> str:
+    """`USD 1.00 to USD 2.00`, one amount when both ends are alike; `signed` for a change."""
+
+    def one(amount: float) -> str:
+        if not signed:
+            return money(amount, currency)
+        return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
+
+    first, last = one(low), one(high)
+    return first if first == last else f"{first} to {last}"
+
+
 def judge_budget(
     level: str, settings: Mapping[str, Any], cost: Mapping[str, Any]
 ) -> tuple[str | None, str | None]:

@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from synapse_dl.cli.plan_cost import money
+from synapse_dl.cli.plan_cost import money_span
 from synapse_dl.cli.plan_diff import PlanDiff
 from synapse_dl.cli.plan_findings import Finding
 from synapse_dl.engine.analyzer import PolicyReport
@@ -294,10 +294,7 @@ def render_diff(diff: PlanDiff, findings: Sequence[Finding] = (), notes: Sequenc
 
 
 def _range(values: Mapping[str, float] | None, currency: str | None) -> str:
-    if values is None:
-        return "unknown"
-    low, high = money(values["min"], currency), money(values["max"], currency)
-    return low if low == high else f"{low} to {high}"
+    return "unknown" if values is None else money_span(values["min"], values["max"], currency)
 
 
 def render_cost(cost: Mapping[str, Any]) -> str:
@@ -325,7 +322,11 @@ def render_cost(cost: Mapping[str, Any]) -> str:
     lines.append(f"  total: {_range(cost['monthly'], currency)} a month")
     if "delta" in cost:
         delta = cost["delta"]
-        change = "unknown (a price is unknown)" if delta is None else _signed(delta, currency)
+        change = (
+            "unknown (a price is unknown)"
+            if delta is None
+            else money_span(delta["min"], delta["max"], currency, signed=True)
+        )
         lines.append(f"  change against the baseline: {change} a month")
     return "\n".join(lines)
 
@@ -333,11 +334,3 @@ def render_cost(cost: Mapping[str, Any]) -> str:
 def _span(values: Mapping[str, float]) -> str:
     low, high = f"{values['min']:g}", f"{values['max']:g}"
     return low if low == high else f"{low}-{high}"
-
-
-def _signed(delta: Mapping[str, float], currency: str | None) -> str:
-    def one(amount: float) -> str:
-        return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
-
-    low, high = one(delta["min"]), one(delta["max"])
-    return low if low == high else f"{low} to {high}"

@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from synapse_dl.cli.plan_cost import money
-from synapse_dl.cli.plan_json import Against, Cost, MoneyRange, Plan, Violation, Weakened
+from synapse_dl.cli.plan_cost import money_span
+from synapse_dl.cli.plan_json import Against, Cost, Plan, Violation, Weakened
 from synapse_dl.cli.pr_diagram import mermaid
 from synapse_dl.cli.preflight.check import PoolVerdict
 from synapse_dl.cli.stack_outcome import Outcome, StackResult
@@ -91,26 +91,13 @@ def change_line(against: Against) -> str:
     return ", ".join(f"{against.count(a)} to {a}" for a in _ACTIONS)
 
 
-def _money_range(values: MoneyRange | None, currency: str | None) -> str:
-    if values is None:
-        return "unknown"
-    low, high = money(values.min, currency), money(values.max, currency)
-    return low if low == high else f"{low} to {high}"
-
-
-def _signed(values: MoneyRange, currency: str | None) -> str:
-    def one(amount: float) -> str:
-        return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
-
-    low, high = one(values.min), one(values.max)
-    return low if low == high else f"{low} to {high}"
-
-
 def cost_line(cost: Cost) -> str:
     """The month's cost and, against a base, its change; unknown where a price is."""
-    line = f"{_money_range(cost.monthly, cost.currency)} a month"
+    monthly = cost.monthly
+    line = "unknown" if monthly is None else money_span(monthly.min, monthly.max, cost.currency)
+    line += " a month"
     if cost.delta is not None:
-        line += f" ({_signed(cost.delta, cost.currency)})"
+        line += f" ({money_span(cost.delta.min, cost.delta.max, cost.currency, signed=True)})"
     return line
 
 
