@@ -124,6 +124,8 @@ def test_the_runtimes_that_exist_today_ship_their_published_training_packages():
         "numpy": "1.26.4",
         "pandas": "2.2.3",
         "torch": "2.5.1",
+        "mlflow-skinny": "2.18.0",
+        "matplotlib": "3.10.0",
     }
     assert RUNTIMES["3.4"].preinstalled == {
         "pyarrow": "14.0.2",
@@ -131,6 +133,8 @@ def test_the_runtimes_that_exist_today_ship_their_published_training_packages():
         "pandas": "1.5.3",
         "torch": "2.0.1",
         "tensorflow": "2.15.0",
+        "mlflow-skinny": "2.9.2",
+        "matplotlib": "3.8.2",
     }
     # The merged 3.2 component list says nothing reliable of one environment.
     assert RUNTIMES["3.2"].preinstalled == RUNTIMES["3.1"].preinstalled == {}

@@ -167,7 +167,7 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
     # Docs "apache-spark-34-runtime"; end of support 2026-03-31. No GPU pools. Versions from
     # microsoft/synapse-spark-runtime Synapse/spark3.4/Synapse-Python310-CPU.yml (commit
     # c1a72f5b): python 3.10.13, pyarrow 14.0.2, numpy 1.23.5, pandas 1.5.3, pytorch 2.0.1
-    # (CPU), tensorflow 2.15.0; no horovod, no petastorm.
+    # (CPU), tensorflow 2.15.0, mlflow-skinny 2.9.2, matplotlib 3.8.2; no horovod, no petastorm.
     "3.4": SparkRuntime(
         version="3.4",
         python="3.10.13",
@@ -178,6 +178,8 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
             "pandas": "1.5.3",
             "torch": "2.0.1",
             "tensorflow": "2.15.0",
+            "mlflow-skinny": "2.9.2",
+            "matplotlib": "3.8.2",
         },
         launchers=("spark",),
         lifecycle_note="Spark 3.4 reached end of support on 2026-03-31; move pools to 3.5",
@@ -189,7 +191,8 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
     # pools. Versions from microsoft/synapse-spark-runtime
     # Synapse/spark3.5/Synapse-Python311-CPU.yml (commit bdfdb55d): python 3.11.11,
     # pyarrow 19.0.0, numpy 1.26.4, pandas 2.2.3, pytorch 2.5.1 (a CUDA 12.4 build that runs
-    # on CPU nodes); no tensorflow, horovod or petastorm.
+    # on CPU nodes), mlflow-skinny 2.18.0, matplotlib 3.10.0; no tensorflow, horovod or
+    # petastorm.
     "3.5": SparkRuntime(
         version="3.5",
         python="3.11.11",
@@ -199,6 +202,8 @@ RUNTIMES: Final[dict[str, SparkRuntime]] = {
             "numpy": "1.26.4",
             "pandas": "2.2.3",
             "torch": "2.5.1",
+            "mlflow-skinny": "2.18.0",
+            "matplotlib": "3.10.0",
         },
         launchers=("spark",),
         # Components.json "operatingSystem": Azure Linux 3.0, glibc 2.38.
