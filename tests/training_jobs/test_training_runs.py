@@ -8,13 +8,16 @@ Per job, one output folder sees three runs, the way an interrupted job would:
   2. `--epochs 8`: resumes and trains epochs 3..8, the run whose accuracy is checked;
   3. `--epochs 1 --no-resume`: starts again from epoch 1 although checkpoints exist.
 Resumption is read from the checkpoints themselves (each records its epoch and the epoch its
-run started after), not from logs.
+run started after), not from logs. The first run is logged to MLflow through
+MLFLOW_TRACKING_URI, the second through `--mlflow-tracking-uri`, the third not at all: a
+local MLflow file store, read back with MLflow's own client.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +26,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+PNG = b"\x89PNG\r\n\x1a\n"
 JOBS = ["pytorch_digits", "tensorflow_digits"]
 INTERRUPTED_AFTER = 2
 EPOCHS = 8
@@ -41,11 +45,17 @@ RUNTIME_OF = {"horovod": "3.2", "spark": "3.5"}
 READER_OF = {"horovod": "petastorm", "spark": "pyarrow"}
 
 
-def run_job(job: str, launcher: str, data: Path, output: Path, *args: str) -> dict:
+def run_job(
+    job: str, launcher: str, data: Path, output: Path, *args: str, env: dict | None = None
+) -> dict:
     """`python -m training_jobs.local_run` on local[2]; returns the run summary."""
     command = [sys.executable, "-m", "training_jobs.local_run", "--spark", RUNTIME_OF[launcher]]
     command += [job, "--data", str(data), "--output", str(output), *args]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
+    # No MLflow unless asked; mlflow 3 uses a file store only with MLFLOW_ALLOW_FILE_STORE
+    # (here a test's store; a pool logs to a server).
+    outer = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    env = {**outer, "MLFLOW_ALLOW_FILE_STORE": "true", **(env or {})}
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900, env=env)
     assert done.returncode == 0, f"{job} failed:\n{done.stdout[-4000:]}\n{done.stderr[-8000:]}"
     final = json.loads(done.stdout.strip().splitlines()[-1])
     summary = json.loads((output / "run_summary.json").read_text())
@@ -90,13 +100,24 @@ def data_dir(tmp_path_factory) -> Path:
 def job_runs(request, launcher, data_dir, tmp_path_factory) -> dict:
     job = request.param
     output = tmp_path_factory.mktemp(job) / "output"
-    first = run_job(job, launcher, data_dir, output, "--epochs", str(INTERRUPTED_AFTER))
+    mlflow_uri = (tmp_path_factory.mktemp("mlflow") / "mlruns").as_uri()
+    first = run_job(
+        job, launcher, data_dir, output, "--epochs", str(INTERRUPTED_AFTER),
+        env={"MLFLOW_TRACKING_URI": mlflow_uri},
+    )  # fmt: skip
     after_first = checkpoints_of(job, output)
-    resumed = run_job(job, launcher, data_dir, output, "--epochs", str(EPOCHS))
+    first_curves = (output / "training_curves.png").read_bytes()
+    resumed = run_job(
+        job, launcher, data_dir, output, "--epochs", str(EPOCHS),
+        "--mlflow-tracking-uri", mlflow_uri,
+    )  # fmt: skip
     after_resume = checkpoints_of(job, output)
+    resumed_curves = (output / "training_curves.png").read_bytes()
     restarted = run_job(job, launcher, data_dir, output, "--epochs", "1", "--no-resume")
     after_restart = checkpoints_of(job, output)
     return {
+        "mlflow_uri": mlflow_uri,
+        "curves": {"first": first_curves, "resumed": resumed_curves},
         "job": job,
         "launcher": launcher,
         "data": data_dir,
@@ -203,3 +224,36 @@ def test_each_epoch_of_the_run_has_its_loss_metric_speed_and_time(job_runs):
     assert history[-1]["test_loss"] < job_runs["first"]["epochs"][0]["test_loss"]
     times = [e["elapsed_seconds"] for e in history]
     assert times == sorted(times)
+
+
+def test_each_run_draws_its_training_curves_beside_its_summary(job_runs):
+    first, resumed = job_runs["curves"]["first"], job_runs["curves"]["resumed"]
+    assert first.startswith(PNG) and resumed.startswith(PNG)
+    # Each run drew its own epochs (1-2, then 3-8).
+    assert first != resumed
+
+
+def test_mlflow_has_a_run_per_run_that_asked_with_each_epochs_figures_and_the_outputs(
+    job_runs, tmp_path, monkeypatch
+):
+    from mlflow.tracking import MlflowClient
+
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # mlflow 3 (run_job)
+    client = MlflowClient(tracking_uri=job_runs["mlflow_uri"])
+    experiment = client.get_experiment_by_name(job_runs["job"])
+    runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time"])
+    # The first run (the environment variable) and the resumed one (the argument); the third
+    # run had no tracking URI.
+    assert len(runs) == 2
+    for run, summary in zip(runs, (job_runs["first"], job_runs["resumed"]), strict=True):
+        assert run.info.status == "FINISHED"
+        assert run.data.tags["mlflow.runName"] == job_runs["job"]
+        assert run.data.params["epochs"] == str(summary["final"]["epochs"])
+        assert run.data.params["launcher"] == job_runs["launcher"]
+        for key in ("loss", "test_loss", "accuracy", "samples_per_second"):
+            logged = [(m.step, m.value) for m in client.get_metric_history(run.info.run_id, key)]
+            assert sorted(logged) == [(e["epoch"], e[key]) for e in summary["epochs"]]
+        artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+        assert artifacts == {"run_summary.json", "training_curves.png"}
+    folder = client.download_artifacts(runs[1].info.run_id, "", str(tmp_path))
+    assert json.loads((Path(folder) / "run_summary.json").read_text()) == job_runs["resumed"]

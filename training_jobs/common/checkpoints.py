@@ -1,7 +1,8 @@
 """Per-epoch checkpoints under a job's output location, local or on the data lake.
 
 Files are `<output>/checkpoints/epoch-NNNN.ckpt`; the payload is the framework's own
-serialization (torch.save, numpy .npz). fsspec reaches local paths and, on Synapse,
+serialization (torch.save, numpy .npz); the run summary and curves are written the same way
+(`write`). fsspec reaches local paths and, on Synapse,
 `abfss://` (adlfs). A checkpoint is written under a temporary name and then renamed, so
 an interrupted write never passes for the latest checkpoint.
 
@@ -25,15 +26,19 @@ def checkpoint_url(output_url: str, epoch: int) -> str:
     return f"{checkpoint_dir(output_url)}/epoch-{epoch:04d}.ckpt"
 
 
-def save(output_url: str, epoch: int, payload: bytes) -> str:
-    """Write the checkpoint of `epoch`; returns its URL."""
-    url = checkpoint_url(output_url, epoch)
+def write(url: str, payload: bytes) -> str:
+    """Write a file of the output under a temporary name, then rename it; returns its URL."""
     fs, path = fsspec.core.url_to_fs(url)
     fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
     with fs.open(path + ".partial", "wb") as f:
         f.write(payload)
     fs.mv(path + ".partial", path)
     return url
+
+
+def save(output_url: str, epoch: int, payload: bytes) -> str:
+    """Write the checkpoint of `epoch`; returns its URL."""
+    return write(checkpoint_url(output_url, epoch), payload)
 
 
 def saved_epochs(output_url: str) -> list[int]:

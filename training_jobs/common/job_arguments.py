@@ -58,6 +58,14 @@ def build_parser(
         help="start from epoch 1 even when the output holds checkpoints",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--mlflow-tracking-uri",
+        default=None,
+        help="log the run to MLflow there (default: $MLFLOW_TRACKING_URI; neither: no MLflow)",
+    )
+    parser.add_argument(
+        "--mlflow-experiment", default=job, help="the MLflow experiment (default: the job's name)"
+    )
     return parser
 
 

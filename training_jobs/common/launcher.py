@@ -4,8 +4,9 @@ An entry script calls `training.main(...)` with what is its own (training.py); t
 reads the arguments, lets the job prepare its data with Spark, starts `--num-proc` processes
 as Spark tasks with the `--launcher` the job's runtime can run, each running its framework's
 loop (torch_loop, tf_loop), writes every rank's result and each epoch's figures to
-`<output>/run_summary.json` and prints one JSON line: {"job", "epochs", "test_loss",
-"test_<metric>", "samples_per_second"}.
+`<output>/run_summary.json`, draws the curves to `<output>/training_curves.png` (curves) and
+prints one JSON line: {"job", "epochs", "test_loss", "test_<metric>", "samples_per_second"}.
+With an MLflow tracking URI, the run is logged there too (tracking).
 
 Launchers (synapse_dl/facts/runtimes.py says which runtime runs which):
 - horovod: `horovod.spark.run` (horovod_launcher), data through Petastorm; the 3.1/3.2 GPU
@@ -25,6 +26,9 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import os
+import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Sequence
@@ -33,9 +37,10 @@ from pathlib import Path
 from types import ModuleType
 
 import checkpoints
+import curves
 import dataset
-import fsspec
 import job_arguments
+import tracking
 
 SUMMARY_FILE = "run_summary.json"
 LAUNCHERS = job_arguments.LAUNCHERS
@@ -67,6 +72,8 @@ class TrainConfig:
     # CPU threads per process: the cores Spark gives each task (spark.task.cpus), so
     # processes sharing a node never oversubscribe it.
     threads: int
+    # The MLflow run rank 0 logs each epoch to; None: no tracking URI.
+    tracking: tracking.Run | None = None
 
     def steps_per_epoch(self, size: int) -> int:
         # Every rank takes the same number of steps (an allreduce each), together one pass
@@ -124,11 +131,46 @@ def launch(job, config: TrainConfig, num_proc: int) -> list[dict]:
     return sorted(ranks, key=lambda r: r["rank"])
 
 
-def write_summary(output_url: str, summary: dict) -> None:
-    fs, path = fsspec.core.url_to_fs(f"{output_url}/{SUMMARY_FILE}")
-    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-    with fs.open(path, "w") as f:
-        json.dump(summary, f, indent=2)
+def start_tracking(job, args) -> tracking.Run | None:
+    """The MLflow run, opened before anything is trained; a tracking URI that cannot be used
+    ends the job with a message naming it."""
+    uri = tracking.configured_uri(args.mlflow_tracking_uri)
+    if uri is None:
+        return None
+    params = {
+        key: getattr(args, key)
+        for key in ("launcher", "num_proc", "epochs", "batch_size", "learning_rate", "seed")
+    }
+    try:
+        return tracking.start(uri, args.mlflow_experiment, job.name, {**params, "data": args.data})
+    except tracking.TrackingError as error:
+        sys.exit(f"{job.name}: MLflow tracking URI {tracking.shown(uri)!r}: {error}")
+
+
+def write_outputs(output_url: str, job_name: str, summary: dict) -> dict[str, bytes]:
+    """run_summary.json and, where matplotlib is installed, training_curves.png, under the
+    output; the files by name. The curves never fail a run that trained."""
+    files = {SUMMARY_FILE: json.dumps(summary, indent=2).encode()}
+    try:
+        files[curves.CURVES_FILE] = curves.png(job_name, summary["epochs"])
+    except Exception as error:  # matplotlib absent or failing: the figures are in the summary
+        print(f"{job_name}: no {curves.CURVES_FILE}: {error}", file=sys.stderr)
+    for name, payload in files.items():
+        checkpoints.write(f"{output_url}/{name}", payload)
+    return files
+
+
+def log_outputs(run: tracking.Run | None, files: dict[str, bytes]) -> None:
+    """The output files as the MLflow run's artifacts, and the run closed."""
+    if run is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, payload in files.items():
+            paths.append(os.path.join(folder, name))
+            with open(paths[-1], "wb") as f:
+                f.write(payload)
+        tracking.finish(run, paths)
 
 
 def run(job, argv: Sequence[str] | None = None, *, epochs: int, learning_rate: float) -> dict:
@@ -137,6 +179,7 @@ def run(job, argv: Sequence[str] | None = None, *, epochs: int, learning_rate: f
     columns = dataset.Columns(tuple(args.features.split(",")), args.label, args.id_column)
     from pyspark.sql import SparkSession
 
+    run_tracking = start_tracking(job, args)
     spark = SparkSession.builder.appName(job.name).getOrCreate()
     try:
         if job.prepare is not None:
@@ -160,9 +203,13 @@ def run(job, argv: Sequence[str] | None = None, *, epochs: int, learning_rate: f
             resume_epoch=saved[-1] if saved else 0,
             seed=args.seed,
             threads=int(spark.conf.get("spark.task.cpus", "1")),
+            tracking=run_tracking,
         )
         launched_at = time.time()
         ranks = launch(job, config, args.num_proc)
+    except BaseException:
+        tracking.finish(run_tracking, [], failed=True)
+        raise
     finally:
         spark.stop()
     metric = f"test_{job.metric_name}" if job.metric_name else None
@@ -178,15 +225,20 @@ def run(job, argv: Sequence[str] | None = None, *, epochs: int, learning_rate: f
         "processes": len(ranks),
         "seconds_to_first_step": ranks[0]["first_step_at"] - launched_at,
     }
-    write_summary(
+    shown_config = asdict(config)
+    if run_tracking:  # no password in the summary
+        shown_config["tracking"]["uri"] = tracking.shown(run_tracking.uri)
+    files = write_outputs(
         output_url,
+        job.name,
         {
             "final": final,
             "launch": launch_info,
-            "config": asdict(config),
+            "config": shown_config,
             "epochs": ranks[0]["history"],
             "ranks": ranks,
         },
     )
+    log_outputs(run_tracking, files)
     print(json.dumps(final), flush=True)
     return final

@@ -84,7 +84,9 @@ def train(job: training.Job, config) -> dict:
     loss_scale = size if config.launcher == "spark" else 1
 
     steps = config.steps_per_epoch(size)
-    progress = training.Progress(job, rank, size, start_epoch, ranks.all_sum)
+    progress = training.Progress(
+        job, rank, size, start_epoch, ranks.all_sum, tracking=config.tracking
+    )
     with dataset.open_shard_reader(
         config.train_url, rank, size, config.columns, epochs=None, seed=config.seed + rank,
         reader=config.reader,

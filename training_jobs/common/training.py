@@ -14,8 +14,9 @@ The shared code does the rest, the same on both launchers (horovod, spark) and b
 frameworks: each rank trains on its own shard of `--data`'s `train/` split for `--epochs`, at
 the learning rate scaled by the number of processes; rank 0 checkpoints every epoch and a
 re-run resumes; every epoch is evaluated on `test/`; every rank's result and each epoch's
-loss, metric, samples per second and elapsed time go to `<output>/run_summary.json`, and the
-driver prints one JSON line: {"job", "epochs", "test_loss", "test_<metric>",
+loss, metric, samples per second and elapsed time go to `<output>/run_summary.json` (and to
+MLflow, given a tracking URI), the curves to `<output>/training_curves.png`, and the driver
+prints one JSON line: {"job", "epochs", "test_loss", "test_<metric>",
 "samples_per_second"}.
 
 Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import tracking
 
 LOSSES = ("cross_entropy", "mse")
 
@@ -73,6 +75,8 @@ class Progress:
     size: int
     start_epoch: int
     all_sum: Callable[[list[float]], list[float]]
+    # The MLflow run rank 0 logs each epoch to (TrainConfig.tracking).
+    tracking: tracking.Run | None = None
     ids_seen: set[int] = field(default_factory=set)
     history: list[dict] = field(default_factory=list)
     trained_samples: int = 0
@@ -119,6 +123,7 @@ class Progress:
                 f"{k} {v:.4g}" for k, v in entry.items() if k != "epoch" and v is not None
             )
             print(f"epoch {epoch}/{epochs}: {shown}", flush=True)
+            tracking.log_epoch(self.tracking, entry)
         self._epoch, self._epoch_started = [0.0, 0.0], time.perf_counter()
 
     def result(self, steps_per_epoch: int, weights_sha256: str) -> dict:
