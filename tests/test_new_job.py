@@ -4,6 +4,7 @@ listed in its jobs; misuse writes nothing."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -70,6 +71,16 @@ def test_a_name_that_is_no_job_name_is_a_usage_error(project, name, capsys):
     assert sorted(p.name for p in (project / "training_jobs").iterdir() if p.is_dir()) == [
         "build", "common", "pytorch_digits", "tensorflow_digits"
     ]  # fmt: skip
+
+
+def test_a_project_without_the_shared_job_code_is_a_usage_error(project, capsys):
+    # A project that took the stacks and the package but not training_jobs/common.
+    shutil.rmtree(project / "training_jobs" / "common")
+    assert _new_job(project, "mymodel", "--framework", "pytorch") == 2
+    err = capsys.readouterr().err
+    assert f"{project / 'training_jobs' / 'common'} has no training.py" in err
+    assert "copy training_jobs/common from synapse-dl's repository" in err
+    assert not (project / "training_jobs" / "mymodel").exists()
 
 
 def test_a_pool_that_is_no_spark_3_5_cpu_pool_is_a_usage_error(project, capsys):

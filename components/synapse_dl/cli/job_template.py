@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from synapse_dl.facts.runtimes import NodeSpec
 
+# The shared job code the job's pyFiles name (`../common`, below), and its job API.
+SHARED_FOLDER = "common"
+SHARED_ENTRY = "training.py"
 # The example dataset: rows of numeric columns in three classes.
 FEATURE_COLUMNS = tuple(f"x{i}" for i in range(8))
 CLASSES = 3

@@ -6,8 +6,9 @@ SPARK=3.5`) on a small dataset its train.py generates, and plans on a stack once
 `jobs`. Its pool is `--pool`, else the first Spark 3.5 CPU pool of the project's stacks; its
 driver and executors are sized for that pool's nodes.
 
-A name that is not a job name, or a folder that exists, is a usage error (2), and nothing is
-written; the folder appears whole or not at all.
+A name that is not a job name, a folder that exists, or a project without the shared job code
+(training_jobs/common) is a usage error (2), and nothing is written; the folder appears whole
+or not at all.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from synapse_dl.cli.arguments import add_project_dir_argument
-from synapse_dl.cli.job_template import files
+from synapse_dl.cli.job_template import SHARED_ENTRY, SHARED_FOLDER, files
 from synapse_dl.config.errors import ConfigError
 from synapse_dl.config.stack_file import read_stack_file
 from synapse_dl.facts.runtimes import GPU_FAMILY, NODE_SPECS
@@ -68,6 +69,13 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     folder = args.project_dir / JOBS_FOLDER / args.name
     if folder.exists():
         parser.error(f"argument NAME: {folder} exists; nothing was written")
+    shared = args.project_dir / JOBS_FOLDER / SHARED_FOLDER
+    if not (shared / SHARED_ENTRY).is_file():
+        parser.error(
+            f"{shared} has no {SHARED_ENTRY}: a job runs on the shared job code there (its "
+            f"../{SHARED_FOLDER} pyFiles entry); copy training_jobs/{SHARED_FOLDER} from "
+            "synapse-dl's repository into the project first; nothing was written"
+        )
     pools = _pools(args.project_dir)
     if not pools:
         parser.error("no stack of the project has a Spark 3.5 CPU pool to size the job for")
