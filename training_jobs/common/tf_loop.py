@@ -1,6 +1,6 @@
-"""One TensorFlow training process of a job (training.Job): its shard, its epochs,
-checkpoints, evaluation, result. One custom loop for both launchers; tf_parallel averages the
-gradients (`hvd.DistributedGradientTape`, or MultiWorkerMirroredStrategy across barrier
+"""TensorFlow's part of one training process of a job (training.Job): the model and
+optimizer, resuming, a training step, a checkpoint's bytes, evaluation; training.train_epochs
+runs the epochs. One custom step for both launchers; tf_parallel averages the gradients (`hvd.DistributedGradientTape`, or MultiWorkerMirroredStrategy across barrier
 tasks). The model and optimizer are Keras 2 (tf_keras on TensorFlow >= 2.16).
 
 Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
@@ -83,32 +83,16 @@ def train(job: training.Job, config) -> dict:
     # The spark launcher's strategy averages each worker's loss over the global batch.
     loss_scale = size if config.launcher == "spark" else 1
 
-    steps = config.steps_per_epoch(size)
-    progress = training.Progress(
-        job, rank, size, start_epoch, ranks.all_sum, tracking=config.tracking
-    )
-    with dataset.open_shard_reader(
-        config.train_url, rank, size, config.columns, epochs=None, seed=config.seed + rank,
-        reader=config.reader,
-    ) as row_groups:  # fmt: skip
-        stream = dataset.batches(row_groups, config.batch_size, seed=config.seed + rank)
-        for epoch in range(start_epoch, config.epochs + 1):
-            for _ in range(steps):
-                batch = next(stream)
-                inputs, labels = job.arrays(batch)
-                loss = step(tf.constant(inputs), tf.constant(labels))
-                progress.trained(batch, float(loss) * loss_scale)
-            progress.epoch_trained()
-            if rank == 0:
-                payload = checkpoint_payload(epoch, start_epoch - 1, model, optimizer)
-                checkpoints.save(config.output_url, epoch, payload)
-            progress.epoch_done(
-                epoch, config.epochs, evaluate(job, model, loss_of, config, rank, size)
-            )
-    if not progress.history:  # resumed at its last epoch: evaluated once all the same
-        tested = evaluate(job, model, loss_of, config, rank, size)
-        progress.epoch_done(config.epochs, config.epochs, tested)
-    return progress.result(steps, weights_sha256(model))
+    def train_step(batch) -> float:
+        inputs, labels = job.arrays(batch)
+        return float(step(tf.constant(inputs), tf.constant(labels))) * loss_scale
+
+    return training.train_epochs(
+        job, config, rank, size, ranks.all_sum, start_epoch=start_epoch, step=train_step,
+        checkpoint=lambda epoch: checkpoint_payload(epoch, start_epoch - 1, model, optimizer),
+        evaluate=lambda: evaluate(job, model, loss_of, config, rank, size),
+        weights_sha256=lambda: weights_sha256(model),
+    )  # fmt: skip
 
 
 def evaluate(job: training.Job, model, loss_of, config, rank: int, size: int):

@@ -1,5 +1,6 @@
-"""One PyTorch training process of a job (training.Job): its shard, its epochs, checkpoints,
-evaluation, result. The same on both launchers; torch_parallel averages the gradients.
+"""PyTorch's part of one training process of a job (training.Job): the model and optimizer,
+resuming, a training step, a checkpoint's bytes, evaluation; training.train_epochs runs the
+epochs. The same on both launchers; torch_parallel averages the gradients.
 
 Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
@@ -73,42 +74,30 @@ def train(job: training.Job, config) -> dict:
         start_epoch = config.resume_epoch + 1
     trained, optimizer = ranks.parallelize(model, optimizer)
 
-    steps = config.steps_per_epoch(size)
-    progress = training.Progress(
-        job, rank, size, start_epoch, ranks.all_sum, tracking=config.tracking
-    )
-    with dataset.open_shard_reader(
-        config.train_url, rank, size, config.columns, epochs=None, seed=config.seed + rank,
-        reader=config.reader,
-    ) as row_groups:  # fmt: skip
-        stream = dataset.batches(row_groups, config.batch_size, seed=config.seed + rank)
-        for epoch in range(start_epoch, config.epochs + 1):
-            trained.train()
-            for _ in range(steps):
-                batch = next(stream)
-                inputs, labels = _tensors(job, batch, device)
-                optimizer.zero_grad()
-                loss = loss_fn(trained(inputs), labels)
-                loss.backward()
-                optimizer.step()
-                progress.trained(batch, loss.item())
-            progress.epoch_trained()
-            if rank == 0:
-                buffer = io.BytesIO()
-                torch.save(
-                    {
-                        "epoch": epoch,
-                        "started_after_epoch": start_epoch - 1,
-                        "model": model.state_dict(),
-                        "optimizer": optimizer.state_dict(),
-                    },
-                    buffer,
-                )
-                checkpoints.save(config.output_url, epoch, buffer.getvalue())
-            progress.epoch_done(epoch, config.epochs, evaluate(job, model, config, rank, size))
-    if not progress.history:  # resumed at its last epoch: evaluated once all the same
-        progress.epoch_done(config.epochs, config.epochs, evaluate(job, model, config, rank, size))
-    return progress.result(steps, weights_sha256(model))
+    def step(batch) -> float:
+        inputs, labels = _tensors(job, batch, device)
+        optimizer.zero_grad()
+        loss = loss_fn(trained(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    def checkpoint(epoch: int) -> bytes:
+        state = {
+            "epoch": epoch,
+            "started_after_epoch": start_epoch - 1,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+        }
+        buffer = io.BytesIO()
+        torch.save(state, buffer)
+        return buffer.getvalue()
+
+    return training.train_epochs(
+        job, config, rank, size, ranks.all_sum, start_epoch=start_epoch, step=step,
+        checkpoint=checkpoint, evaluate=lambda: evaluate(job, model, config, rank, size),
+        weights_sha256=lambda: weights_sha256(model),
+    )  # fmt: skip
 
 
 def evaluate(job: training.Job, model, config, rank: int, size: int):

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import checkpoints
+import dataset
 import numpy as np
 import tracking
 
@@ -151,6 +153,43 @@ class Progress:
             "first_step_at": self.first_step_at,
             "history": self.history,
         }
+
+
+def train_epochs(
+    job: Job,
+    config,
+    rank: int,
+    size: int,
+    all_sum: Callable[[list[float]], list[float]],
+    *,
+    start_epoch: int,
+    step: Callable[[Any], float],
+    checkpoint: Callable[[int], bytes],
+    evaluate: Callable[[], tuple[float, float, float]],
+    weights_sha256: Callable[[], str],
+) -> dict:
+    """One training process's epochs, the same for both frameworks (torch_loop, tf_loop give
+    the framework's part): `step(batch)` trains on a batch and gives its mean loss,
+    `checkpoint(epoch)` the checkpoint's bytes (rank 0 writes them), `evaluate()` this rank's
+    test loss sum, metric sum and rows. Returns what the driver reports for this rank."""
+    steps = config.steps_per_epoch(size)
+    progress = Progress(job, rank, size, start_epoch, all_sum, tracking=config.tracking)
+    with dataset.open_shard_reader(
+        config.train_url, rank, size, config.columns, epochs=None, seed=config.seed + rank,
+        reader=config.reader,
+    ) as row_groups:  # fmt: skip
+        stream = dataset.batches(row_groups, config.batch_size, seed=config.seed + rank)
+        for epoch in range(start_epoch, config.epochs + 1):
+            for _ in range(steps):
+                batch = next(stream)
+                progress.trained(batch, step(batch))
+            progress.epoch_trained()
+            if rank == 0:
+                checkpoints.save(config.output_url, epoch, checkpoint(epoch))
+            progress.epoch_done(epoch, config.epochs, evaluate())
+    if not progress.history:  # resumed at its last epoch: evaluated once all the same
+        progress.epoch_done(config.epochs, config.epochs, evaluate())
+    return progress.result(steps, weights_sha256())
 
 
 def main(
