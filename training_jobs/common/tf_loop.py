@@ -1,7 +1,8 @@
 """TensorFlow's part of one training process of a job (training.Job): the model and
 optimizer, resuming, a training step, a checkpoint's bytes, evaluation; training.train_epochs
-runs the epochs. One custom step for both launchers; tf_parallel averages the gradients (`hvd.DistributedGradientTape`, or MultiWorkerMirroredStrategy across barrier
-tasks). The model and optimizer are Keras 2 (tf_keras on TensorFlow >= 2.16).
+runs the epochs. One custom step for both launchers; tf_parallel averages the gradients
+(`hvd.DistributedGradientTape`, or MultiWorkerMirroredStrategy across barrier tasks). The
+model and optimizer are Keras 2 (tf_keras on TensorFlow >= 2.16).
 
 Shipped to the cluster in common.zip, the jobs' `../common` pyFiles entry.
 """
